@@ -1,0 +1,338 @@
+/* Root-relative /proc and /sys access; see pv_fs.h. */
+#include "pv_fs.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const pv_fs_env[] = { "PAPI_VIRT_PROCFS", "PAPI_VIRT_SYSFS" };
+static const char *const pv_fs_default[] = { "/proc", "/sys" };
+
+const char *pv_fs_root(enum pv_fs_kind kind)
+{
+	const char *r = getenv(pv_fs_env[kind]);
+
+	return (r && *r) ? r : pv_fs_default[kind];
+}
+
+int pv_fs_path(enum pv_fs_kind kind, const char *rel, char *buf, size_t len)
+{
+	const char *root = pv_fs_root(kind);
+	size_t rl = strlen(root);
+	int n;
+
+	/* "/proc/" + "/stat" must not become "/proc//stat": tidy for messages. */
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	while (*rel == '/')
+		rel++;
+	n = snprintf(buf, len, "%.*s/%s", (int)rl, root, rel);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int pv_fs_pathf(enum pv_fs_kind kind, char *buf, size_t len, const char *fmt, ...)
+{
+	char rel[PATH_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return -ENAMETOOLONG;
+	return pv_fs_path(kind, rel, buf, len);
+}
+
+int pv_fs_open(enum pv_fs_kind kind, const char *rel, int flags)
+{
+	char path[PATH_MAX];
+	int rc = pv_fs_path(kind, rel, path, sizeof(path));
+	int fd;
+
+	if (rc < 0)
+		return rc;
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+DIR *pv_fs_opendir(enum pv_fs_kind kind, const char *rel)
+{
+	char path[PATH_MAX];
+	int rc = pv_fs_path(kind, rel, path, sizeof(path));
+
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
+	return opendir(path);
+}
+
+FILE *pv_fs_fopen(enum pv_fs_kind kind, const char *rel, const char *mode)
+{
+	char path[PATH_MAX], m[8];
+	int rc = pv_fs_path(kind, rel, path, sizeof(path));
+
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
+	if (snprintf(m, sizeof(m), "%se", mode) >= (int)sizeof(m)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return fopen(path, m);
+}
+
+int pv_fs_pread_all(int fd, char *buf, size_t len, size_t *ret_len)
+{
+	size_t got = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	/* procfs and sysfs may return a file in several chunks: loop to EOF. */
+	for (;;) {
+		ssize_t n = pread(fd, buf + got, len - 1 - got, (off_t)got);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got == len - 1) {
+			char probe;
+
+			n = pread(fd, &probe, 1, (off_t)got);
+			if (n > 0)
+				return -EFBIG;
+			break;
+		}
+	}
+	buf[got] = '\0';
+	if (ret_len)
+		*ret_len = got;
+	return 0;
+}
+
+int pv_fs_read(enum pv_fs_kind kind, const char *rel, char *buf, size_t len, size_t *ret_len)
+{
+	int fd = pv_fs_open(kind, rel, O_RDONLY);
+	int rc;
+
+	if (fd < 0)
+		return fd;
+	rc = pv_fs_pread_all(fd, buf, len, ret_len);
+	close(fd);
+	return rc;
+}
+
+int pv_fs_read_line(enum pv_fs_kind kind, const char *rel, char *buf, size_t len)
+{
+	char tmp[4096];
+	size_t n;
+	int rc = pv_fs_read(kind, rel, tmp, sizeof(tmp), NULL);
+	char *nl;
+
+	if (rc < 0)
+		return rc;
+	nl = strchr(tmp, '\n');
+	if (nl)
+		*nl = '\0';
+	n = strlen(tmp);
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, tmp, n + 1);
+	return 0;
+}
+
+static int pv_trailing_blank(const char *end)
+{
+	while (*end && isspace((unsigned char)*end))
+		end++;
+	return *end == '\0';
+}
+
+int pv_parse_u64(const char *s, uint64_t *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s)
+		return -EINVAL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	/* strtoull accepts "-1" as ULLONG_MAX: refuse any sign. */
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || end == s || !pv_trailing_blank(end))
+		return -EINVAL;
+	*ret = (uint64_t)v;
+	return 0;
+}
+
+int pv_parse_s64(const char *s, int64_t *ret)
+{
+	long long v;
+	char *end;
+
+	if (!s)
+		return -EINVAL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isdigit((unsigned char)*s) && !((*s == '-' || *s == '+') && isdigit((unsigned char)s[1])))
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || end == s || !pv_trailing_blank(end))
+		return -EINVAL;
+	*ret = (int64_t)v;
+	return 0;
+}
+
+int pv_parse_int(const char *s, int *ret)
+{
+	int64_t v;
+	int rc = pv_parse_s64(s, &v);
+
+	if (rc < 0)
+		return rc;
+	if (v < INT_MIN || v > INT_MAX)
+		return -ERANGE;
+	*ret = (int)v;
+	return 0;
+}
+
+int pv_scan_u64(const char **pp, uint64_t *ret)
+{
+	const char *p = *pp;
+	unsigned long long v;
+	char *end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end != '\0' && !isspace((unsigned char)*end))
+		return -EINVAL;
+	*ret = (uint64_t)v;
+	*pp = end;
+	return 0;
+}
+
+static int pv_parse_file_u64(const char *buf, uint64_t *ret)
+{
+	return pv_parse_u64(buf, ret);
+}
+
+int pv_fs_read_u64(enum pv_fs_kind kind, const char *rel, uint64_t *ret)
+{
+	char buf[64];
+	int rc = pv_fs_read(kind, rel, buf, sizeof(buf), NULL);
+
+	if (rc < 0)
+		return rc == -EFBIG ? -EINVAL : rc;
+	return pv_parse_file_u64(buf, ret);
+}
+
+int pv_fs_read_s64(enum pv_fs_kind kind, const char *rel, int64_t *ret)
+{
+	char buf[64];
+	int rc = pv_fs_read(kind, rel, buf, sizeof(buf), NULL);
+
+	if (rc < 0)
+		return rc == -EFBIG ? -EINVAL : rc;
+	return pv_parse_s64(buf, ret);
+}
+
+int pv_fs_pread_u64(int fd, uint64_t *ret)
+{
+	char buf[64];
+	int rc = pv_fs_pread_all(fd, buf, sizeof(buf), NULL);
+
+	if (rc < 0)
+		return rc == -EFBIG ? -EINVAL : rc;
+	return pv_parse_file_u64(buf, ret);
+}
+
+int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s)
+{
+	/* O_TRUNC as a shell redirection does: sysfs ignores it, and a regular
+	 * fixture file loses its old content as a sysfs attribute would. */
+	int fd = pv_fs_open(kind, rel, O_WRONLY | O_TRUNC);
+	size_t len = strlen(s);
+	ssize_t n;
+	int rc = 0;
+
+	if (fd < 0)
+		return fd;
+	do
+		n = write(fd, s, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != len)
+		rc = -EIO;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+int pv_fs_exists(enum pv_fs_kind kind, const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int rc = pv_fs_path(kind, rel, path, sizeof(path));
+
+	if (rc < 0)
+		return rc;
+	if (stat(path, &st) == 0)
+		return 1;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	return -errno;
+}
+
+const char *pv_fs_describe(enum pv_fs_kind kind, const char *rel, int err, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	const char *why;
+
+	if (pv_fs_path(kind, rel, path, sizeof(path)) < 0)
+		snprintf(path, sizeof(path), "%s/%s", pv_fs_root(kind), rel);
+	switch (err) {
+	case -EINVAL:
+		why = "malformed content";
+		break;
+	case -EFBIG:
+		why = "file larger than expected";
+		break;
+	case -ENOENT:
+		why = "not present";
+		break;
+	default:
+		why = strerror(-err);
+	}
+	snprintf(buf, len, "%s: %s", path, why);
+	return buf;
+}

@@ -1,0 +1,91 @@
+/*
+ * pv_fs: every read (and control write) of /proc and /sys in papi-virt goes
+ * through here, relative to a root that tests can move.
+ *
+ *   PAPI_VIRT_PROCFS  root of procfs (default "/proc")
+ *   PAPI_VIRT_SYSFS   root of sysfs  (default "/sys")
+ *
+ * Paths given to these functions are relative to the root ("stat",
+ * "class/powercap/intel-rapl:0/energy_uj"); a leading '/' is tolerated.
+ * Results are 0 or a negative errno; "absent" is always -ENOENT (the file or a
+ * directory on its path does not exist), anything else is a failure.  Output
+ * parameters (ret_*) are left untouched on failure.  Nothing here logs:
+ * callers turn errors into one message with pv_fs_describe().
+ */
+#ifndef PV_FS_H
+#define PV_FS_H
+
+#include <dirent.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum pv_fs_kind {
+	PV_PROC = 0,
+	PV_SYS = 1,
+};
+
+/* The root in force for kind: the environment variable or the default.
+ * Read from the environment on every call so tests can change it. */
+const char *pv_fs_root(enum pv_fs_kind kind);
+
+/* Builds "<root>/<rel>" into buf.  -ENAMETOOLONG if it does not fit. */
+int pv_fs_path(enum pv_fs_kind kind, const char *rel, char *buf, size_t len);
+
+/* printf-style relative path, then as pv_fs_path. */
+int pv_fs_pathf(enum pv_fs_kind kind, char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* open(2) of a root-relative path: fd >= 0 or -errno.  O_CLOEXEC is added. */
+int pv_fs_open(enum pv_fs_kind kind, const char *rel, int flags);
+
+/* opendir(3) of a root-relative path; NULL with errno set on failure. */
+DIR *pv_fs_opendir(enum pv_fs_kind kind, const char *rel);
+
+/* fopen(3) of a root-relative path ("re" mode added); NULL + errno. */
+FILE *pv_fs_fopen(enum pv_fs_kind kind, const char *rel, const char *mode);
+
+/* Reads a whole (small) file into buf, NUL-terminated.  -EFBIG when the
+ * content does not fit in len-1 bytes.  *ret_len (may be NULL) = bytes read. */
+int pv_fs_read(enum pv_fs_kind kind, const char *rel, char *buf, size_t len, size_t *ret_len);
+
+/* Re-reads an already open file from offset 0 (pread), NUL-terminated.
+ * The fast path for files read at every PAPI_read. */
+int pv_fs_pread_all(int fd, char *buf, size_t len, size_t *ret_len);
+
+/* First line of a file without its trailing newline. */
+int pv_fs_read_line(enum pv_fs_kind kind, const char *rel, char *buf, size_t len);
+
+/* A file holding one number (trailing whitespace/newline allowed). */
+int pv_fs_read_u64(enum pv_fs_kind kind, const char *rel, uint64_t *ret);
+int pv_fs_read_s64(enum pv_fs_kind kind, const char *rel, int64_t *ret);
+int pv_fs_pread_u64(int fd, uint64_t *ret);
+
+/* Writes s to an existing file (no O_CREAT, no O_APPEND), as sysfs expects:
+ * one write(2) call; a short write is -EIO.  For controls. */
+int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s);
+
+/* 1 if the root-relative path exists, 0 if absent, -errno if it cannot be
+ * told (e.g. -EACCES on a parent directory). */
+int pv_fs_exists(enum pv_fs_kind kind, const char *rel);
+
+/*
+ * Strict number parsing (no atoi): the whole string must be the number,
+ * optionally followed by whitespace.  Empty string, trailing garbage,
+ * sign on an unsigned value, or overflow -> -EINVAL / -ERANGE.
+ */
+int pv_parse_u64(const char *s, uint64_t *ret);
+int pv_parse_s64(const char *s, int64_t *ret);
+int pv_parse_int(const char *s, int *ret);
+
+/* Parses a number at *pp (skipping leading blanks), advances *pp past it.
+ * For tokenising lines like /proc/stat: the number must end at a blank,
+ * newline or NUL.  -EINVAL when there is no number there. */
+int pv_scan_u64(const char **pp, uint64_t *ret);
+
+/* One sentence describing a failure: "<root>/<rel>: <reason>" into buf,
+ * where reason is strerror(-err) or "malformed content" for -EINVAL,
+ * "file too large" for -EFBIG.  Returns buf. */
+const char *pv_fs_describe(enum pv_fs_kind kind, const char *rel, int err, char *buf, size_t len);
+
+#endif
