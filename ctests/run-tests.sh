@@ -1,0 +1,111 @@
+#!/bin/bash
+# Runs every papi-virt test found by file name (see docs/HACKING.md) with a
+# time limit each, and ends with "N passed, M failed" (", K skipped").
+# Exit status: 0 only when nothing failed.
+#
+# usage: run-tests.sh [-k SUBSTRING]... [-t SECONDS]
+#   run from the build directory, or set PV_BUILDDIR.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+PV_SRCDIR=${PV_SRCDIR:-$(dirname "$here")}
+PV_BUILDDIR=${PV_BUILDDIR:-$PWD}
+PV_BUILDDIR=$(cd "$PV_BUILDDIR" && pwd)
+PV_PAPI_LIBDIR=$PV_BUILDDIR/papi/src
+PV_FIXTURES=$PV_SRCDIR/ctests/fixtures
+PV_UTILS=$PV_BUILDDIR/utils
+export PV_SRCDIR PV_BUILDDIR PV_PAPI_LIBDIR PV_FIXTURES PV_UTILS
+export PATH="$PV_PAPI_LIBDIR/utils:$PV_UTILS:$PATH"
+# Check runs each test in its own process: keep it so (no CK_FORK=no).
+export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-60}
+
+filters=()
+limit=${PV_TEST_TIMEOUT:-600}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) filters+=("$2"); shift 2 ;;
+	-t) limit=$2; shift 2 ;;
+	-h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+	*) echo "run-tests.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+
+if [ ! -f "$PV_PAPI_LIBDIR/libpapi.so.7.0" ]; then
+	echo "run-tests.sh: $PV_PAPI_LIBDIR/libpapi.so.7.0 not found: build first (make), or set PV_BUILDDIR" >&2
+	exit 2
+fi
+
+selected() {
+	[ ${#filters[@]} -eq 0 ] && return 0
+	local f
+	for f in "${filters[@]}"; do
+		case "$1" in *"$f"*) return 0 ;; esac
+	done
+	return 1
+}
+
+tests=()
+add() { [ -e "$1" ] && selected "$1" && tests+=("$1"); return 0; }
+for t in "$PV_BUILDDIR"/ctests/unit/test_* "$PV_BUILDDIR"/ctests/unit-asan/test_* \
+	 "$PV_BUILDDIR"/ctests/papi/test_* "$PV_SRCDIR"/ctests/scripts/test_*.sh \
+	 "$PV_SRCDIR"/ctests/vmlab/test_*.sh; do
+	add "$t"
+done
+
+logdir=$PV_BUILDDIR/test-logs
+mkdir -p "$logdir"
+passed=0 failed=0 skipped=0
+failures=()
+started=$(date +%s)
+
+for t in "${tests[@]}"; do
+	name=${t#"$PV_BUILDDIR"/}
+	name=${name#"$PV_SRCDIR"/}
+	log=$logdir/$(echo "$name" | tr '/' '_').log
+	t0=$EPOCHREALTIME
+	case "$t" in
+	*.sh) timeout -k 10 "$limit" bash "$t" >"$log" 2>&1 ;;
+	*)    timeout -k 10 "$limit" "$t" >"$log" 2>&1 ;;
+	esac
+	rc=$?
+	dt=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	# A Check binary counts its own cases; anything else counts once.
+	checks=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$log" | tail -n 1)
+	if [ $rc -eq 77 ]; then
+		skipped=$((skipped + 1))
+		printf 'SKIP %-60s %6ss  %s\n' "$name" "$dt" "$(tail -n 1 "$log")"
+	elif [ -n "$checks" ]; then
+		set -- $checks
+		bad=$(( $2 + $3 ))
+		if [ $rc -ne 0 ] && [ $bad -eq 0 ]; then bad=1; fi
+		passed=$((passed + $1 - ($2 + $3)))
+		failed=$((failed + bad))
+		if [ $bad -gt 0 ]; then
+			failures+=("$name")
+			printf 'FAIL %-60s %6ss  (%s of %s checks failed, exit %s)\n' "$name" "$dt" "$bad" "$1" "$rc"
+		else
+			printf 'PASS %-60s %6ss  (%s checks)\n' "$name" "$dt" "$1"
+		fi
+	elif [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+		printf 'PASS %-60s %6ss\n' "$name" "$dt"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		[ $rc -eq 124 ] && why="timed out after ${limit}s" || why="exit $rc"
+		printf 'FAIL %-60s %6ss  (%s)\n' "$name" "$dt" "$why"
+	fi
+done
+
+for f in "${failures[@]}"; do
+	log=$logdir/$(echo "$f" | tr '/' '_').log
+	echo "----- $f (last 40 lines of $log)"
+	tail -n 40 "$log"
+done
+echo "tests took $(( $(date +%s) - started ))s; logs in $logdir"
+if [ $skipped -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ $failed -eq 0 ] && [ ${#tests[@]} -gt 0 ]

@@ -1,0 +1,205 @@
+/* ntv_* callbacks over a pv_evtab, shared by all papi-virt components. */
+#include "pv_papi_events.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int pv_papi_events_init(struct pv_papi_events *ev, papi_vector_t *vector,
+			int (*resolve)(struct pv_papi_events *, const char *, unsigned *))
+{
+	int rc = pv_evtab_init(&ev->tab);
+
+	ev->vector = vector;
+	ev->resolve = resolve;
+	return rc;
+}
+
+void pv_papi_events_fini(struct pv_papi_events *ev)
+{
+	pv_evtab_destroy(&ev->tab);
+}
+
+int pv_papi_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return PAPI_OK;
+	case -ENOENT:
+	case -ESRCH:
+		return PAPI_ENOEVNT;
+	case -EINVAL:
+	case -ERANGE:
+	case -ENAMETOOLONG:
+		return PAPI_EINVAL;
+	case -EPERM:
+	case -EACCES:
+	case -EROFS:
+		return PAPI_EPERM;
+	case -ENOMEM:
+		return PAPI_ENOMEM;
+	case -ENOSYS:
+	case -EOPNOTSUPP:
+		return PAPI_ENOSUPP;
+	case -ENODEV:
+		return PAPI_ENOCMP;
+	case -ENOSPC:
+		return PAPI_ECOUNT;
+	default:
+		return PAPI_ESYS;
+	}
+}
+
+static void pv_vreason(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	vsnprintf(buf, len, fmt, ap);
+}
+
+int pv_papi_disable(papi_vector_t *vector, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pv_vreason(vector->cmp_info.disabled_reason, sizeof(vector->cmp_info.disabled_reason), fmt, ap);
+	va_end(ap);
+	vector->cmp_info.disabled = PAPI_ECMP;
+	return PAPI_ECMP;
+}
+
+void pv_papi_error(const papi_vector_t *vector, const char *fmt, ...)
+{
+	char msg[PAPI_HUGE_STR_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	pv_vreason(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	PAPIERROR("%s: %s", vector->cmp_info.name, msg);
+}
+
+static const struct pv_event *pv_get(struct pv_papi_events *ev, unsigned code)
+{
+	return pv_evtab_get(&ev->tab, code);
+}
+
+int pv_papi_enum_events(struct pv_papi_events *ev, unsigned *code, int modifier)
+{
+	const struct pv_event *e;
+	unsigned next;
+	int rc;
+
+	switch (modifier) {
+	case PAPI_ENUM_FIRST:
+		rc = pv_evtab_next_base(&ev->tab, -1, &next);
+		break;
+	case PAPI_ENUM_EVENTS:
+		e = pv_get(ev, *code);
+		if (!e)
+			return PAPI_ENOEVNT;
+		/* From an instance, continue after its base event. */
+		rc = pv_evtab_next_base(&ev->tab, e->base < 0 ? (int)*code : e->base, &next);
+		break;
+	case PAPI_NTV_ENUM_UMASKS:
+		e = pv_get(ev, *code);
+		if (!e)
+			return PAPI_ENOEVNT;
+		if (e->base < 0)
+			rc = pv_evtab_next_instance(&ev->tab, *code, -1, &next);
+		else
+			rc = pv_evtab_next_instance(&ev->tab, (unsigned)e->base, (int)*code, &next);
+		break;
+	default:
+		return PAPI_EINVAL;
+	}
+	if (rc < 0)
+		return PAPI_ENOEVNT;
+	/* Tell PAPI the name so enumeration reuses the code that a name
+	 * lookup created, instead of adding a new one on every pass. */
+	_papi_hwi_set_papi_event_string(pv_get(ev, next)->name);
+	*code = next;
+	return PAPI_OK;
+}
+
+int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *code)
+{
+	int rc;
+
+	if (pv_evtab_find(&ev->tab, name, code) == 0)
+		return PAPI_OK;
+	if (!ev->resolve)
+		return PAPI_ENOEVNT;
+	rc = ev->resolve(ev, name, code);
+	return pv_papi_errno(rc);
+}
+
+static int pv_copy(char *dst, int len, const char *src)
+{
+	if (len <= 0)
+		return PAPI_EINVAL;
+	snprintf(dst, (size_t)len, "%s", src);
+	return PAPI_OK;
+}
+
+/* Instances are described as "<base description> masks:<instance>", the
+ * form papi_native_avail splits to print qualifier lines. */
+static void pv_full_descr(struct pv_papi_events *ev, const struct pv_event *e, char *buf, size_t len)
+{
+	const struct pv_event *b = e->base >= 0 ? pv_get(ev, (unsigned)e->base) : NULL;
+
+	if (b)
+		snprintf(buf, len, "%s masks:%s", b->desc, e->desc);
+	else
+		snprintf(buf, len, "%s", e->desc);
+}
+
+int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, int len)
+{
+	const struct pv_event *e = pv_get(ev, code);
+
+	if (!e)
+		return PAPI_ENOEVNT;
+	return pv_copy(name, len, e->name);
+}
+
+int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr, int len)
+{
+	const struct pv_event *e = pv_get(ev, code);
+
+	if (!e)
+		return PAPI_ENOEVNT;
+	if (len <= 0)
+		return PAPI_EINVAL;
+	pv_full_descr(ev, e, descr, (size_t)len);
+	return PAPI_OK;
+}
+
+int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_info_t *info)
+{
+	const struct pv_event *e = pv_get(ev, code);
+
+	if (!e)
+		return PAPI_ENOEVNT;
+	snprintf(info->symbol, sizeof(info->symbol), "%s", e->name);
+	pv_full_descr(ev, e, info->long_descr, sizeof(info->long_descr));
+	snprintf(info->short_descr, sizeof(info->short_descr), "%s", e->desc);
+	snprintf(info->units, sizeof(info->units), "%s", e->units);
+	switch (e->dtype) {
+	case PV_S64:
+		info->data_type = PAPI_DATATYPE_INT64;
+		break;
+	case PV_F64:
+		info->data_type = PAPI_DATATYPE_FP64;
+		break;
+	default:
+		info->data_type = PAPI_DATATYPE_UINT64;
+	}
+	if (e->vtype == PV_GAUGE) {
+		info->value_type = PAPI_VALUETYPE_ABSOLUTE;
+		info->timescope = PAPI_TIMESCOPE_POINT;
+	} else {
+		info->value_type = PAPI_VALUETYPE_RUNNING_SUM;
+		info->timescope = PAPI_TIMESCOPE_SINCE_START;
+	}
+	return PAPI_OK;
+}

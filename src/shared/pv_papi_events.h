@@ -1,0 +1,53 @@
+/*
+ * pv_papi_events: the PAPI side of every papi-virt component's event table.
+ * One implementation of the ntv_* callbacks over a pv_evtab, so adapters do
+ * not each copy their own lookups.  Only *_papi.c files include this.
+ *
+ * A component keeps one struct pv_papi_events and forwards its ntv_*
+ * callbacks (which PAPI calls without a context pointer) to these functions.
+ */
+#ifndef PV_PAPI_EVENTS_H
+#define PV_PAPI_EVENTS_H
+
+#include "papi.h"
+#include "papi_internal.h"
+#include "papi_vector.h"
+
+#include "pv_evtab.h"
+
+struct pv_papi_events {
+	struct pv_evtab tab;
+	papi_vector_t *vector;
+	/* Creates (or finds) the event for a name that is not in the table
+	 * verbatim: a qualified instance such as a VM started after
+	 * PAPI_library_init, or a non-canonical spelling.  Returns 0 and the
+	 * code, -ENOENT for an unknown event (after reporting why with
+	 * pv_papi_error), another -errno on failure.  May be NULL. */
+	int (*resolve)(struct pv_papi_events *ev, const char *name, unsigned *ret_code);
+};
+
+int pv_papi_events_init(struct pv_papi_events *ev, papi_vector_t *vector,
+			int (*resolve)(struct pv_papi_events *, const char *, unsigned *));
+void pv_papi_events_fini(struct pv_papi_events *ev);
+
+int pv_papi_enum_events(struct pv_papi_events *ev, unsigned *code, int modifier);
+int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *code);
+int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, int len);
+int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr, int len);
+int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_info_t *info);
+
+/* -errno (or 0) -> PAPI error code, in one place. */
+int pv_papi_errno(int neg_errno);
+
+/* Marks the component disabled with a reason (one sentence naming the path,
+ * value and cause) and returns PAPI_ECMP for init_component to return. */
+int pv_papi_disable(papi_vector_t *vector, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reports an error once, through PAPI's own channel (shown with
+ * PAPI_VERBOSE=1 or PAPI_set_debug(PAPI_VERB_ECONT)), prefixed by the
+ * component name. */
+void pv_papi_error(const papi_vector_t *vector, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
