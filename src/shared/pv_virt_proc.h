@@ -29,6 +29,10 @@ int pv_virt_parse_vcpu_comm(const char *comm, int *ret_index);
  * spaces and parentheses (the fields are taken after the LAST ')'). */
 int pv_virt_parse_stat_start_time(const char *stat, uint64_t *ret);
 
+/* State letter (field 3: R, S, D, Z...) of a <pid>/stat line; 0 when
+ * malformed. */
+char pv_virt_parse_stat_state(const char *stat);
+
 /* The cgroup v2 line ("0::<path>") of a /proc/<pid>/cgroup file.
  * ret_path gets a malloc'd copy.  -ENOENT when there is no v2 line. */
 int pv_virt_parse_cgroup_v2(const char *content, char **ret_path);
@@ -37,6 +41,9 @@ int pv_virt_parse_cgroup_v2(const char *content, char **ret_path);
  * /proc/self/mountinfo content (octal escapes like \040 decoded).
  * malloc'd copies.  -ENOENT when none. */
 int pv_virt_parse_mountinfo_cgroup2(const char *content, char **ret_mnt, char **ret_root);
+
+/* The same from /proc/mounts content (no root field there: root "/"). */
+int pv_virt_parse_mounts_cgroup2(const char *content, char **ret_mnt, char **ret_root);
 
 /* "run_ns run_delay_ns timeslices" of task/<tid>/schedstat. */
 struct pv_virt_schedstat {
@@ -57,6 +64,10 @@ int pv_virt_proc_find_qemu(const char *const *uuids, size_t n, pid_t *ret_pids);
 /* starttime of <pid>/stat. */
 int pv_virt_proc_start_time(pid_t pid, uint64_t *ret);
 
+/* 1 when pid runs with this start time, 0 when it is gone (absent, reused
+ * by another process, zombie), -errno when procfs cannot tell. */
+int pv_virt_proc_alive(pid_t pid, uint64_t start_time);
+
 /* Threads of pid from <pid>/task/<tid>/comm: vCPUs (sorted by index) and
  * the others (sorted by tid).  Threads vanishing during the scan are
  * skipped.  Arrays are malloc'd (NULL when empty). */
@@ -70,6 +81,11 @@ int pv_virt_proc_threads(pid_t pid, struct pv_virt_vcpu **ret_vcpus, size_t *ret
  * under /sys.  *ret_dir may be set to NULL.  -ENOENT when the process is in
  * no v2 hierarchy. */
 int pv_virt_proc_vm_cgroup(pid_t pid, char **ret_cgroup, char **ret_dir);
+
+/* The VM's cgroup from the QEMU process's v2 path (the rule above; also
+ * ".../qemu-N-name.libvirt-qemu" or "machine-qemu...scope[/libvirt]" as is).
+ * -ENOENT when the path is not recognisably the VM's own. */
+int pv_virt_vm_cgroup_of(const char *proc_cgroup, char **ret);
 
 /* task/<tid>/schedstat of a thread of pid. */
 int pv_virt_proc_schedstat(pid_t pid, pid_t tid, struct pv_virt_schedstat *ret);

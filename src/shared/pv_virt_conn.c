@@ -1,0 +1,361 @@
+/* libvirt connection of pv_virt, bounded in time by worker threads; see
+ * pv_virt_conn.h. */
+#include "pv_virt_conn.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+struct pv_virt_link {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;      /* CLOCK_MONOTONIC; signalled when a job ends */
+	int refs;               /* the context's + one per running worker */
+	bool busy;              /* a worker owns conn */
+	bool ever_connected;
+	char *uri;
+	virConnectPtr conn;
+};
+
+enum pv_virt_op { PV_VIRT_OP_LIST, PV_VIRT_OP_CLOSE };
+
+struct pv_virt_job {
+	struct pv_virt_link *l;
+	enum pv_virt_op op;
+	int refs;               /* caller + worker, under l->mu */
+	bool done;
+	int rc;
+	int reconnected;
+	struct pv_virt_conn_list list;
+	char err[512];
+};
+
+static pthread_once_t pv_virt_once = PTHREAD_ONCE_INIT;
+
+/* libvirt prints every error to stderr unless told otherwise: a library
+ * inside someone's application must not.  Messages are taken from
+ * virGetLastError() instead. */
+static void pv_virt_quiet(void *data, virErrorPtr err)
+{
+	(void)data;
+	(void)err;
+}
+
+static void pv_virt_init_once(void)
+{
+	virInitialize();
+	virSetErrorFunc(NULL, pv_virt_quiet);
+}
+
+static const char *pv_virt_errmsg(void)
+{
+	virErrorPtr e = virGetLastError();
+
+	return (e && e->message) ? e->message : "unknown libvirt error";
+}
+
+/* Writes to a dead daemon's socket raise SIGPIPE in this thread: it is
+ * blocked here (all signals are) and any pending one is dropped before the
+ * worker ends, so the host application never sees it. */
+static void pv_virt_drain_sigpipe(void)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set;
+	int i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	for (i = 0; i < 64 && sigtimedwait(&set, NULL, &zero) > 0; i++)
+		;
+}
+
+void pv_virt_conn_list_free(struct pv_virt_conn_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->n; i++)
+		free(list->doms[i].name);
+	free(list->doms);
+	list->doms = NULL;
+	list->n = 0;
+}
+
+int pv_virt_link_new(const char *uri, struct pv_virt_link **ret)
+{
+	struct pv_virt_link *l = calloc(1, sizeof(*l));
+	pthread_condattr_t ca;
+
+	if (!l)
+		return -ENOMEM;
+	l->uri = strdup(uri);
+	if (!l->uri) {
+		free(l);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	l->refs = 1;
+	*ret = l;
+	return 0;
+}
+
+static void pv_virt_conn_drop(virConnectPtr conn)
+{
+	if (conn)
+		virConnectClose(conn);
+}
+
+/* Called with l->mu held; frees the link when the last reference goes
+ * (the caller must not touch l afterwards).  Returns true when freed. */
+static bool pv_virt_link_unref_locked(struct pv_virt_link *l)
+{
+	virConnectPtr conn;
+
+	if (--l->refs > 0)
+		return false;
+	conn = l->conn;
+	l->conn = NULL;
+	pthread_mutex_unlock(&l->mu);
+	/* Only reached on a worker or after the close job: a hang here is bounded
+	 * for the application by the close job's wait. */
+	pv_virt_conn_drop(conn);
+	pthread_cond_destroy(&l->cv);
+	pthread_mutex_destroy(&l->mu);
+	free(l->uri);
+	free(l);
+	return true;
+}
+
+/* Opens l->conn.  Worker thread only. */
+static int pv_virt_do_open(struct pv_virt_link *l, struct pv_virt_job *job)
+{
+	l->conn = virConnectOpenReadOnly(l->uri);
+	if (!l->conn) {
+		snprintf(job->err, sizeof(job->err), "cannot connect to libvirt at %s: %s", l->uri,
+			 pv_virt_errmsg());
+		return -ECONNREFUSED;
+	}
+	if (l->ever_connected)
+		job->reconnected = 1;
+	l->ever_connected = true;
+	return 0;
+}
+
+static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_conn_list *ret)
+{
+	struct pv_virt_conn_dom *out = calloc(n > 0 ? (size_t)n : 1, sizeof(*out));
+	int i, rc = 0;
+
+	if (!out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);    /* no RPC: cached */
+
+		out[i].name = strdup(name ? name : "");
+		if (!out[i].name || virDomainGetUUIDString(doms[i], out[i].uuid) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		out[i].domid = (int)virDomainGetID(doms[i]);
+	}
+	if (rc < 0) {
+		struct pv_virt_conn_list tmp = { out, (size_t)n };
+
+		pv_virt_conn_list_free(&tmp);
+		return rc;
+	}
+	ret->doms = out;
+	ret->n = (size_t)n;
+	return 0;
+}
+
+/* The list job: worker thread, l->busy held for us. */
+static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
+{
+	virDomainPtr *doms = NULL;
+	int attempt, n = -1, rc, i;
+
+	if (l->conn && virConnectIsAlive(l->conn) != 1) {
+		pv_virt_conn_drop(l->conn);
+		l->conn = NULL;
+	}
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (!l->conn) {
+			rc = pv_virt_do_open(l, job);
+			if (rc < 0)
+				return rc;
+		}
+		n = virConnectListAllDomains(l->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+		if (n >= 0)
+			break;
+		snprintf(job->err, sizeof(job->err), "listing the domains of %s failed: %s", l->uri,
+			 pv_virt_errmsg());
+		/* A restarted daemon shows as a failed call on a dead connection:
+		 * replace the connection once and try again. */
+		if (virConnectIsAlive(l->conn) == 1)
+			return -EIO;
+		pv_virt_conn_drop(l->conn);
+		l->conn = NULL;
+	}
+	if (n < 0)
+		return -EIO;
+	job->err[0] = '\0';
+	rc = pv_virt_collect(doms, n, &job->list);
+	for (i = 0; i < n; i++)
+		virDomainFree(doms[i]);
+	free(doms);
+	if (rc < 0)
+		snprintf(job->err, sizeof(job->err), "out of memory listing the domains of %s", l->uri);
+	return rc;
+}
+
+static void pv_virt_job_unref_locked(struct pv_virt_job *job)
+{
+	if (--job->refs > 0)
+		return;
+	pv_virt_conn_list_free(&job->list);
+	free(job);
+}
+
+static void *pv_virt_worker(void *arg)
+{
+	struct pv_virt_job *job = arg;
+	struct pv_virt_link *l = job->l;
+	int rc = 0;
+
+	if (job->op == PV_VIRT_OP_LIST) {
+		rc = pv_virt_do_list(l, job);
+	} else {
+		pv_virt_conn_drop(l->conn);
+		l->conn = NULL;
+	}
+	pv_virt_drain_sigpipe();
+	pthread_mutex_lock(&l->mu);
+	job->rc = rc;
+	job->done = true;
+	l->busy = false;
+	pthread_cond_broadcast(&l->cv);
+	pv_virt_job_unref_locked(job);
+	if (!pv_virt_link_unref_locked(l))
+		pthread_mutex_unlock(&l->mu);
+	pv_virt_drain_sigpipe();
+	return NULL;
+}
+
+static void pv_virt_deadline(struct timespec *ts, unsigned int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Runs op on a detached worker with every signal blocked; waits until it
+ * ends or the deadline.  Called and returns with l->mu held.  On success the
+ * job (one reference left for the caller) is in *ret_job. */
+static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const struct timespec *deadline,
+			      struct pv_virt_job **ret_job)
+{
+	struct pv_virt_job *job;
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t th;
+	int rc = 0;
+
+	while (l->busy && rc == 0)
+		rc = pthread_cond_timedwait(&l->cv, &l->mu, deadline);
+	if (l->busy)
+		return -ETIMEDOUT;
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return -ENOMEM;
+	job->l = l;
+	job->op = op;
+	job->refs = 2;
+	l->refs++;
+	l->busy = true;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&th, &attr, pv_virt_worker, job);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		l->busy = false;
+		l->refs--;
+		free(job);
+		return -rc;
+	}
+	rc = 0;
+	while (!job->done && rc == 0)
+		rc = pthread_cond_timedwait(&l->cv, &l->mu, deadline);
+	if (!job->done) {
+		pv_virt_job_unref_locked(job);  /* the worker frees it */
+		return -ETIMEDOUT;
+	}
+	*ret_job = job;
+	return 0;
+}
+
+int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_conn_list *ret,
+		      int *ret_reconnected, char *err, size_t errlen)
+{
+	struct pv_virt_job *job = NULL;
+	struct timespec deadline;
+	int rc;
+
+	pthread_once(&pv_virt_once, pv_virt_init_once);
+	pv_virt_deadline(&deadline, timeout_ms);
+	pthread_mutex_lock(&l->mu);
+	rc = pv_virt_run_locked(l, PV_VIRT_OP_LIST, &deadline, &job);
+	if (rc == 0) {
+		rc = job->rc;
+		*ret_reconnected = job->reconnected;
+		if (rc == 0) {
+			*ret = job->list;
+			job->list.doms = NULL;
+			job->list.n = 0;
+		} else {
+			snprintf(err, errlen, "%s", job->err);
+		}
+		pv_virt_job_unref_locked(job);
+	} else if (rc == -ETIMEDOUT) {
+		snprintf(err, errlen, "libvirt at %s did not answer within %u ms", l->uri, timeout_ms);
+	} else {
+		snprintf(err, errlen, "cannot start a libvirt worker thread: %s", strerror(-rc));
+	}
+	pthread_mutex_unlock(&l->mu);
+	return rc;
+}
+
+void pv_virt_link_close(struct pv_virt_link *l, unsigned int timeout_ms)
+{
+	struct pv_virt_job *job = NULL;
+	struct timespec deadline;
+
+	if (!l)
+		return;
+	pv_virt_deadline(&deadline, timeout_ms);
+	pthread_mutex_lock(&l->mu);
+	/* The daemon may be hung: let a worker say goodbye, wait a bounded time. */
+	if (pv_virt_run_locked(l, PV_VIRT_OP_CLOSE, &deadline, &job) == 0)
+		pv_virt_job_unref_locked(job);
+	if (!pv_virt_link_unref_locked(l))
+		pthread_mutex_unlock(&l->mu);
+}
