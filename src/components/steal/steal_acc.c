@@ -1,0 +1,36 @@
+/* Monotonic accumulation and tick conversion; see steal_acc.h. */
+#include "steal_acc.h"
+
+void steal_acc_start(struct steal_acc *a, uint64_t raw)
+{
+	a->last = raw;
+	a->total = 0;
+	a->backwards = 0;
+	a->primed = 1;
+}
+
+uint64_t steal_acc_feed(struct steal_acc *a, uint64_t raw)
+{
+	uint64_t inc = 0;
+
+	if (!a->primed) {
+		a->primed = 1;
+	} else if (raw >= a->last) {
+		inc = raw - a->last;
+	} else {
+		a->backwards++;
+	}
+	a->total += inc;
+	a->last = raw;
+	return inc;
+}
+
+uint64_t steal_ticks_to_ns(uint64_t ticks, uint64_t hz)
+{
+	if (hz == 0)
+		return 0;
+	/* Whole seconds and the remainder separately: ticks * 1e9 overflows
+	 * 64 bits after ~58 years of ticks at 100 Hz on one CPU, but a sum over
+	 * many CPUs gets there sooner. */
+	return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
+}

@@ -1,0 +1,673 @@
+/*
+ * steal: PAPI adapter.  Guest steal time (system, per CPU, per thread
+ * estimate), steal-compensated virtual timers, and host-side per-vCPU
+ * run/steal/halt.  The work is in the PAPI-free modules steal_*.c; this
+ * file maps PAPI calls onto them.  docs/steal.md describes every event.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "papi.h"
+#include "papi_internal.h"
+#include "papi_memory.h"
+#include "papi_vector.h"
+
+#include "pv_fs.h"
+#include "pv_papi_events.h"
+#include "pv_virt.h"
+#include "steal_events.h"
+#include "steal_guest.h"
+#include "steal_host.h"
+#include "steal_procstat.h"
+#include "steal_pvacct.h"
+#include "steal_sample.h"
+
+papi_vector_t _steal_vector;
+
+static struct pv_papi_events steal_ev;
+static uint64_t steal_hz;
+static enum steal_pvacct steal_acct;
+
+/* Host discovery: one libvirt context for the process, opened on first use
+ * (enumeration or a host event name) so PAPI_library_init never waits for
+ * libvirt.  pv_virt is not thread-safe: every use holds steal_virt_lock. */
+static pthread_mutex_t steal_virt_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pv_virt *steal_virt;
+static int steal_virt_tried;
+static int steal_virt_err;
+
+/* ---- per-EventSet state ---------------------------------------------- */
+
+struct steal_hvm {
+	uint64_t id;            /* pv_virt record id */
+	int in_all;             /* bound for an "all VMs" event */
+	struct steal_vcpu *v;
+	size_t n;
+};
+
+struct steal_ctl {
+	int n;
+	unsigned *codes;
+	long long *values;
+	int *slot;              /* host events: index in hvm, -1 = all VMs */
+	int need_sys, need_thread;
+	int sampler_open;
+	struct steal_sampler smp;
+	struct steal_guest guest;
+	struct steal_hvm *hvm;
+	size_t nhvm;
+};
+
+struct steal_context {
+	int unused;
+};
+
+/* ---- host binding ------------------------------------------------------ */
+
+/* Called with steal_virt_lock held. */
+static int steal_virt_ensure(void)
+{
+	int rc;
+
+	if (steal_virt)
+		return 0;
+	if (steal_virt_tried)
+		return steal_virt_err;
+	steal_virt_tried = 1;
+	rc = pv_virt_open(&steal_virt);
+	if (rc < 0) {
+		steal_virt_err = rc;
+		return rc;
+	}
+	rc = pv_virt_refresh(steal_virt, NULL);
+	if (rc < 0)
+		pv_papi_error(&_steal_vector, "libvirt at %s: %s (host events need a running "
+			      "libvirt daemon; guest events are unaffected)",
+			      pv_virt_uri(steal_virt), pv_virt_last_error(steal_virt));
+	return 0;
+}
+
+static void steal_hvm_free(struct steal_ctl *c)
+{
+	for (size_t i = 0; i < c->nhvm; i++) {
+		for (size_t k = 0; k < c->hvm[i].n; k++)
+			steal_vcpu_close(&c->hvm[i].v[k]);
+		free(c->hvm[i].v);
+	}
+	free(c->hvm);
+	c->hvm = NULL;
+	c->nhvm = 0;
+}
+
+/* Adds (or finds) the slot of a VM record; lock held. */
+static int steal_hvm_bind(struct steal_ctl *c, const struct pv_virt_vm *vm, int in_all)
+{
+	struct steal_hvm *h, *nh;
+
+	for (size_t i = 0; i < c->nhvm; i++) {
+		if (c->hvm[i].id == vm->id) {
+			c->hvm[i].in_all |= in_all;
+			return (int)i;
+		}
+	}
+	nh = realloc(c->hvm, (c->nhvm + 1) * sizeof(*nh));
+	if (!nh)
+		return -ENOMEM;
+	c->hvm = nh;
+	h = &c->hvm[c->nhvm];
+	memset(h, 0, sizeof(*h));
+	h->id = vm->id;
+	h->in_all = in_all;
+	h->v = calloc(vm->n_vcpus ? vm->n_vcpus : 1, sizeof(*h->v));
+	if (!h->v)
+		return -ENOMEM;
+	for (size_t k = 0; k < vm->n_vcpus; k++) {
+		/* A thread that vanished between discovery and now is a
+		 * frozen vCPU (fd -1), not an error. */
+		if (steal_vcpu_open(&h->v[k], vm->pid, vm->vcpus[k].tid, vm->vcpus[k].index) < 0)
+			h->v[k].frozen = 1;
+	}
+	h->n = vm->n_vcpus;
+	return (int)c->nhvm++;
+}
+
+static int steal_bind_host(struct steal_ctl *c)
+{
+	int rc = 0, refreshed = 0;
+
+	steal_hvm_free(c);
+	pthread_mutex_lock(&steal_virt_lock);
+	rc = steal_virt_ensure();
+	for (int i = 0; rc == 0 && i < c->n; i++) {
+		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
+
+		c->slot[i] = -1;
+		if (!steal_kind_is_host(e->kind))
+			continue;
+		if (!e->key[0]) {
+			/* All VMs: the set running now. */
+			if (!refreshed) {
+				rc = pv_virt_refresh(steal_virt, NULL);
+				refreshed = 1;
+				if (rc < 0) {
+					pv_papi_error(&_steal_vector, "%s: cannot list VMs at %s: %s",
+						      e->name, pv_virt_uri(steal_virt),
+						      pv_virt_last_error(steal_virt));
+					break;
+				}
+			}
+			for (size_t k = 0; k < pv_virt_count(steal_virt); k++) {
+				const struct pv_virt_vm *vm = pv_virt_at(steal_virt, k);
+
+				if (!vm->gone && (rc = steal_hvm_bind(c, vm, 1)) < 0)
+					break;
+			}
+			rc = rc < 0 ? rc : 0;
+		} else {
+			const struct pv_virt_vm *vm;
+
+			rc = pv_virt_lookup_name(steal_virt, e->key, &vm);
+			if (rc < 0) {
+				pv_papi_error(&_steal_vector, "%s: no running VM named '%s' at %s",
+					      e->name, e->key, pv_virt_uri(steal_virt));
+				break;
+			}
+			rc = steal_hvm_bind(c, vm, 0);
+			if (rc >= 0) {
+				c->slot[i] = rc;
+				rc = 0;
+			}
+		}
+	}
+	pthread_mutex_unlock(&steal_virt_lock);
+	return rc;
+}
+
+static uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, int kind)
+{
+	enum steal_vcpu_value what = kind == STEAL_K_VCPU_RUN ? STEAL_V_RUN
+				     : kind == STEAL_K_VCPU_STEAL ? STEAL_V_DELAY : STEAL_V_HALT;
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < c->nhvm; i++) {
+		const struct steal_hvm *h = &c->hvm[i];
+
+		if (slot >= 0 ? (int)i != slot : !h->in_all)
+			continue;
+		for (size_t k = 0; k < h->n; k++)
+			if (vcpu < 0 || h->v[k].index == vcpu)
+				sum += steal_vcpu_value(&h->v[k], what);
+	}
+	return sum;
+}
+
+/* ---- sampling ------------------------------------------------------------ */
+
+static int steal_sample_all(struct steal_ctl *c, int start, int fresh)
+{
+	const struct steal_procstat *ps = NULL;
+	struct steal_thread_sample ts;
+	uint64_t now;
+	int rc;
+
+	if (c->need_sys) {
+		rc = steal_sampler_sys(&c->smp, fresh || start, &ps);
+		if (rc < 0) {
+			pv_papi_error(&_steal_vector, "%s/stat: %s", pv_fs_root(PV_PROC),
+				      rc == -EINVAL ? "no parsable cpu line" : strerror(-rc));
+			return rc;
+		}
+	}
+	if (c->need_thread) {
+		rc = steal_sampler_thread(&c->smp, &ts);
+		if (rc < 0) {
+			pv_papi_error(&_steal_vector, "%s/thread-self/schedstat: %s",
+				      pv_fs_root(PV_PROC), strerror(-rc));
+			return rc;
+		}
+	}
+	rc = start ? steal_guest_start(&c->guest, ps, c->need_thread ? &ts : NULL)
+		   : steal_guest_update(&c->guest, ps, c->need_thread ? &ts : NULL);
+	if (rc < 0)
+		return rc;
+	now = steal_now_ns();
+	for (size_t i = 0; i < c->nhvm; i++) {
+		for (size_t k = 0; k < c->hvm[i].n; k++) {
+			struct steal_vcpu *v = &c->hvm[i].v[k];
+
+			rc = start ? steal_vcpu_start(v, now) : steal_vcpu_update(v, now);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static void steal_fill(struct steal_ctl *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
+		uint64_t v = 0;
+
+		switch (e->kind) {
+		case STEAL_K_TOTAL:
+			v = steal_guest_total_ns(&c->guest);
+			break;
+		case STEAL_K_CPU:
+			v = steal_guest_cpu_ns(&c->guest, e->arg[0]);
+			break;
+		case STEAL_K_THREAD_DELAY:
+			v = steal_guest_delay_ns(&c->guest);
+			break;
+		case STEAL_K_THREAD_STEAL:
+			v = steal_guest_thread_steal_ns(&c->guest);
+			break;
+		case STEAL_K_VIRT:
+			v = steal_guest_virt_ns(&c->guest);
+			break;
+		case STEAL_K_VIRT_COMP:
+			v = steal_guest_comp_ns(&c->guest);
+			break;
+		default:
+			v = steal_host_value(c, c->slot[i], e->arg[1], e->kind);
+		}
+		c->values[i] = (long long)v;
+	}
+}
+
+/* ---- PAPI callbacks -------------------------------------------------------- */
+
+static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code);
+
+static int _steal_init_component(int cidx)
+{
+	struct steal_procstat ps;
+	struct steal_procstat_file f;
+	char src[256], why[512];
+	int rc;
+
+	_steal_vector.cmp_info.CmpIdx = cidx;
+	steal_hz = steal_user_hz();
+	rc = steal_procstat_open(&f);
+	if (rc < 0)
+		return pv_papi_disable(&_steal_vector, "%s",
+				       pv_fs_describe(PV_PROC, "stat", rc, why, sizeof(why)));
+	steal_procstat_init(&ps);
+	rc = steal_procstat_read(&f, &ps);
+	steal_procstat_close(&f);
+	if (rc < 0) {
+		steal_procstat_free(&ps);
+		return pv_papi_disable(&_steal_vector, "%s%s",
+				       pv_fs_describe(PV_PROC, "stat", rc, why, sizeof(why)),
+				       rc == -EINVAL ? " (no parsable cpu line)" : "");
+	}
+	steal_acct = steal_pvacct_detect("/boot", src, sizeof(src));
+	rc = pv_papi_events_init(&steal_ev, &_steal_vector, steal_resolve);
+	if (rc == 0)
+		rc = steal_events_add_bases(&steal_ev.tab, steal_pvacct_describe(steal_acct),
+					    (unsigned long)steal_hz);
+	for (size_t i = 0; rc == 0 && i < ps.ncpu; i++) {
+		struct steal_req r = { .kind = STEAL_K_CPU, .cpu = (int)i, .vcpu = -1 };
+		unsigned code;
+
+		if (ps.cpu[i].present)
+			rc = steal_events_add(&steal_ev.tab, &r, 1, NULL, &code);
+	}
+	steal_procstat_free(&ps);
+	if (rc < 0)
+		return pv_papi_disable(&_steal_vector, "cannot build the event table: %s",
+				       strerror(-rc));
+	_steal_vector.cmp_info.num_native_events = (int)pv_evtab_count(&steal_ev.tab);
+	return PAPI_OK;
+}
+
+/* VMs are listed as they run when enumeration starts (papi_native_avail). */
+static void steal_list_vms(void)
+{
+	static const int kinds[] = { STEAL_K_VCPU_RUN, STEAL_K_VCPU_STEAL, STEAL_K_VCPU_HALT };
+
+	pthread_mutex_lock(&steal_virt_lock);
+	if (steal_virt_ensure() == 0) {
+		for (size_t i = 0; i < pv_virt_count(steal_virt); i++) {
+			const struct pv_virt_vm *vm = pv_virt_at(steal_virt, i);
+
+			if (vm->gone)
+				continue;
+			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+				struct steal_req r = { .kind = kinds[k], .cpu = -1, .vcpu = -1 };
+				unsigned code;
+
+				snprintf(r.vm, sizeof(r.vm), "%s", vm->name);
+				if (steal_events_add(&steal_ev.tab, &r, 1, NULL, &code) < 0)
+					continue; /* name too long for PAPI: typed names still work */
+				for (size_t n = 0; n < vm->n_vcpus; n++) {
+					r.vcpu = vm->vcpus[n].index;
+					steal_events_add(&steal_ev.tab, &r, 1, NULL, &code);
+				}
+			}
+		}
+	}
+	pthread_mutex_unlock(&steal_virt_lock);
+}
+
+static int _steal_ntv_enum_events(unsigned *code, int modifier)
+{
+	if (modifier == PAPI_ENUM_FIRST)
+		steal_list_vms();
+	return pv_papi_enum_events(&steal_ev, code, modifier);
+}
+
+static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code)
+{
+	struct steal_req r;
+	char err[512];
+	int rc = steal_events_parse(name, &r, err, sizeof(err));
+
+	if (rc < 0) {
+		pv_papi_error(&_steal_vector, "%s", err);
+		return rc == -EINVAL ? -ENOENT : rc;
+	}
+	if (steal_kind_is_host(r.kind) && r.vm[0]) {
+		const struct pv_virt_vm *vm = NULL;
+		int found = 0;
+
+		pthread_mutex_lock(&steal_virt_lock);
+		rc = steal_virt_ensure();
+		if (rc == 0)
+			rc = pv_virt_lookup_name(steal_virt, r.vm, &vm);
+		if (rc == 0 && r.vcpu >= 0) {
+			for (size_t k = 0; k < vm->n_vcpus; k++)
+				found |= vm->vcpus[k].index == r.vcpu;
+			if (!found)
+				pv_papi_error(&_steal_vector, "VM '%s' has no vCPU %d (it has %zu)",
+					      r.vm, r.vcpu, vm->n_vcpus);
+		} else if (rc == -ENOENT) {
+			pv_papi_error(&_steal_vector, "no running VM named '%s' at %s", r.vm,
+				      pv_virt_uri(steal_virt));
+		} else if (rc < 0) {
+			pv_papi_error(&_steal_vector, "cannot look up VM '%s': %s", r.vm,
+				      steal_virt ? pv_virt_last_error(steal_virt) : strerror(-rc));
+		}
+		pthread_mutex_unlock(&steal_virt_lock);
+		if (rc < 0)
+			return -ENOENT;
+		if (r.vcpu >= 0 && !found)
+			return -ENOENT;
+	}
+	rc = steal_events_add(&ev->tab, &r, 0, NULL, ret_code);
+	if (rc == -ENAMETOOLONG)
+		pv_papi_error(&_steal_vector, "'%s': the canonical name would exceed %d characters",
+			      name, PV_EV_NAME_MAX - 1);
+	return rc;
+}
+
+static int _steal_ntv_name_to_code(const char *name, unsigned *code)
+{
+	return pv_papi_name_to_code(&steal_ev, name, code);
+}
+
+static int _steal_ntv_code_to_name(unsigned code, char *name, int len)
+{
+	return pv_papi_code_to_name(&steal_ev, code, name, len);
+}
+
+static int _steal_ntv_code_to_descr(unsigned code, char *descr, int len)
+{
+	return pv_papi_code_to_descr(&steal_ev, code, descr, len);
+}
+
+static int _steal_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
+{
+	return pv_papi_code_to_info(&steal_ev, code, info);
+}
+
+static int _steal_init_thread(hwd_context_t *ctx)
+{
+	(void)ctx;
+	return PAPI_OK;
+}
+
+static int _steal_init_control_state(hwd_control_state_t *ctl)
+{
+	struct steal_ctl *c = (struct steal_ctl *)ctl;
+
+	memset(c, 0, sizeof(*c));
+	return PAPI_OK;
+}
+
+static void steal_ctl_close_sources(struct steal_ctl *c)
+{
+	if (c->sampler_open)
+		steal_sampler_close(&c->smp);
+	c->sampler_open = 0;
+	steal_guest_free(&c->guest);
+	steal_hvm_free(c);
+}
+
+static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+				       hwd_context_t *ctx)
+{
+	struct steal_ctl *c = (struct steal_ctl *)ctl;
+	unsigned *codes;
+	long long *values;
+	int *slot;
+
+	(void)ctx;
+	codes = calloc((size_t)(count ? count : 1), sizeof(*codes));
+	values = calloc((size_t)(count ? count : 1), sizeof(*values));
+	slot = calloc((size_t)(count ? count : 1), sizeof(*slot));
+	if (!codes || !values || !slot) {
+		free(codes);
+		free(values);
+		free(slot);
+		return PAPI_ENOMEM;
+	}
+	steal_ctl_close_sources(c);
+	free(c->codes);
+	free(c->values);
+	free(c->slot);
+	c->codes = codes;
+	c->values = values;
+	c->slot = slot;
+	c->n = count;
+	c->need_sys = c->need_thread = 0;
+	for (int i = 0; i < count; i++) {
+		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, (unsigned)native[i].ni_event);
+
+		if (!e)
+			return PAPI_ENOEVNT;
+		codes[i] = (unsigned)native[i].ni_event;
+		native[i].ni_position = i;
+		switch (e->kind) {
+		case STEAL_K_TOTAL:
+		case STEAL_K_CPU:
+			c->need_sys = 1;
+			break;
+		case STEAL_K_THREAD_STEAL:
+			c->need_sys = c->need_thread = 1;
+			break;
+		case STEAL_K_VIRT_COMP:
+			c->need_thread = 1;
+			c->need_sys |= !steal_pvacct_excluded(steal_acct);
+			break;
+		case STEAL_K_THREAD_DELAY:
+		case STEAL_K_VIRT:
+			c->need_thread = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return PAPI_OK;
+}
+
+static int _steal_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	struct steal_ctl *c = (struct steal_ctl *)ctl;
+	const char *what = "";
+	int rc, has_host = 0;
+
+	(void)ctx;
+	steal_ctl_close_sources(c);
+	steal_guest_init(&c->guest, steal_hz, steal_pvacct_excluded(steal_acct));
+	if (c->need_sys || c->need_thread) {
+		rc = steal_sampler_open(&c->smp, c->need_sys, c->need_thread, &what);
+		if (rc < 0) {
+			char why[512];
+
+			pv_papi_error(&_steal_vector, "%s",
+				      pv_fs_describe(PV_PROC, what, rc, why, sizeof(why)));
+			return pv_papi_errno(rc);
+		}
+		c->sampler_open = 1;
+	}
+	for (int i = 0; i < c->n; i++)
+		has_host |= steal_kind_is_host(pv_evtab_get(&steal_ev.tab, c->codes[i])->kind);
+	if (has_host) {
+		rc = steal_bind_host(c);
+		if (rc < 0) {
+			steal_ctl_close_sources(c);
+			return rc == -ENOENT ? PAPI_ENOEVNT : pv_papi_errno(rc);
+		}
+	}
+	rc = steal_sample_all(c, 1, 1);
+	if (rc < 0) {
+		steal_ctl_close_sources(c);
+		return pv_papi_errno(rc);
+	}
+	memset(c->values, 0, (size_t)c->n * sizeof(*c->values));
+	return PAPI_OK;
+}
+
+static int _steal_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
+{
+	struct steal_ctl *c = (struct steal_ctl *)ctl;
+	int rc;
+
+	(void)ctx;
+	(void)flags;
+	rc = steal_sample_all(c, 0, 0);
+	if (rc < 0)
+		return pv_papi_errno(rc);
+	steal_fill(c);
+	*events = c->values;
+	return PAPI_OK;
+}
+
+static int _steal_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	struct steal_ctl *c = (struct steal_ctl *)ctl;
+	int rc;
+
+	(void)ctx;
+	rc = steal_sample_all(c, 0, 1);
+	if (rc < 0)
+		return pv_papi_errno(rc);
+	steal_fill(c);
+	return PAPI_OK;
+}
+
+static int _steal_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	struct steal_ctl *c = (struct steal_ctl *)ctl;
+	int rc;
+
+	(void)ctx;
+	/* Keep the open files and bindings: only re-base. */
+	rc = steal_sample_all(c, 1, 1);
+	if (rc < 0)
+		return pv_papi_errno(rc);
+	memset(c->values, 0, (size_t)c->n * sizeof(*c->values));
+	return PAPI_OK;
+}
+
+static int _steal_cleanup_eventset(hwd_control_state_t *ctl)
+{
+	struct steal_ctl *c = (struct steal_ctl *)ctl;
+
+	steal_ctl_close_sources(c);
+	free(c->codes);
+	free(c->values);
+	free(c->slot);
+	c->codes = NULL;
+	c->values = NULL;
+	c->slot = NULL;
+	c->n = 0;
+	return PAPI_OK;
+}
+
+static int _steal_shutdown_thread(hwd_context_t *ctx)
+{
+	(void)ctx;
+	return PAPI_OK;
+}
+
+static int _steal_shutdown_component(void)
+{
+	pthread_mutex_lock(&steal_virt_lock);
+	pv_virt_close(steal_virt);
+	steal_virt = NULL;
+	steal_virt_tried = 0;
+	steal_virt_err = 0;
+	pthread_mutex_unlock(&steal_virt_lock);
+	pv_papi_events_fini(&steal_ev);
+	return PAPI_OK;
+}
+
+static int _steal_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
+{
+	(void)ctx;
+	(void)code;
+	(void)option;
+	return PAPI_OK;
+}
+
+static int _steal_set_domain(hwd_control_state_t *ctl, int domain)
+{
+	(void)ctl;
+	return (domain & (PAPI_DOM_USER | PAPI_DOM_KERNEL | PAPI_DOM_OTHER)) ? PAPI_OK : PAPI_EINVAL;
+}
+
+papi_vector_t _steal_vector = {
+	.cmp_info = {
+		.name = "steal",
+		.short_name = "steal",
+		.version = "1.0",
+		.description = "Guest steal time (system, per CPU, per thread), steal-compensated "
+			       "virtual timers, host per-vCPU run/steal/halt",
+		.default_domain = PAPI_DOM_USER,
+		.default_granularity = PAPI_GRN_THR,
+		.available_granularities = PAPI_GRN_THR,
+		.available_domains = PAPI_DOM_USER | PAPI_DOM_KERNEL,
+		.hardware_intr_sig = PAPI_INT_SIGNAL,
+		.num_mpx_cntrs = 512,
+		.num_cntrs = 512,
+	},
+	.size = {
+		.context = sizeof(struct steal_context),
+		.control_state = sizeof(struct steal_ctl),
+		.reg_value = sizeof(int),
+		.reg_alloc = sizeof(int),
+	},
+	.init_component = _steal_init_component,
+	.init_thread = _steal_init_thread,
+	.init_control_state = _steal_init_control_state,
+	.update_control_state = _steal_update_control_state,
+	.start = _steal_start,
+	.stop = _steal_stop,
+	.read = _steal_read,
+	.reset = _steal_reset,
+	.cleanup_eventset = _steal_cleanup_eventset,
+	.shutdown_thread = _steal_shutdown_thread,
+	.shutdown_component = _steal_shutdown_component,
+	.ctl = _steal_ctl,
+	.set_domain = _steal_set_domain,
+	.ntv_enum_events = _steal_ntv_enum_events,
+	.ntv_name_to_code = _steal_ntv_name_to_code,
+	.ntv_code_to_name = _steal_ntv_code_to_name,
+	.ntv_code_to_descr = _steal_ntv_code_to_descr,
+	.ntv_code_to_info = _steal_ntv_code_to_info,
+};

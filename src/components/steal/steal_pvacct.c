@@ -1,0 +1,213 @@
+/* Detection of paravirt steal accounting; see steal_pvacct.h. */
+#include "steal_pvacct.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pv_fs.h"
+
+#define STEAL_CONFIG_MAX (4u << 20) /* kernel configs are ~250 KB */
+
+int steal_pvacct_cmdline_off(const char *cmdline)
+{
+	static const char word[] = "no-steal-acc";
+	const char *p = cmdline;
+	size_t wl = sizeof(word) - 1;
+
+	/* Kernel parameters after a lone "--" go to init, not the kernel. */
+	while ((p = strstr(p, word)) != NULL) {
+		int start = (p == cmdline || p[-1] == ' ' || p[-1] == '\t');
+		char end = p[wl];
+
+		if (start && (end == '\0' || end == ' ' || end == '\t' || end == '\n')) {
+			const char *dd = strstr(cmdline, " -- ");
+
+			return !(dd && dd < p);
+		}
+		p += wl;
+	}
+	return 0;
+}
+
+int steal_pvacct_config_on(const char *config)
+{
+	static const char key[] = "CONFIG_PARAVIRT_TIME_ACCOUNTING=";
+	const char *p = config;
+
+	while ((p = strstr(p, key)) != NULL) {
+		if (p == config || p[-1] == '\n')
+			return p[sizeof(key) - 1] == 'y';
+		p++;
+	}
+	return 0;
+}
+
+/* zlib, loaded at run time: /proc/config.gz is the only compressed input
+ * and most builds never need it, so libpapi gets no link dependency. */
+typedef void *steal_gzFile;
+struct steal_zlib {
+	steal_gzFile (*gzopen)(const char *, const char *);
+	int (*gzread)(steal_gzFile, void *, unsigned);
+	int (*gzclose)(steal_gzFile);
+};
+
+static int steal_zlib_load(struct steal_zlib *z)
+{
+	void *h = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return -ENOENT;
+	*(void **)&z->gzopen = dlsym(h, "gzopen");
+	*(void **)&z->gzread = dlsym(h, "gzread");
+	*(void **)&z->gzclose = dlsym(h, "gzclose");
+	if (!z->gzopen || !z->gzread || !z->gzclose)
+		return -ENOENT;
+	/* The handle stays open: dlclose would gain nothing. */
+	return 0;
+}
+
+/* Reads a gzip (or plain: gzread passes plain files through) file. */
+static int steal_read_gz(const char *path, char **ret)
+{
+	struct steal_zlib z;
+	steal_gzFile f;
+	size_t cap = 1u << 18, got = 0;
+	char *buf;
+	int rc = steal_zlib_load(&z);
+
+	if (rc < 0)
+		return rc;
+	f = z.gzopen(path, "rb");
+	if (!f)
+		return errno ? -errno : -ENOENT;
+	buf = malloc(cap);
+	if (!buf) {
+		z.gzclose(f);
+		return -ENOMEM;
+	}
+	for (;;) {
+		int n;
+
+		if (got + 1 >= cap) {
+			char *nb;
+
+			if (cap >= STEAL_CONFIG_MAX) {
+				rc = -EFBIG;
+				break;
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				rc = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = z.gzread(f, buf + got, (unsigned)(cap - 1 - got));
+		if (n < 0) {
+			rc = -EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	z.gzclose(f);
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	buf[got] = '\0';
+	*ret = buf;
+	return 0;
+}
+
+static int steal_read_plain(const char *path, char **ret)
+{
+	FILE *f = fopen(path, "re");
+	size_t cap = 1u << 18, got = 0, n;
+	char *buf;
+
+	if (!f)
+		return -errno;
+	buf = malloc(cap);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while ((n = fread(buf + got, 1, cap - 1 - got, f)) > 0) {
+		got += n;
+		if (got + 1 >= cap) {
+			char *nb = cap >= STEAL_CONFIG_MAX ? NULL : realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return -EFBIG;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	buf[got] = '\0';
+	*ret = buf;
+	return 0;
+}
+
+static void steal_set(char *dst, size_t len, const char *src)
+{
+	if (len)
+		snprintf(dst, len, "%s", src);
+}
+
+enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len)
+{
+	char line[4096], path[PATH_MAX], rel[128];
+	char *config = NULL;
+	int on;
+
+	steal_set(ret_source, len, "");
+	if (pv_fs_read_line(PV_PROC, "cmdline", line, sizeof(line)) == 0 &&
+	    steal_pvacct_cmdline_off(line)) {
+		if (pv_fs_path(PV_PROC, "cmdline", path, sizeof(path)) == 0)
+			steal_set(ret_source, len, path);
+		return STEAL_PVACCT_CMDLINE_OFF;
+	}
+	if (pv_fs_path(PV_PROC, "config.gz", path, sizeof(path)) == 0 &&
+	    steal_read_gz(path, &config) == 0)
+		goto parse;
+	if (pv_fs_read_line(PV_PROC, "sys/kernel/osrelease", rel, sizeof(rel)) == 0 &&
+	    snprintf(path, sizeof(path), "%s/config-%s", bootdir, rel) < (int)sizeof(path) &&
+	    steal_read_plain(path, &config) == 0)
+		goto parse;
+	return STEAL_PVACCT_UNKNOWN;
+parse:
+	steal_set(ret_source, len, path);
+	on = steal_pvacct_config_on(config);
+	free(config);
+	return on ? STEAL_PVACCT_KERNEL : STEAL_PVACCT_CONFIG_OFF;
+}
+
+const char *steal_pvacct_describe(enum steal_pvacct a)
+{
+	switch (a) {
+	case STEAL_PVACCT_KERNEL:
+		return "this kernel already excludes steal from thread CPU time "
+		       "(CONFIG_PARAVIRT_TIME_ACCOUNTING=y, no no-steal-acc): nothing is subtracted";
+	case STEAL_PVACCT_CMDLINE_OFF:
+		return "this kernel was booted with no-steal-acc, so thread CPU time includes steal: "
+		       "the THREAD_STEAL_NS estimate is subtracted";
+	case STEAL_PVACCT_CONFIG_OFF:
+		return "this kernel has no CONFIG_PARAVIRT_TIME_ACCOUNTING, so thread CPU time includes "
+		       "steal: the THREAD_STEAL_NS estimate is subtracted";
+	default:
+		return "no kernel config was readable (/proc/config.gz, /boot/config-<release>): assumed "
+		       "CONFIG_PARAVIRT_TIME_ACCOUNTING off (its default), the THREAD_STEAL_NS estimate is "
+		       "subtracted";
+	}
+}

@@ -1,0 +1,148 @@
+/* Reads the guest-side inputs; see steal_sample.h. */
+#include "steal_sample.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "pv_fs.h"
+#include "pv_virt_proc.h"
+
+/* gettid is a system call: cache it per thread (the read path uses it). */
+static pid_t steal_gettid(void)
+{
+	static __thread pid_t tid;
+
+	if (!tid)
+		tid = (pid_t)syscall(SYS_gettid);
+	return tid;
+}
+
+static uint64_t steal_mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+uint64_t steal_user_hz(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	return hz > 0 ? (uint64_t)hz : 100;
+}
+
+uint64_t steal_cache_ns_from_env(int *ret_bad)
+{
+	const char *e = getenv("PAPI_VIRT_STEAL_CACHE_US");
+	uint64_t us;
+
+	if (ret_bad)
+		*ret_bad = 0;
+	if (!e || !*e)
+		return STEAL_CACHE_DEFAULT_US * 1000ull;
+	if (pv_parse_u64(e, &us) < 0 || us > 10000000) {
+		if (ret_bad)
+			*ret_bad = 1;
+		return STEAL_CACHE_DEFAULT_US * 1000ull;
+	}
+	return us * 1000ull;
+}
+
+int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread,
+		       const char **ret_what)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->file.fd = -1;
+	s->sched_fd = -1;
+	s->want_sys = want_sys;
+	s->want_thread = want_thread;
+	s->cache_ns = steal_cache_ns_from_env(NULL);
+	steal_procstat_init(&s->snap);
+	if (want_sys) {
+		rc = steal_procstat_open(&s->file);
+		if (rc < 0) {
+			if (ret_what)
+				*ret_what = "stat";
+			return rc;
+		}
+	}
+	if (want_thread) {
+		rc = pthread_getcpuclockid(pthread_self(), &s->clk);
+		if (rc) {
+			steal_sampler_close(s);
+			if (ret_what)
+				*ret_what = "thread CPU clock";
+			return -rc;
+		}
+		s->tid = steal_gettid();
+		s->sched_fd = pv_fs_open(PV_PROC, "thread-self/schedstat", O_RDONLY);
+		if (s->sched_fd < 0) {
+			rc = s->sched_fd;
+			s->sched_fd = -1;
+			steal_sampler_close(s);
+			if (ret_what)
+				*ret_what = "thread-self/schedstat";
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void steal_sampler_close(struct steal_sampler *s)
+{
+	steal_procstat_close(&s->file);
+	steal_procstat_free(&s->snap);
+	if (s->sched_fd >= 0)
+		close(s->sched_fd);
+	s->sched_fd = -1;
+}
+
+int steal_sampler_sys(struct steal_sampler *s, int fresh, const struct steal_procstat **ret)
+{
+	uint64_t now = steal_mono_ns();
+	int rc;
+
+	if (!fresh && s->snap_ns && now - s->snap_ns < s->cache_ns) {
+		s->cache_hits++;
+		*ret = &s->snap;
+		return 0;
+	}
+	rc = steal_procstat_read(&s->file, &s->snap);
+	if (rc < 0) {
+		s->snap_ns = 0;
+		return rc;
+	}
+	s->reads++;
+	s->snap_ns = now;
+	*ret = &s->snap;
+	return 0;
+}
+
+int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *ret)
+{
+	struct pv_virt_schedstat st;
+	struct timespec t;
+	char buf[128];
+	int rc = pv_fs_pread_all(s->sched_fd, buf, sizeof(buf), NULL);
+
+	if (rc < 0)
+		return rc;
+	rc = pv_virt_parse_schedstat(buf, &st);
+	if (rc < 0)
+		return rc;
+	if (clock_gettime(s->clk, &t) < 0)
+		return -errno;
+	ret->cpu_ns = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+	ret->delay_ns = st.delay_ns;
+	ret->cpu = steal_gettid() == s->tid ? sched_getcpu() : -1;
+	return 0;
+}
