@@ -1,0 +1,318 @@
+/*
+ * appio PAPI adapter: application I/O counters of the calling thread
+ * (unqualified names, stock appio's meaning) or of the whole process
+ * (":process", exited threads included), as differences since PAPI_start.
+ *
+ * The counting itself is done by the interposer compiled into libpapi
+ * (appio_preload_wrap.c, appio_preload_meta.c) into the registry
+ * (appio_registry.h); this file only snapshots and subtracts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "papi.h"
+#include "papi_internal.h"
+#include "papi_vector.h"
+
+#include "pv_evname.h"
+#include "pv_papi_events.h"
+
+#include "appio_events.h"
+#include "appio_preload_wrap.h"
+#include "appio_registry.h"
+
+#define APPIO_MAX_EVSET 512
+
+enum appio_scope { APPIO_SCOPE_THREAD = 0, APPIO_SCOPE_PROCESS = 1 };
+
+struct appio_ctl {
+	int n;
+	int need_thread, need_process;
+	unsigned code[APPIO_MAX_EVSET];
+	uint64_t start_thread[APPIO_NSLOTS];
+	uint64_t start_process[APPIO_NSLOTS];
+	long long values[APPIO_MAX_EVSET];
+};
+
+struct appio_context {
+	int unused;
+};
+
+papi_vector_t _appio_vector;
+static struct pv_papi_events appio_ev;
+
+static const char appio_process_desc[] =
+	"process: every thread of the process since PAPI_start, threads that have exited included";
+
+static int appio_add_events(struct pv_evtab *t)
+{
+	for (unsigned i = 0; i < appio_nevents; i++) {
+		const struct appio_event_def *d = &appio_events[i];
+		struct pv_event e;
+		unsigned base, code;
+		int rc;
+
+		memset(&e, 0, sizeof(e));
+		snprintf(e.name, sizeof(e.name), "%s", d->name);
+		snprintf(e.desc, sizeof(e.desc), "%s (calling thread)", d->desc);
+		snprintf(e.units, sizeof(e.units), "%s", d->units);
+		e.dtype = d->kind == APPIO_EV_SIGNED ? PV_S64 : PV_U64;
+		e.vtype = PV_COUNTER;
+		e.base = -1;
+		e.listed = 1;
+		e.kind = APPIO_SCOPE_THREAD;
+		e.arg[0] = (int)i;
+		rc = pv_evtab_add(t, &e, &base);
+		if (rc < 0)
+			return rc;
+		snprintf(e.name, sizeof(e.name), "%s:process", d->name);
+		snprintf(e.desc, sizeof(e.desc), "%s", appio_process_desc);
+		e.base = (int)base;
+		e.kind = APPIO_SCOPE_PROCESS;
+		rc = pv_evtab_add(t, &e, &code);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Names not in the table verbatim: qualifiers in another spelling. */
+static int appio_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code)
+{
+	struct pv_evname n;
+	int rc = pv_evname_parse(name, &n);
+
+	if (rc < 0 || appio_event_find(n.base) < 0) {
+		pv_papi_error(&_appio_vector, "'%s' is not an appio event (see papi_native_avail -c appio)", name);
+		return -ENOENT;
+	}
+	if (n.nquals == 0)
+		return pv_evtab_find(&ev->tab, n.base, ret_code);
+	if (n.nquals == 1 && strcmp(n.quals[0].key, "process") == 0 && !n.quals[0].has_value) {
+		char canon[PV_EV_NAME_MAX];
+
+		snprintf(canon, sizeof(canon), "%s:process", n.base);
+		return pv_evtab_find(&ev->tab, canon, ret_code);
+	}
+	pv_papi_error(&_appio_vector, "'%s': the only appio qualifier is ':process'", name);
+	return -ENOENT;
+}
+
+static int _appio_init_component(int cidx)
+{
+	int rc;
+
+	_appio_vector.cmp_info.CmpIdx = cidx;
+	/* Normally done by the library constructor already. */
+	appio_wrap_init();
+	rc = pv_papi_events_init(&appio_ev, &_appio_vector, appio_resolve);
+	if (rc == 0)
+		rc = appio_add_events(&appio_ev.tab);
+	if (rc < 0)
+		return pv_papi_disable(&_appio_vector, "cannot build the event table: %s", strerror(-rc));
+	_appio_vector.cmp_info.num_native_events = (int)pv_evtab_count(&appio_ev.tab);
+	return PAPI_OK;
+}
+
+static int _appio_init_thread(hwd_context_t *ctx)
+{
+	(void)ctx;
+	return PAPI_OK;
+}
+
+static int _appio_init_control_state(hwd_control_state_t *ctl)
+{
+	memset(ctl, 0, sizeof(struct appio_ctl));
+	return PAPI_OK;
+}
+
+static int _appio_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+				       hwd_context_t *ctx)
+{
+	struct appio_ctl *c = (struct appio_ctl *)ctl;
+
+	(void)ctx;
+	if (count > APPIO_MAX_EVSET)
+		return PAPI_ECOUNT;
+	c->need_thread = c->need_process = 0;
+	for (int i = 0; i < count; i++) {
+		const struct pv_event *e = pv_evtab_get(&appio_ev.tab, (unsigned)native[i].ni_event);
+
+		if (!e)
+			return PAPI_ENOEVNT;
+		c->code[i] = (unsigned)native[i].ni_event;
+		native[i].ni_position = i;
+		if (e->kind == APPIO_SCOPE_PROCESS)
+			c->need_process = 1;
+		else
+			c->need_thread = 1;
+	}
+	c->n = count;
+	return PAPI_OK;
+}
+
+/* Current slots of the scopes the EventSet uses. */
+static int appio_snapshot(const struct appio_ctl *c, uint64_t *thr, uint64_t *proc)
+{
+	if (c->need_thread) {
+		struct appio_block *b = appio_registry_self();
+
+		if (!b)
+			return PAPI_ENOMEM;
+		appio_registry_copy(b, thr);
+	}
+	if (c->need_process)
+		appio_registry_sum(proc);
+	return PAPI_OK;
+}
+
+static int appio_rebase(struct appio_ctl *c)
+{
+	int rc = appio_snapshot(c, c->start_thread, c->start_process);
+
+	memset(c->values, 0, sizeof(c->values));
+	return rc;
+}
+
+static int appio_fill(struct appio_ctl *c)
+{
+	uint64_t thr[APPIO_NSLOTS], proc[APPIO_NSLOTS], delta[2][APPIO_NSLOTS];
+	int rc = appio_snapshot(c, thr, proc);
+
+	if (rc != PAPI_OK)
+		return rc;
+	for (unsigned s = 0; s < APPIO_NSLOTS; s++) {
+		delta[APPIO_SCOPE_THREAD][s] = c->need_thread ? thr[s] - c->start_thread[s] : 0;
+		delta[APPIO_SCOPE_PROCESS][s] = c->need_process ? proc[s] - c->start_process[s] : 0;
+	}
+	for (int i = 0; i < c->n; i++) {
+		const struct pv_event *e = pv_evtab_get(&appio_ev.tab, c->code[i]);
+
+		c->values[i] = appio_event_value(&appio_events[e->arg[0]], delta[e->kind], 0);
+	}
+	return PAPI_OK;
+}
+
+static int _appio_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	(void)ctx;
+	return appio_rebase((struct appio_ctl *)ctl);
+}
+
+static int _appio_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	(void)ctx;
+	return appio_rebase((struct appio_ctl *)ctl);
+}
+
+static int _appio_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
+{
+	struct appio_ctl *c = (struct appio_ctl *)ctl;
+	int rc;
+
+	(void)ctx;
+	(void)flags;
+	rc = appio_fill(c);
+	*events = c->values;
+	return rc;
+}
+
+static int _appio_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	(void)ctx;
+	return appio_fill((struct appio_ctl *)ctl);
+}
+
+static int _appio_shutdown_thread(hwd_context_t *ctx)
+{
+	(void)ctx;
+	return PAPI_OK;
+}
+
+/* The counters live on (the interposer keeps counting after
+ * PAPI_shutdown); only the event table goes. */
+static int _appio_shutdown_component(void)
+{
+	pv_papi_events_fini(&appio_ev);
+	return PAPI_OK;
+}
+
+static int _appio_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
+{
+	(void)ctx;
+	(void)code;
+	(void)option;
+	return PAPI_OK;
+}
+
+static int _appio_set_domain(hwd_control_state_t *ctl, int domain)
+{
+	(void)ctl;
+	return (domain & PAPI_DOM_USER) ? PAPI_OK : PAPI_EINVAL;
+}
+
+static int _appio_ntv_enum_events(unsigned *code, int modifier)
+{
+	return pv_papi_enum_events(&appio_ev, code, modifier);
+}
+
+static int _appio_ntv_name_to_code(const char *name, unsigned *code)
+{
+	return pv_papi_name_to_code(&appio_ev, name, code);
+}
+
+static int _appio_ntv_code_to_name(unsigned code, char *name, int len)
+{
+	return pv_papi_code_to_name(&appio_ev, code, name, len);
+}
+
+static int _appio_ntv_code_to_descr(unsigned code, char *descr, int len)
+{
+	return pv_papi_code_to_descr(&appio_ev, code, descr, len);
+}
+
+static int _appio_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
+{
+	return pv_papi_code_to_info(&appio_ev, code, info);
+}
+
+papi_vector_t _appio_vector = {
+	.cmp_info = {
+		.name = "appio",
+		.short_name = "appio",
+		.version = "2.0",
+		.description = "Application I/O (POSIX and stdio calls intercepted in libpapi), "
+			       "per thread and process-wide (:process)",
+		.default_domain = PAPI_DOM_USER,
+		.available_domains = PAPI_DOM_USER,
+		.default_granularity = PAPI_GRN_THR,
+		.available_granularities = PAPI_GRN_THR,
+		.hardware_intr_sig = PAPI_INT_SIGNAL,
+		.num_mpx_cntrs = APPIO_MAX_EVSET,
+		.num_cntrs = APPIO_MAX_EVSET,
+	},
+	.size = {
+		.context = sizeof(struct appio_context),
+		.control_state = sizeof(struct appio_ctl),
+		.reg_value = sizeof(int),
+		.reg_alloc = sizeof(int),
+	},
+	.init_component = _appio_init_component,
+	.init_thread = _appio_init_thread,
+	.init_control_state = _appio_init_control_state,
+	.update_control_state = _appio_update_control_state,
+	.start = _appio_start,
+	.stop = _appio_stop,
+	.read = _appio_read,
+	.reset = _appio_reset,
+	.shutdown_thread = _appio_shutdown_thread,
+	.shutdown_component = _appio_shutdown_component,
+	.ctl = _appio_ctl,
+	.set_domain = _appio_set_domain,
+	.ntv_enum_events = _appio_ntv_enum_events,
+	.ntv_name_to_code = _appio_ntv_name_to_code,
+	.ntv_code_to_name = _appio_ntv_code_to_name,
+	.ntv_code_to_descr = _appio_ntv_code_to_descr,
+	.ntv_code_to_info = _appio_ntv_code_to_info,
+};
