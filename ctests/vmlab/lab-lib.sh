@@ -56,19 +56,19 @@ lab_start() {
 
 lab_virsh() { timeout 30 virsh -q -c "$LAB_URI" "$@"; }
 
-# Index of the guest named $1 in the state dir.
+# Index of the newest guest named $1 in the state dir.
 lab_index() {
-	local f n
+	local f n i best=-1
 	for f in "$LAB_STATE"/guests/*.name; do
 		[ -e "$f" ] || continue
 		n=$(cat "$f")
-		if [ "$n" = "$1" ]; then
-			f=${f##*/}
-			echo "${f%.name}"
-			return 0
-		fi
+		[ "$n" = "$1" ] || continue
+		i=${f##*/}
+		i=${i%.name}
+		[ "$i" -gt "$best" ] && best=$i
 	done
-	lab_err "no lab guest named '$1'"
+	[ "$best" -ge 0 ] || { lab_err "no lab guest named '$1'"; return 1; }
+	echo "$best"
 }
 
 lab_uuid() {
