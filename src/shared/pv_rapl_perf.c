@@ -1,0 +1,229 @@
+/* pv_rapl back-end: the perf "power" PMU (energy-pkg, energy-cores, ...).
+ * The sysfs description is parsed here (testable on fixtures); the counters
+ * are opened with perf_event_open, which needs the real PMU. */
+#include "pv_rapl_priv.h"
+#include "pv_fs.h"
+
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define PMU_DIR "bus/event_source/devices/power"
+
+static const struct {
+	const char *event;
+	enum pv_rapl_dom dom;
+} pv_perf_events[] = {
+	{ "energy-pkg", PV_RAPL_PACKAGE },
+	{ "energy-cores", PV_RAPL_CORE },
+	{ "energy-gpu", PV_RAPL_UNCORE },
+	{ "energy-ram", PV_RAPL_DRAM },
+	{ "energy-psys", PV_RAPL_PSYS },
+};
+
+int pv_rapl_perf_parse_config(const char *s, uint64_t *ret)
+{
+	char buf[128], *tok, *save = NULL;
+	uint64_t config = 0;
+	int seen = 0;
+
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return -EINVAL;
+	buf[strcspn(buf, "\n")] = '\0';
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		unsigned long long v;
+
+		if (strncmp(tok, "event=", 6) != 0)
+			return -EINVAL; /* umask=, config1=...: not a power PMU event */
+		errno = 0;
+		v = strtoull(tok + 6, &end, 0);
+		if (errno || end == tok + 6 || *end != '\0' || seen)
+			return -EINVAL;
+		config = v;
+		seen = 1;
+	}
+	if (!seen)
+		return -EINVAL;
+	*ret = config;
+	return 0;
+}
+
+int pv_rapl_parse_cpulist(const char *s, int *cpus, int max, int *ret_n)
+{
+	const char *p = s;
+	int n = 0;
+
+	while (*p && *p != '\n') {
+		char *end;
+		long a, b;
+
+		errno = 0;
+		a = strtol(p, &end, 10);
+		if (errno || end == p || a < 0 || a > INT_MAX)
+			return -EINVAL;
+		b = a;
+		p = end;
+		if (*p == '-') {
+			p++;
+			b = strtol(p, &end, 10);
+			if (errno || end == p || b < a || b > INT_MAX)
+				return -EINVAL;
+			p = end;
+		}
+		for (; a <= b; a++) {
+			if (n >= max)
+				return -E2BIG;
+			cpus[n++] = (int)a;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -EINVAL;
+	}
+	if (n == 0)
+		return -EINVAL;
+	*ret_n = n;
+	return 0;
+}
+
+static int perf_bad(char *reason, size_t rlen, const char *rel, int rc)
+{
+	char msg[PATH_MAX + 64];
+
+	pv_rapl_reason_add(reason, rlen, "perf power PMU: %s", pv_fs_describe(PV_SYS, rel, rc, msg, sizeof(msg)));
+	return rc;
+}
+
+static int perf_scan_cpus(struct pv_rapl_perf_desc *d, char *reason, size_t rlen)
+{
+	char buf[1024], rel[128];
+	int rc, i;
+
+	rc = pv_fs_read(PV_SYS, PMU_DIR "/cpumask", buf, sizeof(buf), NULL);
+	if (rc == 0)
+		rc = pv_rapl_parse_cpulist(buf, d->cpu, PV_RAPL_PERF_MAX_CPUS, &d->ncpu);
+	if (rc < 0)
+		return perf_bad(reason, rlen, PMU_DIR "/cpumask", rc);
+	for (i = 0; i < d->ncpu; i++) {
+		int64_t id;
+
+		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/topology/physical_package_id", d->cpu[i]);
+		rc = pv_fs_read_s64(PV_SYS, rel, &id);
+		/* Without topology the cpumask order is the package order. */
+		d->pkg[i] = (rc == 0 && id >= 0 && id < INT_MAX) ? (int)id : i;
+	}
+	return 0;
+}
+
+int pv_rapl_perf_scan(struct pv_rapl_perf_desc *d, char *reason, size_t rlen)
+{
+	char buf[128], rel[128];
+	size_t i;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	rc = pv_fs_read(PV_SYS, PMU_DIR "/type", buf, sizeof(buf), NULL);
+	if (rc == -ENOENT) {
+		char path[PATH_MAX];
+
+		pv_fs_path(PV_SYS, PMU_DIR, path, sizeof(path));
+		pv_rapl_reason_add(reason, rlen, "perf power PMU: %s absent (no RAPL PMU in this kernel or CPU)", path);
+		return -ENODEV;
+	}
+	if (rc == 0)
+		rc = pv_parse_int(buf, &d->type);
+	if (rc < 0)
+		return perf_bad(reason, rlen, PMU_DIR "/type", rc);
+	rc = perf_scan_cpus(d, reason, rlen);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < sizeof(pv_perf_events) / sizeof(pv_perf_events[0]); i++) {
+		struct pv_rapl_perf_ev *e = &d->ev[d->nev];
+		char *end;
+
+		snprintf(rel, sizeof(rel), PMU_DIR "/events/%s", pv_perf_events[i].event);
+		rc = pv_fs_read(PV_SYS, rel, buf, sizeof(buf), NULL);
+		if (rc == -ENOENT)
+			continue; /* this CPU has no such domain */
+		if (rc == 0)
+			rc = pv_rapl_perf_parse_config(buf, &e->config);
+		if (rc < 0)
+			return perf_bad(reason, rlen, rel, rc);
+		snprintf(rel, sizeof(rel), PMU_DIR "/events/%s.scale", pv_perf_events[i].event);
+		rc = pv_fs_read(PV_SYS, rel, buf, sizeof(buf), NULL);
+		if (rc == 0) {
+			errno = 0;
+			e->scale = strtod(buf, &end);
+			while (*end == '\n' || *end == ' ')
+				end++;
+			if (errno || end == buf || *end || !(e->scale > 0))
+				rc = -EINVAL;
+		}
+		if (rc < 0)
+			return perf_bad(reason, rlen, rel, rc);
+		e->dom = pv_perf_events[i].dom;
+		d->nev++;
+	}
+	if (d->nev == 0) {
+		pv_rapl_reason_add(reason, rlen, "perf power PMU: no energy-* event in %s/%s/events", pv_fs_root(PV_SYS),
+				   PMU_DIR);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int perf_open_one(const struct pv_rapl_perf_desc *d, const struct pv_rapl_perf_ev *e, int cpu)
+{
+	struct perf_event_attr attr;
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = (unsigned)d->type;
+	attr.config = e->config;
+	fd = syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t rlen)
+{
+	struct pv_rapl_perf_desc d;
+	int rc, i, k;
+
+	rc = pv_rapl_perf_scan(&d, reason, rlen);
+	if (rc < 0)
+		return rc;
+	for (k = 0; k < d.nev; k++) {
+		for (i = 0; i < d.ncpu && r->n < PV_RAPL_MAX_DOMS; i++) {
+			struct pv_rapl_dstate *s = &r->d[r->n];
+			int fd;
+
+			if (d.ev[k].dom == PV_RAPL_PSYS && i > 0)
+				break; /* platform-wide: one counter */
+			fd = perf_open_one(&d, &d.ev[k], d.cpu[i]);
+			if (fd < 0) {
+				pv_rapl_reason_add(reason, rlen,
+						   "perf power PMU: perf_event_open(type %d, config 0x%llx, cpu %d): %s%s",
+						   d.type, (unsigned long long)d.ev[k].config, d.cpu[i], strerror(-fd),
+						   (fd == -EACCES || fd == -EPERM)
+							   ? " (needs CAP_PERFMON or kernel.perf_event_paranoid <= 0)"
+							   : "");
+				return fd;
+			}
+			memset(s, 0, sizeof(*s));
+			s->fd = fd;
+			s->info.src = PV_RAPL_SRC_PERF;
+			s->info.dom = d.ev[k].dom;
+			s->info.pkg = d.ev[k].dom == PV_RAPL_PSYS ? -1 : d.pkg[i];
+			s->uj_per_cnt = d.ev[k].scale * 1e6;
+			r->n++;
+		}
+	}
+	return r->n > 0 ? 0 : -ENODEV;
+}

@@ -1,0 +1,88 @@
+/*
+ * pv_rapl internals shared by pv_rapl.c (handle, accumulation) and the two
+ * discovery back-ends, pv_rapl_powercap.c and pv_rapl_perf.c.  Unit tests
+ * include it to test the parsers on fixture trees; components must not.
+ */
+#ifndef PV_RAPL_PRIV_H
+#define PV_RAPL_PRIV_H
+
+#include "pv_rapl.h"
+
+#include <pthread.h>
+
+#define PV_RAPL_MAX_DOMS 256
+
+struct pv_rapl_dstate {
+	struct pv_rapl_info info;
+	int fd;            /* energy_uj (powercap) or the perf event */
+	double uj_per_cnt; /* perf: the PMU's .scale (J) * 1e6 */
+	uint64_t last_raw; /* last raw reading (powercap) */
+	uint64_t acc_uj;   /* 64-bit accumulated energy */
+};
+
+struct pv_rapl {
+	pthread_mutex_t lock;
+	enum pv_rapl_source src;
+	int n;
+	int npkg;
+	struct pv_rapl_dstate d[PV_RAPL_MAX_DOMS];
+};
+
+/* Appends a formatted sentence to a reason buffer ("; " between parts). */
+void pv_rapl_reason_add(char *reason, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Sorts r->d by (package, domain), psys last, and sets r->npkg. */
+void pv_rapl_sort(struct pv_rapl *r);
+
+/*
+ * powercap: fills r->d[] with the zones found, energy files opened and
+ * read once.  0 with r->n > 0 on success; -ENODEV when there are no RAPL
+ * zones; another -errno (first failure) when zones exist but none can be
+ * read.  reason gets one sentence per problem.
+ */
+int pv_rapl_powercap_open(struct pv_rapl *r, char *reason, size_t reason_len);
+
+/* Parses a powercap zone name: "package-N" -> (PACKAGE, N), "core",
+ * "uncore", "dram" -> that domain (pkg from the parent), "psys" -> PSYS.
+ * -EINVAL for other names (e.g. "package-0-die-1", handled as unknown). */
+int pv_rapl_zone_name(const char *name, enum pv_rapl_dom *ret_dom, int *ret_pkg);
+
+/* perf "power" PMU description read from sysfs (no perf_event_open). */
+struct pv_rapl_perf_ev {
+	enum pv_rapl_dom dom;
+	uint64_t config;
+	double scale; /* joules per count */
+};
+
+#define PV_RAPL_PERF_MAX_CPUS 64
+
+struct pv_rapl_perf_desc {
+	int type;
+	int nev;
+	struct pv_rapl_perf_ev ev[PV_RAPL_NDOMS];
+	int ncpu;
+	int cpu[PV_RAPL_PERF_MAX_CPUS]; /* one CPU per package, from cpumask */
+	int pkg[PV_RAPL_PERF_MAX_CPUS]; /* its physical_package_id */
+};
+
+/* Reads <sysfs>/bus/event_source/devices/power/.  -ENODEV when the PMU is
+ * absent, -EINVAL (with reason) on malformed files. */
+int pv_rapl_perf_scan(struct pv_rapl_perf_desc *ret, char *reason, size_t reason_len);
+
+/* Parses a perf event string "event=0x02[,umask=..]" (only event= is
+ * supported, as the power PMU uses) into a config. */
+int pv_rapl_perf_parse_config(const char *s, uint64_t *ret);
+
+/* Parses a cpulist ("0", "0,18", "0-3,8") into cpus[]; -E2BIG when more
+ * than max. */
+int pv_rapl_parse_cpulist(const char *s, int *cpus, int max, int *ret_n);
+
+/* perf: scan, then perf_event_open every (package, event).  Same return
+ * convention as pv_rapl_powercap_open. */
+int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t reason_len);
+
+/* Reads one domain's raw value and updates its accumulator (lock held). */
+int pv_rapl_update(struct pv_rapl_dstate *d);
+
+#endif
