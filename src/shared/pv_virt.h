@@ -128,7 +128,8 @@ struct pv_virt_dom {
  * domains.  A record matches a domain when the UUID, the QEMU pid and its
  * start time are the same (UUID and domid when no process was found);
  * otherwise a new record is made.  Records not matched become gone.
- * 0 or -ENOMEM (then nothing changed).
+ * 0, -EINVAL (a UUID that is not 36 characters of hex and dashes, or no
+ * name) or -ENOMEM; on failure nothing changed.
  */
 int pv_virt_apply(struct pv_virt *v, const struct pv_virt_dom *doms, size_t n,
 		  struct pv_virt_changes *ret_changes);
