@@ -1,0 +1,141 @@
+#!/bin/bash
+# steal component, host side, on real guests (private libvirtd, TCG guests):
+#  1. two busy 1-vCPU guests pinned (taskset on the vCPU thread) to one host
+#     CPU for WINDOW s: each VCPU_STEAL_NS share of the wall time is
+#     50% +- 3 points, each one's steal >= the other's run - 2%, and
+#     VCPU_STEAL_NS agrees with libvirt's vcpu.0.delay (exact bracket from
+#     PAPI reads taken around the virsh call, and within 1%); an idle guest's
+#     VCPU_HALT_NS share >= 90%.  One guest's name has a space, ':', '=' and
+#     a non-ASCII character (percent-encoded in the event name).
+#  2. pinned apart for WINDOW2 s: each busy guest's steal share < 3%.
+#  3. papi_native_avail lists the running VMs with their encoded names.
+#  4. a VM destroyed mid-measurement: PAPI_read keeps working, no value
+#     decreases, the VM's values freeze.
+#  5. a VM started after PAPI_library_init and after a libvirt daemon restart
+#     is addressable by name; unknown VM / vCPU -> PAPI_ENOEVNT.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ctests/vmlab/lab-lib.sh
+. "$here/lab-lib.sh"
+
+B=${PV_BUILDDIR:-$here/../..}
+PROG=$B/ctests/papi/test_steal_host
+WINDOW=${PV_STEAL_WINDOW:-20}
+WINDOW2=${PV_STEAL_WINDOW2:-8}
+fail() { echo "FAIL: $*"; exit 1; }
+[ -x "$PROG" ] || fail "$PROG not built"
+t_start=$(lab_now_ms)
+
+A=$'st a:1=\xc3\xa9'          # "st a:1=é"
+AE='st%20a%3A1%3D%C3%A9'      # its canonical encoding (pv_evname.h)
+lab_start "$A:busy" b:busy i:idle || fail "lab did not start"
+t_ready=$(lab_now_ms)
+
+ta=$(lab_vcpu_tid "$A") || fail "no vCPU tid for $A"
+tb=$(lab_vcpu_tid b) || fail "no vCPU tid for b"
+ti=$(lab_vcpu_tid i) || fail "no vCPU tid for i"
+ua=$(lab_uuid "$A")
+ub=$(lab_uuid b)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; lab_cleanup' EXIT
+
+# The hook runs between two PAPI reads: libvirt's view of the same counter.
+cat >"$tmp/hook.sh" <<HOOK
+#!/bin/sh
+timeout 30 virsh -q -c '$LAB_URI' domstats --vcpu $ua $ub > '$tmp'/domstats.\$1 2>&1
+HOOK
+chmod +x "$tmp/hook.sh"
+delay_of() { # file uuid-order-index(0=a,1=b)
+	awk -v want="$2" '/^Domain:/ { d++ } /vcpu.0.delay=/ { if (d - 1 == want) { sub(/.*=/, ""); print } }' "$1"
+}
+
+taskset -p -c 0 "$ta" >/dev/null && taskset -p -c 0 "$tb" >/dev/null && taskset -p -c 1 "$ti" >/dev/null ||
+	fail "taskset on vCPU threads"
+sleep 1
+"$PROG" measure "$WINDOW" "$tmp/hook.sh" \
+	"VCPU_STEAL_NS:vm=$AE:vcpu=0" "VCPU_RUN_NS:vm=$AE:vcpu=0" \
+	"VCPU_STEAL_NS:vm=b:vcpu=0" "VCPU_RUN_NS:vm=b:vcpu=0" \
+	"VCPU_HALT_NS:vm=i" "VCPU_RUN_NS:vm=i" "VCPU_STEAL_NS:vm=i" \
+	"VCPU_STEAL_NS:vm=$AE" >"$tmp/m1" 2>&1 || { cat "$tmp/m1"; fail "measure (shared CPU)"; }
+v() { awk -v r="$2" -v i="$3" '$1 == r && $2 == i { print $3 }' "$1"; }
+wall=$(awk '$1 == "wall_ns" { print $2 }' "$tmp/m1")
+sa=$(v "$tmp/m1" r3 0) ra=$(v "$tmp/m1" r3 1) sb=$(v "$tmp/m1" r3 2) rb=$(v "$tmp/m1" r3 3)
+hi=$(v "$tmp/m1" r3 4) ri=$(v "$tmp/m1" r3 5) si=$(v "$tmp/m1" r3 6) sa_vm=$(v "$tmp/m1" r3 7)
+la0=$(delay_of "$tmp/domstats.start" 0) la1=$(delay_of "$tmp/domstats.end" 0)
+lb0=$(delay_of "$tmp/domstats.start" 1) lb1=$(delay_of "$tmp/domstats.end" 1)
+[ -n "$la0" ] && [ -n "$la1" ] && [ -n "$lb0" ] && [ -n "$lb1" ] || { cat "$tmp"/domstats.*; fail "no vcpu.0.delay from libvirt"; }
+rc=0
+check() { # awk-condition message
+	if awk "BEGIN { exit !($1) }"; then echo "ok:   $2"; else echo "FAIL: $2"; rc=1; fi
+}
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", 100 * a / b }'; }
+echo "shared CPU, ${WINDOW} s: wall $wall ns"
+echo "  $A: steal $sa run $ra ($(pct "$sa" "$wall")% steal)   b: steal $sb run $rb ($(pct "$sb" "$wall")% steal)"
+echo "  i (idle): halt $hi run $ri steal $si ($(pct "$hi" "$wall")% halt)"
+check "$sa / $wall > 0.47 && $sa / $wall < 0.53" "$A steal share 50 +- 3 points"
+check "$sb / $wall > 0.47 && $sb / $wall < 0.53" "b steal share 50 +- 3 points"
+check "$sa >= 0.98 * $rb" "$A steal >= b run - 2%"
+check "$sb >= 0.98 * $ra" "b steal >= $A run - 2%"
+check "$hi / $wall >= 0.90" "idle guest halt share >= 90%"
+check "$sa_vm == $sa" "VM sum equals its only vCPU"
+# libvirt's delay delta lies between the PAPI reads taken around each virsh call
+for g in a b; do
+	if [ $g = a ]; then s=0; l0=$la0; l1=$la1; else s=2; l0=$lb0; l1=$lb1; fi
+	inner=$(( $(v "$tmp/m1" r2 $s) - $(v "$tmp/m1" r1 $s) ))
+	outer=$(( $(v "$tmp/m1" r3 $s) - $(v "$tmp/m1" r0 $s) ))
+	ld=$((l1 - l0))
+	echo "  $g: libvirt vcpu.0.delay delta $ld ns; PAPI inner $inner outer $outer"
+	check "$ld >= $inner && $ld <= $outer" "$g: libvirt delay inside the PAPI bracket"
+	check "($ld - $inner) <= 0.01 * $ld && ($outer - $ld) <= 0.01 * $ld" "$g: agrees with libvirt within 1%"
+done
+
+# 2. pinned apart
+taskset -p -c 0 "$ta" >/dev/null && taskset -p -c 1 "$tb" >/dev/null || fail "taskset apart"
+sleep 1
+"$PROG" measure "$WINDOW2" true "VCPU_STEAL_NS:vm=$AE:vcpu=0" "VCPU_STEAL_NS:vm=b:vcpu=0" >"$tmp/m2" 2>&1 ||
+	{ cat "$tmp/m2"; fail "measure (apart)"; }
+wall=$(awk '$1 == "wall_ns" { print $2 }' "$tmp/m2")
+sa=$(v "$tmp/m2" r3 0) sb=$(v "$tmp/m2" r3 1)
+echo "apart, ${WINDOW2} s: $A steal $(pct "$sa" "$wall")%, b steal $(pct "$sb" "$wall")%"
+check "$sa / $wall < 0.03" "$A steal share < 3% when pinned apart"
+check "$sb / $wall < 0.03" "b steal share < 3% when pinned apart"
+
+# 3. listing
+LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:-$B/papi/src} papi_native_avail -i steal >"$tmp/avail" 2>&1
+if grep -q ":vm=$AE:vcpu=0" "$tmp/avail" && grep -q ":vm=b " "$tmp/avail"; then
+	echo "ok:   papi_native_avail lists the running VMs (:vm=$AE:vcpu=0)"
+else
+	echo "FAIL: papi_native_avail does not list the VMs"; grep -n ':vm=' "$tmp/avail" | head; rc=1
+fi
+
+# 4. destroy b while measuring
+"$PROG" poll 5 250 "VCPU_RUN_NS:vm=b" "VCPU_STEAL_NS:vm=b" "VCPU_HALT_NS:vm=b" "VCPU_RUN_NS:vm=$AE" \
+	>"$tmp/m4" 2>&1 &
+pp=$!
+sleep 2
+lab_destroy b || fail "destroy b"
+wait "$pp"
+prc=$?
+tail -n 3 "$tmp/m4"
+check "$prc == 0" "PAPI_read keeps working and nothing decreases after a destroy"
+# After the destroy (last 4 reads, >= 1 s later) b's values do not move; a's do.
+frozen=$(tail -n 4 "$tmp/m4" | awk 'NR == 1 { r = $2; s = $3; h = $4; a = $5 } END { print (r == $2 && s == $3 && h == $4 && $5 > a) }')
+check "$frozen == 1" "destroyed VM's values freeze (and the live VM's keep counting)"
+
+# 5. late VM + daemon restart
+"$PROG" late c "$AE" >"$tmp/m5" 2>&1 &
+pl=$!
+for _ in $(seq 1 100); do grep -q '^ready' "$tmp/m5" && break; sleep 0.2; done
+grep -q '^ready' "$tmp/m5" || { cat "$tmp/m5"; fail "late-VM program not ready"; }
+lab_restart_daemon || fail "daemon restart"
+lab_start_guests "$LAB_STATE" c:idle || fail "start c"
+wait "$pl"
+lrc=$?
+cat "$tmp/m5"
+check "$lrc == 0" "VM started after PAPI_library_init (and a daemon restart) is addressable"
+
+t_end=$(lab_now_ms)
+lab_cleanup
+echo "timing: lab up $((t_ready - t_start)) ms, total $(($(lab_now_ms) - t_start)) ms"
+[ $rc -eq 0 ] && echo "PASS"
+exit $rc
