@@ -1,0 +1,295 @@
+/* One VM's basis counters (see vmp_basis.h). */
+#include "vmp_basis.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pv_fs.h"
+
+const char *vmp_bmode_name(enum vmp_bmode m)
+{
+	switch (m) {
+	case VMP_B_CGROUP_PERF: return "cgroup perf counters";
+	case VMP_B_THREAD_PERF: return "per-thread perf counters";
+	case VMP_B_CPUSTAT: return "cgroup cpu.stat";
+	default: return "none";
+	}
+}
+
+static int alloc_counters(struct vmp_basis *b, int n)
+{
+	b->fd = malloc((size_t)n * sizeof(int));
+	b->pkg = malloc((size_t)n * sizeof(int));
+	b->val = calloc((size_t)n, sizeof(uint64_t));
+	if (!b->fd || !b->pkg || !b->val)
+		return -ENOMEM;
+	b->n = 0;
+	return 0;
+}
+
+static void free_counters(struct vmp_basis *b)
+{
+	for (int i = 0; i < b->n; i++)
+		close(b->fd[i]);
+	free(b->fd);
+	free(b->pkg);
+	free(b->val);
+	b->fd = b->pkg = NULL;
+	b->val = NULL;
+	b->n = 0;
+}
+
+static int open_cgroup(struct vmp_basis *b, const struct vmp_topo *t, const char *dir)
+{
+	int cg = pv_fs_open(PV_SYS, dir, O_RDONLY | O_DIRECTORY);
+	int err;
+
+	if (cg < 0)
+		return cg;
+	err = alloc_counters(b, t->nonline);
+	for (int i = 0; !err && i < t->nonline; i++) {
+		int fd = vmp_perf_open(b->unit, VMP_SCOPE_CGROUP, cg, t->online[i]);
+		if (fd < 0) {
+			err = fd;
+			break;
+		}
+		b->fd[b->n] = fd;
+		b->pkg[b->n] = t->pkg_of[t->online[i]];
+		b->n++;
+	}
+	close(cg);
+	if (err)
+		free_counters(b);
+	return err;
+}
+
+static int open_threads(struct vmp_basis *b, const struct vmp_basis_target *tg)
+{
+	int err = alloc_counters(b, (int)tg->ntids);
+	int opened = 0;
+
+	if (err || tg->ntids == 0)
+		goto out;
+	for (size_t i = 0; i < tg->ntids; i++) {
+		int fd = vmp_perf_open(b->unit, VMP_SCOPE_THREAD, tg->tids[i], -1);
+		if (fd == -ESRCH)
+			continue; /* the thread ended meanwhile: nothing to count */
+		if (fd < 0) {
+			err = fd;
+			goto out;
+		}
+		b->fd[b->n] = fd;
+		b->pkg[b->n] = -1;
+		b->n++;
+		opened++;
+	}
+	err = opened ? 0 : -ESRCH;
+out:
+	if (err)
+		free_counters(b);
+	return err;
+}
+
+int vmp_basis_parse_cpustat(const char *content, uint64_t *ret_ns)
+{
+	const char *p = content;
+
+	while (p && *p) {
+		if (strncmp(p, "usage_usec ", 11) == 0) {
+			const char *q = p + 11;
+			uint64_t us;
+			int err = pv_scan_u64(&q, &us);
+			if (err)
+				return err;
+			*ret_ns = us * 1000u;
+			return 0;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -EINVAL;
+}
+
+static int open_cpustat(struct vmp_basis *b, const char *dir)
+{
+	char rel[4096], buf[1024];
+	uint64_t ns;
+	int fd, err;
+
+	if (snprintf(rel, sizeof(rel), "%s/cpu.stat", dir) >= (int)sizeof(rel))
+		return -ENAMETOOLONG;
+	fd = pv_fs_open(PV_SYS, rel, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	err = pv_fs_pread_all(fd, buf, sizeof(buf), NULL);
+	if (!err)
+		err = vmp_basis_parse_cpustat(buf, &ns);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	b->statfd = fd;
+	b->stat_last = ns; /* count from now, like the perf counters */
+	return 0;
+}
+
+int vmp_basis_weights(const char *cpulist, const struct vmp_topo *t, uint32_t *ret_weight)
+{
+	unsigned char *bm = calloc(VMP_MAX_CPUS, 1);
+	int err;
+
+	if (!bm)
+		return -ENOMEM;
+	err = vmp_topo_parse_cpulist(cpulist, bm, VMP_MAX_CPUS);
+	if (!err) {
+		uint32_t w[VMP_MAX_PKGS] = { 0 };
+		uint32_t sum = 0;
+		for (int c = 0; c < t->ncpu; c++)
+			if (bm[c] && t->pkg_of[c] >= 0) {
+				w[t->pkg_of[c]]++;
+				sum++;
+			}
+		if (sum == 0)
+			err = -EINVAL;
+		else
+			memcpy(ret_weight, w, sizeof(w));
+	}
+	free(bm);
+	return err;
+}
+
+/* Weights from /proc/<pid>/status Cpus_allowed_list; every online CPU when
+ * unknown. */
+static void read_weights(struct vmp_basis *b, const struct vmp_topo *t, pid_t pid)
+{
+	char rel[64], buf[8192];
+
+	for (int i = 0; i < t->nonline; i++)
+		b->weight[t->pkg_of[t->online[i]]]++;
+	if (pid <= 0 || t->npkg == 1)
+		return;
+	snprintf(rel, sizeof(rel), "%d/status", (int)pid);
+	if (pv_fs_read(PV_PROC, rel, buf, sizeof(buf), NULL) != 0)
+		return;
+	const char *p = strstr(buf, "\nCpus_allowed_list:");
+	if (!p)
+		return;
+	p += strlen("\nCpus_allowed_list:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char list[4096];
+	size_t n = strcspn(p, "\n");
+	if (n >= sizeof(list))
+		return;
+	memcpy(list, p, n);
+	list[n] = '\0';
+	vmp_basis_weights(list, t, b->weight);
+}
+
+int vmp_basis_open(struct vmp_basis *b, enum vmp_unit unit, const struct vmp_topo *t,
+		   const struct vmp_basis_target *tg)
+{
+	int err = -ENOENT;
+
+	memset(b, 0, sizeof(*b));
+	b->unit = unit;
+	b->statfd = -1;
+	b->npkg = t->npkg;
+	read_weights(b, t, tg->pid);
+	if (tg->cgroup_dir) {
+		err = open_cgroup(b, t, tg->cgroup_dir);
+		if (!err) {
+			b->mode = VMP_B_CGROUP_PERF;
+			return 0;
+		}
+	}
+	b->open_err = err;
+	err = open_threads(b, tg);
+	if (!err) {
+		b->mode = VMP_B_THREAD_PERF;
+		return 0;
+	}
+	if (!b->open_err)
+		b->open_err = err;
+	if (unit == VMP_NS && tg->cgroup_dir) {
+		err = open_cpustat(b, tg->cgroup_dir);
+		if (!err) {
+			b->mode = VMP_B_CPUSTAT;
+			return 0;
+		}
+	}
+	b->mode = VMP_B_NONE;
+	return b->open_err ? b->open_err : err;
+}
+
+void vmp_basis_split(struct vmp_basis *b, uint64_t delta)
+{
+	uint64_t wsum = 0, given = 0;
+	unsigned best = 0;
+
+	for (unsigned p = 0; p < b->npkg; p++) {
+		wsum += b->weight[p];
+		if (b->weight[p] > b->weight[best])
+			best = p;
+	}
+	if (wsum == 0) {
+		b->cum[0] += delta;
+	} else {
+		for (unsigned p = 0; p < b->npkg; p++) {
+			uint64_t d = (uint64_t)((unsigned __int128)delta * b->weight[p] / wsum);
+			b->cum[p] += d;
+			given += d;
+		}
+		b->cum[best] += delta - given;
+	}
+	b->total += delta;
+}
+
+int vmp_basis_read(struct vmp_basis *b)
+{
+	int first = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		uint64_t before = b->val[i];
+		int err = vmp_perf_read(b->fd[i], &b->val[i]);
+		if (err) {
+			if (!first)
+				first = err;
+			continue;
+		}
+		uint64_t d = b->val[i] - before;
+		if (b->pkg[i] >= 0) {
+			b->cum[b->pkg[i]] += d;
+			b->total += d;
+		} else {
+			vmp_basis_split(b, d);
+		}
+	}
+	if (b->statfd >= 0) {
+		char buf[1024];
+		uint64_t ns;
+		int err = pv_fs_pread_all(b->statfd, buf, sizeof(buf), NULL);
+		if (!err)
+			err = vmp_basis_parse_cpustat(buf, &ns);
+		if (!err && ns > b->stat_last) {
+			vmp_basis_split(b, ns - b->stat_last);
+			b->stat_last = ns;
+		}
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
+void vmp_basis_close(struct vmp_basis *b)
+{
+	free_counters(b);
+	if (b->statfd >= 0)
+		close(b->statfd);
+	b->statfd = -1;
+}

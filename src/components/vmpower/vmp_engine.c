@@ -1,0 +1,299 @@
+/* The vmpower engine: configuration, energy, attribution steps, values
+ * (see vmp_engine.h; VM records are in vmp_sync.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pv_fs.h"
+#include "vmp_engine_priv.h"
+
+static uint64_t real_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t vmp_engine_now(const struct vmp_engine *e)
+{
+	return e->clock ? e->clock() : real_now();
+}
+
+void vmp_engine_set_clock(struct vmp_engine *e, uint64_t (*now_ns)(void))
+{
+	pthread_mutex_lock(&e->lock);
+	e->clock = now_ns;
+	e->have_prev = 0; /* a new time base: restart the interval */
+	pthread_mutex_unlock(&e->lock);
+}
+
+static unsigned env_ms(const char *var, unsigned def)
+{
+	const char *s = getenv(var);
+	uint64_t v;
+
+	if (!s || !*s || pv_parse_u64(s, &v) != 0 || v == 0 || v > 3600000)
+		return def;
+	return (unsigned)v;
+}
+
+/* ---- energy and host totals ---------------------------------------------- */
+
+static int setup_energy(struct vmp_engine *e, char *reason, size_t len)
+{
+	char why[PV_RAPL_REASON_MAX] = "";
+	const char *model = getenv("PAPI_VIRT_POWER_MODEL");
+	int err = pv_rapl_open(0, &e->rapl, why, sizeof(why));
+
+	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
+		e->rapl_idx[p] = -1;
+	if (!err) {
+		int found = 0;
+		for (unsigned p = 0; p < e->topo.npkg; p++) {
+			e->rapl_idx[p] = pv_rapl_find(e->rapl, e->topo.pkg_id[p], PV_RAPL_PACKAGE);
+			found += e->rapl_idx[p] >= 0;
+		}
+		if (found) {
+			e->info.energy = VMP_E_RAPL;
+			return 0;
+		}
+		snprintf(why, sizeof(why), "RAPL has no package domain for this host's packages");
+		pv_rapl_close(e->rapl);
+		e->rapl = NULL;
+	}
+	if (model && *model) {
+		char perr[256];
+		if (vmp_model_parse(model, &e->model, perr, sizeof(perr)) != 0) {
+			snprintf(reason, len, "%s", perr);
+			return -EINVAL;
+		}
+		e->info.energy = VMP_E_MODEL;
+		snprintf(e->info.energy_why, sizeof(e->info.energy_why),
+			 "ESTIMATED by PAPI_VIRT_POWER_MODEL=%s (no RAPL: %s)", model, why);
+		return 0;
+	}
+	e->info.energy = VMP_E_NONE;
+	snprintf(e->info.energy_why, sizeof(e->info.energy_why),
+		 "no energy events: no RAPL (%s) and PAPI_VIRT_POWER_MODEL is not set", why);
+	return 0;
+}
+
+static int setup_basis(struct vmp_engine *e)
+{
+	char why[256];
+
+	if (vmp_perf_probe(VMP_CYCLES, why, sizeof(why)) == 0) {
+		int n = e->topo.nonline;
+		e->cpufd = malloc((size_t)n * sizeof(int));
+		e->cpuval = calloc((size_t)n, sizeof(uint64_t));
+		if (!e->cpufd || !e->cpuval)
+			return -ENOMEM;
+		for (int i = 0; i < n; i++) {
+			e->cpufd[i] = vmp_perf_open(VMP_CYCLES, VMP_SCOPE_CPU, 0, e->topo.online[i]);
+			if (e->cpufd[i] < 0) {
+				/* Without host-wide cycles the denominator would be
+				 * the VMs alone: rather use CPU time everywhere. */
+				snprintf(why, sizeof(why), "system-wide cycles on CPU %d: %s",
+					 e->topo.online[i], strerror(-e->cpufd[i]));
+				for (int j = 0; j < i; j++)
+					close(e->cpufd[j]);
+				free(e->cpufd);
+				free(e->cpuval);
+				e->cpufd = NULL;
+				e->cpuval = NULL;
+				goto fallback;
+			}
+		}
+		e->info.unit = VMP_CYCLES;
+		e->info.unit_why[0] = '\0';
+		return 0;
+	}
+fallback:
+	e->info.unit = VMP_NS;
+	snprintf(e->info.unit_why, sizeof(e->info.unit_why), "%s", why);
+	return 0;
+}
+
+/* ---- open / close ------------------------------------------------------------ */
+
+int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
+{
+	struct vmp_engine *e = calloc(1, sizeof(*e));
+	char err_s[512];
+	int err;
+
+	if (!e)
+		return -ENOMEM;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_mutex_init(&e->vlock, NULL);
+	pthread_cond_init(&e->cond, NULL);
+	e->period_ms = env_ms("PAPI_VIRT_VMPOWER_PERIOD_MS", VMP_DEFAULT_PERIOD_MS);
+	e->refresh_ms = env_ms("PAPI_VIRT_VMPOWER_REFRESH_MS", VMP_DEFAULT_REFRESH_MS);
+	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
+		e->min_uw[p] = UINT64_MAX;
+
+	if ((err = vmp_topo_read(&e->topo))) {
+		snprintf(reason, len, "%s", pv_fs_describe(PV_SYS, "devices/system/cpu/online", err, err_s, sizeof(err_s)));
+		goto fail;
+	}
+	e->info.npkg = e->topo.npkg;
+	if ((err = vmp_idle_parse(getenv("PAPI_VIRT_IDLE_POWER"), &e->idle, reason, len)))
+		goto fail;
+	if (!e->idle.measured && e->idle.n > 1 && e->idle.n != e->topo.npkg) {
+		snprintf(reason, len, "PAPI_VIRT_IDLE_POWER has %u values but the host has %u packages",
+			 e->idle.n, e->topo.npkg);
+		err = -EINVAL;
+		goto fail;
+	}
+	if ((err = setup_energy(e, reason, len)) || (err = setup_basis(e)))
+		goto fail;
+	e->info.idle_measured = e->info.energy == VMP_E_RAPL && e->idle.measured;
+	if ((err = vmp_attr_init(&e->attr, e->topo.npkg)))
+		goto fail;
+
+	const char *ex = getenv("PAPI_VIRT_VMPOWER_EXPORT");
+	if (ex && *ex) {
+		if (e->info.energy == VMP_E_NONE) {
+			snprintf(reason, len, "PAPI_VIRT_VMPOWER_EXPORT=%s set, but %s", ex, e->info.energy_why);
+			err = -ENODEV;
+			goto fail;
+		}
+		snprintf(e->export_dir, sizeof(e->export_dir), "%s", ex);
+		const char *r = getenv("PAPI_VIRT_VMPOWER_EXPORT_RANGE_UJ");
+		e->export_range = VMP_EXPORT_DEFAULT_RANGE;
+		if (r && *r && (pv_parse_u64(r, &e->export_range) != 0 || e->export_range == 0)) {
+			snprintf(reason, len, "PAPI_VIRT_VMPOWER_EXPORT_RANGE_UJ='%s' is not a positive integer", r);
+			err = -EINVAL;
+			goto fail;
+		}
+	}
+
+	if ((err = pv_virt_open(&e->virt))) {
+		snprintf(reason, len, "cannot create the libvirt context: %s", strerror(-err));
+		goto fail;
+	}
+	pv_virt_set_timeout_ms(e->virt, env_ms("PAPI_VIRT_TIMEOUT_MS", PV_VIRT_DEFAULT_TIMEOUT_MS));
+	snprintf(e->info.uri, sizeof(e->info.uri), "%s", pv_virt_uri(e->virt));
+	if ((err = vmp_engine_sync(e, err_s, sizeof(err_s)))) {
+		snprintf(reason, len, "%s", err_s);
+		goto fail;
+	}
+	pthread_mutex_lock(&e->lock);
+	vmp_engine_update_locked(e); /* baseline */
+	pthread_mutex_unlock(&e->lock);
+	*ret = e;
+	return 0;
+fail:
+	vmp_engine_close(e);
+	return err ? err : -EINVAL;
+}
+
+void vmp_engine_close(struct vmp_engine *e)
+{
+	if (!e)
+		return;
+	if (e->thread_started) {
+		pthread_mutex_lock(&e->lock);
+		e->stop = 1;
+		pthread_cond_broadcast(&e->cond);
+		pthread_mutex_unlock(&e->lock);
+		pthread_join(e->thread, NULL);
+	}
+	vmp_sync_free(e);
+	if (e->cpufd)
+		for (int i = 0; i < e->topo.nonline; i++)
+			close(e->cpufd[i]);
+	free(e->cpufd);
+	free(e->cpuval);
+	pv_virt_close(e->virt);
+	if (e->rapl)
+		pv_rapl_close(e->rapl);
+	vmp_attr_fini(&e->attr);
+	vmp_topo_free(&e->topo);
+	pthread_cond_destroy(&e->cond);
+	pthread_mutex_destroy(&e->vlock);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
+}
+
+void vmp_engine_info(const struct vmp_engine *e, struct vmp_engine_info *ret)
+{
+	*ret = e->info;
+}
+
+const char *vmp_engine_export_dir(const struct vmp_engine *e)
+{
+	return e->export_dir;
+}
+
+/* ---- sync ------------------------------------------------------------------- */
+
+int vmp_engine_sync(struct vmp_engine *e, char *errbuf, size_t len)
+{
+	pthread_mutex_lock(&e->vlock);
+	int err = pv_virt_refresh(e->virt, NULL);
+	if (err) {
+		if (errbuf && len)
+		{
+			if (pv_virt_last_error(e->virt)[0])
+				snprintf(errbuf, len, "%s", pv_virt_last_error(e->virt));
+			else
+				snprintf(errbuf, len, "libvirt at %s: %s", pv_virt_uri(e->virt), strerror(-err));
+		}
+	} else {
+		pthread_mutex_lock(&e->lock);
+		err = vmp_sync_apply(e);
+		pthread_mutex_unlock(&e->lock);
+		if (err && errbuf && len)
+			snprintf(errbuf, len, "tracking the VMs of %s: %s", pv_virt_uri(e->virt), strerror(-err));
+	}
+	pthread_mutex_unlock(&e->vlock);
+	return err;
+}
+
+int vmp_engine_lookup(struct vmp_engine *e, const char *name, int *ret_idx)
+{
+	pthread_mutex_lock(&e->lock);
+	int i = vmp_sync_find_name(e, name);
+	pthread_mutex_unlock(&e->lock);
+	if (i < 0) {
+		int err = vmp_engine_sync(e, NULL, 0);
+		if (err)
+			return err;
+		pthread_mutex_lock(&e->lock);
+		i = vmp_sync_find_name(e, name);
+		pthread_mutex_unlock(&e->lock);
+		if (i < 0)
+			return -ENOENT;
+	}
+	*ret_idx = i;
+	return 0;
+}
+
+int vmp_engine_name_count(struct vmp_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	int n = e->nnames;
+	pthread_mutex_unlock(&e->lock);
+	return n;
+}
+
+const char *vmp_engine_name(struct vmp_engine *e, int i)
+{
+	pthread_mutex_lock(&e->lock);
+	const char *s = i >= 0 && i < e->nnames ? e->names[i].name : NULL;
+	pthread_mutex_unlock(&e->lock);
+	return s;
+}
+
+int vmp_engine_name_live(struct vmp_engine *e, int i)
+{
+	pthread_mutex_lock(&e->lock);
+	int l = i >= 0 && i < e->nnames ? e->names[i].live : 0;
+	pthread_mutex_unlock(&e->lock);
+	return l;
+}

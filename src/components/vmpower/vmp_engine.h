@@ -1,0 +1,110 @@
+/*
+ * vmp_engine: the vmpower component without PAPI.  It ties together VM
+ * discovery (pv_virt), the basis counters (vmp_basis), the host's energy
+ * (pv_rapl, else the power model), the attribution (vmp_attr) and the guest
+ * export (vmp_export).
+ *
+ * Intervals: the engine attributes energy between two consecutive updates.
+ * An update happens at every PAPI_start/PAPI_read/PAPI_stop of any event set
+ * and, while the component is in use, every PAPI_VIRT_VMPOWER_PERIOD_MS
+ * (default 1000 ms) from the engine's own thread, so intervals never exceed
+ * the period (RAPL wraps are caught, the export stays current).
+ *
+ * VMs are tracked by name: the values of a name are the sum over every VM
+ * that ever ran under that name (a VM destroyed and re-created with the same
+ * name continues where the old one froze: counters never go backwards).
+ *
+ * Locks: vmp_engine_update and the value getters take the engine lock; a
+ * libvirt refresh (vmp_engine_sync) runs under a separate lock and holds the
+ * engine lock only to apply its result, so a hung daemon never blocks a
+ * PAPI_read (libvirt calls are bounded by pv_virt's timeout).
+ */
+#ifndef VMP_ENGINE_H
+#define VMP_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmp_perf.h"
+
+#define VMP_DEFAULT_PERIOD_MS 1000u
+#define VMP_DEFAULT_REFRESH_MS 5000u
+
+enum vmp_energy_src { VMP_E_NONE = 0, VMP_E_RAPL, VMP_E_MODEL };
+
+enum vmp_kind {
+	VMP_K_VM_CYCLES = 0,
+	VMP_K_VM_CPU_TIME_NS,
+	VMP_K_VM_ENERGY_UJ,
+	VMP_K_VM_POWER_W,
+	VMP_K_VM_SHARE_PCT,
+	VMP_K_HOST_ENERGY_UJ,
+	VMP_K_HOST_ACTIVE_ENERGY_UJ,
+	VMP_K_HOST_IDLE_ENERGY_UJ,
+	VMP_K_HOST_OTHER_ENERGY_UJ,
+	VMP_K_COUNT
+};
+
+struct vmp_engine;
+
+/* Static facts of the engine, for descriptions and papi_component_avail. */
+struct vmp_engine_info {
+	enum vmp_unit unit;            /* the attribution basis */
+	char unit_why[256];            /* why cycles are not used ("" if they are) */
+	enum vmp_energy_src energy;
+	char energy_why[512];          /* why there is no RAPL / no energy at all */
+	int idle_measured;             /* idle baseline measured (1) or configured (0) */
+	unsigned npkg;
+	char uri[256];
+};
+
+/* Reads the configuration from the environment, probes the host and does a
+ * first libvirt refresh.  0, or -errno with reason (one sentence) when the
+ * component cannot work (libvirt unreachable, bad configuration...). */
+int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len);
+void vmp_engine_close(struct vmp_engine *e);
+
+void vmp_engine_info(const struct vmp_engine *e, struct vmp_engine_info *ret);
+
+/* libvirt refresh + apply (new VMs get counters, gone VMs freeze).
+ * 0 or -errno (then err says why; nothing changed). */
+int vmp_engine_sync(struct vmp_engine *e, char *err, size_t len);
+
+/* Index of the name's value slot: existing, else after one sync.  -ENOENT
+ * when no VM of that name runs, or the sync error. */
+int vmp_engine_lookup(struct vmp_engine *e, const char *name, int *ret_idx);
+
+/* Names known so far (live and frozen): 0 <= i < count.  The returned
+ * string stays valid until vmp_engine_close. */
+int vmp_engine_name_count(struct vmp_engine *e);
+const char *vmp_engine_name(struct vmp_engine *e, int i);
+int vmp_engine_name_live(struct vmp_engine *e, int i);
+
+/* One attribution step now (the read path: no libvirt call). */
+int vmp_engine_update(struct vmp_engine *e);
+
+/* A snapshot of every counter for one event, as integers:
+ * num = the event's counter; den = its denominator for gauges (host active
+ * energy for SHARE), t_ns = monotonic time of the last update. */
+struct vmp_sample {
+	uint64_t num;
+	uint64_t den;
+	uint64_t t_ns;
+};
+/* vm = name index (ignored for HOST kinds), pkg = package or -1 for all.
+ * -EINVAL for a bad index. */
+int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg, struct vmp_sample *ret);
+
+/* Gauge value between two samples (POWER_W in W, SHARE_PCT in %). */
+double vmp_engine_gauge(enum vmp_kind kind, const struct vmp_sample *start, const struct vmp_sample *now);
+
+/* Starts the engine's periodic thread (idempotent).  0 or -errno. */
+int vmp_engine_start_thread(struct vmp_engine *e);
+
+/* Export directory in use (PAPI_VIRT_VMPOWER_EXPORT), "" when off. */
+const char *vmp_engine_export_dir(const struct vmp_engine *e);
+
+/* For tests: monotonic clock override (0 = the real clock). */
+void vmp_engine_set_clock(struct vmp_engine *e, uint64_t (*now_ns)(void));
+
+#endif

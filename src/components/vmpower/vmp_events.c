@@ -1,0 +1,201 @@
+/* vmpower event names and descriptions (see vmp_events.h). */
+#include "vmp_events.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *base;
+	const char *units;
+	const char *what;
+} kinds[VMP_K_COUNT] = {
+	[VMP_K_VM_CYCLES] = { "VM_CYCLES", "cycles",
+		"CPU cycles of all the VM's threads (vCPUs, emulator, iothreads), guest mode included" },
+	[VMP_K_VM_CPU_TIME_NS] = { "VM_CPU_TIME_NS", "ns",
+		"CPU time of all the VM's threads (vCPUs, emulator, iothreads)" },
+	[VMP_K_VM_ENERGY_UJ] = { "VM_ENERGY_UJ", "uJ",
+		"Energy attributed to the VM: per interval and package, active energy x the VM's share of the package's activity" },
+	[VMP_K_VM_POWER_W] = { "VM_POWER_W", "W",
+		"Average power attributed to the VM since PAPI_start (gauge)" },
+	[VMP_K_VM_SHARE_PCT] = { "VM_SHARE_PCT", "%",
+		"The VM's share of the host's active energy since PAPI_start (gauge)" },
+	[VMP_K_HOST_ENERGY_UJ] = { "HOST_ENERGY_UJ", "uJ",
+		"Host package energy (= HOST_ACTIVE + HOST_IDLE)" },
+	[VMP_K_HOST_ACTIVE_ENERGY_UJ] = { "HOST_ACTIVE_ENERGY_UJ", "uJ",
+		"Host energy above the idle baseline (= sum of VM_ENERGY_UJ + HOST_OTHER, exactly)" },
+	[VMP_K_HOST_IDLE_ENERGY_UJ] = { "HOST_IDLE_ENERGY_UJ", "uJ",
+		"Idle baseline energy, not attributed to any VM" },
+	[VMP_K_HOST_OTHER_ENERGY_UJ] = { "HOST_OTHER_ENERGY_UJ", "uJ",
+		"Active energy not attributed to a VM: host processes, QEMU work outside the VMs" },
+};
+
+const char *vmp_kind_base(enum vmp_kind k)
+{
+	return (unsigned)k < VMP_K_COUNT ? kinds[k].base : NULL;
+}
+
+int vmp_kind_is_vm(enum vmp_kind k)
+{
+	return k <= VMP_K_VM_SHARE_PCT;
+}
+
+int vmp_kind_is_gauge(enum vmp_kind k)
+{
+	return k == VMP_K_VM_POWER_W || k == VMP_K_VM_SHARE_PCT;
+}
+
+int vmp_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k)
+{
+	if (k == VMP_K_VM_CYCLES)
+		return c->info.unit == VMP_CYCLES;
+	if (k == VMP_K_VM_CPU_TIME_NS)
+		return 1;
+	return c->info.energy != VMP_E_NONE;
+}
+
+int vmp_events_parse(const struct vmp_events_ctx *c, const char *name, struct vmp_req *ret,
+		     char *err, size_t errlen)
+{
+	struct pv_evname ev;
+	struct vmp_req r;
+	int rc = pv_evname_parse(name, &ev);
+
+	memset(&r, 0, sizeof(r));
+	r.pkg = -1;
+	if (rc) {
+		snprintf(err, errlen, "'%s' is not a valid event name (%s)", name,
+			 rc == -ENAMETOOLONG ? "a part is too long" : "malformed qualifier or escape");
+		return rc;
+	}
+	int k;
+	for (k = 0; k < VMP_K_COUNT && strcmp(ev.base, kinds[k].base) != 0; k++)
+		;
+	if (k == VMP_K_COUNT) {
+		snprintf(err, errlen, "'%s': no such vmpower event", ev.base);
+		return -ENOENT;
+	}
+	r.kind = (enum vmp_kind)k;
+	if (!vmp_kind_available(c, r.kind)) {
+		snprintf(err, errlen, "'%s' is not available on this host: %s", ev.base,
+			 r.kind == VMP_K_VM_CYCLES ? c->info.unit_why : c->info.energy_why);
+		return -ENOENT;
+	}
+	for (int i = 0; i < ev.nquals; i++) {
+		const struct pv_qual *q = &ev.quals[i];
+		if (strcmp(q->key, "vm") == 0 && q->has_value && vmp_kind_is_vm(r.kind)) {
+			if (!q->value[0]) {
+				snprintf(err, errlen, "'%s': empty VM name", name);
+				return -ENOENT;
+			}
+			r.has_vm = 1;
+			snprintf(r.vm, sizeof(r.vm), "%s", q->value);
+		} else if (strcmp(q->key, "pkg") == 0 && q->has_value) {
+			if (pv_evname_int(&ev, "pkg", &r.pkg) != 0 || (unsigned)r.pkg >= c->info.npkg) {
+				snprintf(err, errlen, "'%s': pkg must be 0..%u", name, c->info.npkg - 1);
+				return -ENOENT;
+			}
+		} else {
+			snprintf(err, errlen, "'%s': %s takes no qualifier '%s'", name, ev.base, q->key);
+			return -ENOENT;
+		}
+	}
+	*ret = r;
+	return 0;
+}
+
+int vmp_events_name(const struct vmp_req *r, char *buf, size_t len)
+{
+	char esc[PV_EV_NAME_MAX], pkg[24] = "";
+	int n;
+
+	if (r->has_vm) {
+		int rc = pv_evname_escape(r->vm, esc, sizeof(esc));
+		if (rc)
+			return rc;
+	}
+	if (r->pkg >= 0)
+		snprintf(pkg, sizeof(pkg), ":pkg=%d", r->pkg);
+	n = snprintf(buf, len, "%s%s%s%s", kinds[r->kind].base, r->has_vm ? ":vm=" : "",
+		     r->has_vm ? esc : "", pkg);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static void describe(const struct vmp_events_ctx *c, enum vmp_kind k, char *buf, size_t len)
+{
+	const char *basis = c->info.unit == VMP_CYCLES
+		? "basis: hardware CPU cycles, guest mode included"
+		: "basis: CPU time (task-clock / cgroup cpu.stat)";
+	const char *energy = c->info.energy == VMP_E_RAPL ? "energy: RAPL (measured)"
+			     : c->info.energy == VMP_E_MODEL ? c->info.energy_why : c->info.energy_why;
+	const char *unitwhy = c->info.unit == VMP_CYCLES ? "" : c->info.unit_why;
+
+	if (k == VMP_K_VM_CYCLES || k == VMP_K_VM_CPU_TIME_NS)
+		snprintf(buf, len, "%s; %s%s%s%s", kinds[k].what, basis, unitwhy[0] ? " (cycles unavailable: " : "",
+			 unitwhy, unitwhy[0] ? ")" : "");
+	else
+		snprintf(buf, len, "%s%s; %s; %s%s%s%s", c->info.energy == VMP_E_MODEL ? "ESTIMATED: " : "",
+			 kinds[k].what, energy, basis, unitwhy[0] ? " (cycles unavailable: " : "",
+			 unitwhy, unitwhy[0] ? ")" : "");
+}
+
+static void fill(const struct vmp_events_ctx *c, struct pv_event *e, enum vmp_kind k)
+{
+	memset(e, 0, sizeof(*e));
+	describe(c, k, e->desc, sizeof(e->desc));
+	snprintf(e->units, sizeof(e->units), "%s", kinds[k].units);
+	e->dtype = vmp_kind_is_gauge(k) ? PV_F64 : PV_U64;
+	e->vtype = vmp_kind_is_gauge(k) ? PV_GAUGE : PV_COUNTER;
+	e->kind = (int)k;
+	e->arg[0] = -1;
+	e->arg[1] = -1;
+	e->base = -1;
+}
+
+int vmp_events_add_bases(const struct vmp_events_ctx *c, struct pv_evtab *t)
+{
+	for (int k = 0; k < VMP_K_COUNT; k++) {
+		struct pv_event e;
+		unsigned code;
+		if (!vmp_kind_available(c, (enum vmp_kind)k))
+			continue;
+		fill(c, &e, (enum vmp_kind)k);
+		snprintf(e.name, sizeof(e.name), "%s", kinds[k].base);
+		e.listed = 1;
+		int rc = pv_evtab_add(t, &e, &code);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int vmp_events_add(const struct vmp_events_ctx *c, struct pv_evtab *t, const struct vmp_req *r,
+		   int vm_idx, int listed, unsigned *ret_code)
+{
+	struct pv_event e;
+	unsigned base;
+	int rc;
+
+	fill(c, &e, r->kind);
+	if ((rc = vmp_events_name(r, e.name, sizeof(e.name))))
+		return rc;
+	if (!r->has_vm && r->pkg < 0)
+		return pv_evtab_find(t, e.name, ret_code);
+	if ((rc = pv_evtab_find(t, kinds[r->kind].base, &base)))
+		return rc;
+	/* The instance description is the qualifier part, shown after
+	 * "masks:" by papi_native_avail. */
+	snprintf(e.desc, sizeof(e.desc), "%s%s%s%s", r->has_vm ? "VM " : "", r->has_vm ? r->vm : "",
+		 r->has_vm && r->pkg >= 0 ? ", " : "", r->pkg >= 0 ? "package " : "");
+	if (r->pkg >= 0) {
+		size_t l = strlen(e.desc);
+		snprintf(e.desc + l, sizeof(e.desc) - l, "%d", r->pkg);
+	}
+	e.base = (int)base;
+	e.listed = listed;
+	e.arg[0] = vm_idx;
+	e.arg[1] = r->pkg;
+	snprintf(e.key, sizeof(e.key), "%s", r->has_vm ? r->vm : "");
+	rc = pv_evtab_add(t, &e, ret_code);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * vmp_procstat: per-package CPU activity from the "cpuN" lines of /proc/stat
+ * (through pv_fs), the host-wide denominator of the CPU-time basis and the
+ * utilisation of the power model.
+ *
+ *   busy  = user + nice + system + irq + softirq + steal   (guest time is
+ *           already inside user/nice)
+ *   total = busy + idle + iowait
+ * CPUs are matched by the number in their name, never by line position; a
+ * CPU not in the topology (offline, or above it) is ignored.  Values are
+ * converted from USER_HZ ticks to ns.
+ */
+#ifndef VMP_PROCSTAT_H
+#define VMP_PROCSTAT_H
+
+#include <stdint.h>
+
+#include "vmp_attr.h"
+#include "vmp_topo.h"
+
+struct vmp_pkgstat {
+	uint64_t busy_ns[VMP_MAX_PKGS];
+	uint64_t total_ns[VMP_MAX_PKGS];
+};
+
+/* Parses content; tick_hz is USER_HZ (sysconf(_SC_CLK_TCK)).  0, or
+ * -EINVAL when no cpuN line of an online CPU could be parsed. */
+int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_hz,
+		       struct vmp_pkgstat *ret);
+
+/* Reads <procfs>/stat and parses it. */
+int vmp_procstat_read(const struct vmp_topo *t, struct vmp_pkgstat *ret);
+
+#endif

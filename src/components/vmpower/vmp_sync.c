@@ -1,0 +1,187 @@
+/*
+ * VM records of the engine: applying a libvirt refresh (new VMs get their
+ * counters, gone VMs freeze), and the name table.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmp_engine_priv.h"
+
+int vmp_sync_find_name(const struct vmp_engine *e, const char *name)
+{
+	for (int i = 0; i < e->nnames; i++)
+		if (strcmp(e->names[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static int add_name(struct vmp_engine *e, const char *name)
+{
+	int i = vmp_sync_find_name(e, name);
+	size_t slot;
+
+	if (i >= 0)
+		return i;
+	if (e->nnames == e->cap_names) {
+		int cap = e->cap_names ? e->cap_names * 2 : 16;
+		struct vmp_name *n = realloc(e->names, (size_t)cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		e->names = n;
+		e->cap_names = cap;
+	}
+	if (e->cap_vb < e->cap_names) {
+		uint64_t *vb = realloc(e->vb, (size_t)e->cap_names * sizeof(*vb));
+		if (!vb)
+			return -ENOMEM;
+		e->vb = vb;
+		e->cap_vb = e->cap_names;
+	}
+	struct vmp_name *n = &e->names[e->nnames];
+	memset(n, 0, sizeof(*n));
+	n->name = strdup(name);
+	if (!n->name)
+		return -ENOMEM;
+	int err = vmp_attr_add_vm(&e->attr, &slot);
+	if (err) {
+		free(n->name);
+		return err;
+	}
+	/* slots and names are created together, so slot == name index */
+	return e->nnames++;
+}
+
+static struct vmp_rec *find_rec(struct vmp_engine *e, uint64_t id)
+{
+	for (int i = 0; i < e->nrecs; i++)
+		if (e->recs[i].virt_id == id)
+			return &e->recs[i];
+	return NULL;
+}
+
+/* All threads of the VM, main thread first, without duplicates. */
+static pid_t *vm_tids(const struct pv_virt_vm *vm, size_t *ret_n)
+{
+	size_t cap = 1 + vm->n_vcpus + vm->n_others, n = 0;
+	pid_t *t = malloc(cap * sizeof(*t));
+
+	if (!t)
+		return NULL;
+	if (vm->pid > 0)
+		t[n++] = vm->pid;
+	for (size_t i = 0; i < vm->n_vcpus; i++)
+		t[n++] = vm->vcpus[i].tid;
+	for (size_t i = 0; i < vm->n_others; i++)
+		if (vm->others[i].tid != vm->pid)
+			t[n++] = vm->others[i].tid;
+	*ret_n = n;
+	return t;
+}
+
+static int add_rec(struct vmp_engine *e, const struct pv_virt_vm *vm)
+{
+	int name = add_name(e, vm->name);
+
+	if (name < 0)
+		return name;
+	if (e->nrecs == e->cap_recs) {
+		int cap = e->cap_recs ? e->cap_recs * 2 : 16;
+		struct vmp_rec *r = realloc(e->recs, (size_t)cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		e->recs = r;
+		e->cap_recs = cap;
+	}
+	struct vmp_rec *r = &e->recs[e->nrecs];
+	memset(r, 0, sizeof(*r));
+	r->virt_id = vm->id;
+	r->name = name;
+	memcpy(r->uuid, vm->uuid, sizeof(r->uuid));
+
+	size_t ntids = 0;
+	pid_t *tids = vm_tids(vm, &ntids);
+	if (!tids)
+		return -ENOMEM;
+	struct vmp_basis_target tg = {
+		.cgroup_dir = vm->cgroup_dir, .pid = vm->pid, .tids = tids, .ntids = ntids,
+	};
+	/* A VM whose counters cannot be opened is still listed (its values
+	 * stay 0 and its work lands in HOST_OTHER): b.open_err says why. */
+	vmp_basis_open(&r->b, e->info.unit, &e->topo, &tg);
+	if (e->info.unit == VMP_CYCLES) {
+		vmp_basis_open(&r->nsb, VMP_NS, &e->topo, &tg);
+		r->has_nsb = 1;
+	}
+	free(tids);
+	/* Count from now: read once and take that as the baseline. */
+	vmp_basis_read(&r->b);
+	memcpy(r->bprev, r->b.cum, sizeof(r->bprev));
+	if (r->has_nsb) {
+		vmp_basis_read(&r->nsb);
+		memcpy(r->nsprev, r->nsb.cum, sizeof(r->nsprev));
+	}
+	r->attr_prev = vmp_attr_vm(&e->attr, (size_t)name, -1);
+	r->live = 1;
+	e->names[name].live = 1;
+	if (e->export_dir[0])
+		r->exp_err = vmp_export_vm_open(&r->exp, e->export_dir, r->uuid, vm->name, e->export_range);
+	e->nrecs++;
+	return 0;
+}
+
+static void freeze_rec(struct vmp_engine *e, struct vmp_rec *r)
+{
+	/* Attribute what the counters saw up to now before closing them. */
+	vmp_engine_update_locked(e);
+	vmp_basis_close(&r->b);
+	if (r->has_nsb)
+		vmp_basis_close(&r->nsb);
+	r->live = 0;
+	e->names[r->name].live = 0;
+}
+
+int vmp_sync_apply(struct vmp_engine *e)
+{
+	size_t n = pv_virt_count(e->virt);
+	int first = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pv_virt_vm *vm = pv_virt_at(e->virt, i);
+		struct vmp_rec *r = find_rec(e, vm->id);
+
+		if (vm->gone) {
+			if (r && r->live)
+				freeze_rec(e, r);
+		} else if (!r) {
+			int err = add_rec(e, vm);
+			if (err && !first)
+				first = err;
+		}
+	}
+	pv_virt_forget_gone(e->virt);
+	/* A name can be live again through a newer record. */
+	for (int i = 0; i < e->nrecs; i++)
+		if (e->recs[i].live)
+			e->names[e->recs[i].name].live = 1;
+	return first;
+}
+
+void vmp_sync_free(struct vmp_engine *e)
+{
+	for (int i = 0; i < e->nrecs; i++) {
+		vmp_basis_close(&e->recs[i].b);
+		if (e->recs[i].has_nsb)
+			vmp_basis_close(&e->recs[i].nsb);
+	}
+	for (int i = 0; i < e->nnames; i++)
+		free(e->names[i].name);
+	free(e->recs);
+	free(e->names);
+	free(e->vb);
+	e->recs = NULL;
+	e->names = NULL;
+	e->vb = NULL;
+	e->nrecs = e->nnames = 0;
+}

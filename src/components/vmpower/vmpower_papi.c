@@ -1,0 +1,360 @@
+/*
+ * vmpower: PAPI adapter.  Per-VM cycles / CPU time and the host's energy
+ * attributed to each VM on a libvirt/KVM host.  The work is in the PAPI-free
+ * modules vmp_*.c (vmp_engine.h is the entry point); this file maps PAPI
+ * calls onto them.  docs/vmpower.md describes every event.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "papi.h"
+#include "papi_internal.h"
+#include "papi_memory.h"
+#include "papi_vector.h"
+
+#include "pv_papi_events.h"
+#include "vmp_engine.h"
+#include "vmp_events.h"
+
+papi_vector_t _vmpower_vector;
+
+static struct pv_papi_events vmp_ev;
+static struct vmp_engine *vmp_eng;
+static struct vmp_events_ctx vmp_ctx;
+
+struct vmp_ctl {
+	int n;
+	unsigned *codes;
+	long long *values;
+	struct vmp_sample *start;
+};
+
+struct vmp_context {
+	int unused;
+};
+
+/* ---- events ------------------------------------------------------------------ */
+
+static int vmp_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code)
+{
+	struct vmp_req r;
+	char err[512];
+	int idx = -1;
+	int rc = vmp_events_parse(&vmp_ctx, name, &r, err, sizeof(err));
+
+	if (rc < 0) {
+		pv_papi_error(&_vmpower_vector, "%s", err);
+		return rc == -EINVAL ? -ENOENT : rc;
+	}
+	if (r.has_vm) {
+		rc = vmp_engine_lookup(vmp_eng, r.vm, &idx);
+		if (rc == -ENOENT) {
+			pv_papi_error(&_vmpower_vector, "no VM named '%s' at %s", r.vm, vmp_ctx.info.uri);
+			return -ENOENT;
+		}
+		if (rc < 0) {
+			pv_papi_error(&_vmpower_vector, "cannot look up VM '%s' at %s: %s", r.vm,
+				      vmp_ctx.info.uri, strerror(-rc));
+			return -ENOENT;
+		}
+	}
+	rc = vmp_events_add(&vmp_ctx, &ev->tab, &r, idx, 0, ret_code);
+	if (rc == -ENAMETOOLONG)
+		pv_papi_error(&_vmpower_vector, "'%s': the canonical name would exceed %d characters",
+			      name, PV_EV_NAME_MAX - 1);
+	return rc;
+}
+
+/* VMs are listed as they run when enumeration starts (papi_native_avail). */
+static void vmp_list_vms(void)
+{
+	unsigned code;
+
+	vmp_engine_sync(vmp_eng, NULL, 0);
+	for (int i = 0; i < vmp_engine_name_count(vmp_eng); i++) {
+		if (!vmp_engine_name_live(vmp_eng, i))
+			continue;
+		for (int k = 0; k <= VMP_K_VM_SHARE_PCT; k++) {
+			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = -1, .has_vm = 1 };
+			if (!vmp_kind_available(&vmp_ctx, r.kind))
+				continue;
+			snprintf(r.vm, sizeof(r.vm), "%s", vmp_engine_name(vmp_eng, i));
+			vmp_events_add(&vmp_ctx, &vmp_ev.tab, &r, i, 1, &code);
+		}
+	}
+	for (int k = VMP_K_HOST_ENERGY_UJ; k < VMP_K_COUNT; k++) {
+		for (unsigned p = 0; p < vmp_ctx.info.npkg; p++) {
+			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = (int)p };
+			if (vmp_kind_available(&vmp_ctx, r.kind))
+				vmp_events_add(&vmp_ctx, &vmp_ev.tab, &r, -1, 1, &code);
+		}
+	}
+}
+
+static int _vmpower_ntv_enum_events(unsigned *code, int modifier)
+{
+	if (modifier == PAPI_ENUM_FIRST)
+		vmp_list_vms();
+	return pv_papi_enum_events(&vmp_ev, code, modifier);
+}
+
+static int _vmpower_ntv_name_to_code(const char *name, unsigned *code)
+{
+	return pv_papi_name_to_code(&vmp_ev, name, code);
+}
+
+static int _vmpower_ntv_code_to_name(unsigned code, char *name, int len)
+{
+	return pv_papi_code_to_name(&vmp_ev, code, name, len);
+}
+
+static int _vmpower_ntv_code_to_descr(unsigned code, char *descr, int len)
+{
+	return pv_papi_code_to_descr(&vmp_ev, code, descr, len);
+}
+
+static int _vmpower_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
+{
+	return pv_papi_code_to_info(&vmp_ev, code, info);
+}
+
+/* ---- init ----------------------------------------------------------------------- */
+
+static int _vmpower_init_component(int cidx)
+{
+	char why[1024];
+	int rc;
+
+	_vmpower_vector.cmp_info.CmpIdx = cidx;
+	rc = vmp_engine_open(&vmp_eng, why, sizeof(why));
+	if (rc < 0)
+		return pv_papi_disable(&_vmpower_vector, "%s", why);
+	vmp_engine_info(vmp_eng, &vmp_ctx.info);
+	rc = pv_papi_events_init(&vmp_ev, &_vmpower_vector, vmp_resolve);
+	if (rc == 0)
+		rc = vmp_events_add_bases(&vmp_ctx, &vmp_ev.tab);
+	if (rc < 0)
+		return pv_papi_disable(&_vmpower_vector, "cannot build the event table: %s", strerror(-rc));
+	snprintf(_vmpower_vector.cmp_info.description, sizeof(_vmpower_vector.cmp_info.description),
+		 "Per-VM %s and attributed energy; energy: %s",
+		 vmp_ctx.info.unit == VMP_CYCLES ? "cycles" : "CPU time (no HW cycles)",
+		 vmp_ctx.info.energy == VMP_E_RAPL ? "RAPL" :
+		 vmp_ctx.info.energy == VMP_E_MODEL ? "ESTIMATED (power model)" : "none (no RAPL, no model)");
+	_vmpower_vector.cmp_info.num_native_events = (int)pv_evtab_count(&vmp_ev.tab);
+	if (vmp_engine_export_dir(vmp_eng)[0] && (rc = vmp_engine_start_thread(vmp_eng)) < 0)
+		return pv_papi_disable(&_vmpower_vector, "cannot start the export thread: %s", strerror(-rc));
+	return PAPI_OK;
+}
+
+static int _vmpower_init_thread(hwd_context_t *ctx)
+{
+	(void)ctx;
+	return PAPI_OK;
+}
+
+static int _vmpower_init_control_state(hwd_control_state_t *ctl)
+{
+	memset(ctl, 0, sizeof(struct vmp_ctl));
+	return PAPI_OK;
+}
+
+static int _vmpower_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+					 hwd_context_t *ctx)
+{
+	struct vmp_ctl *c = (struct vmp_ctl *)ctl;
+	(void)ctx;
+
+	free(c->codes);
+	free(c->values);
+	free(c->start);
+	c->codes = NULL;
+	c->values = NULL;
+	c->start = NULL;
+	c->n = 0;
+	if (count == 0)
+		return PAPI_OK;
+	c->codes = calloc((size_t)count, sizeof(*c->codes));
+	c->values = calloc((size_t)count, sizeof(*c->values));
+	c->start = calloc((size_t)count, sizeof(*c->start));
+	if (!c->codes || !c->values || !c->start)
+		return PAPI_ENOMEM;
+	for (int i = 0; i < count; i++) {
+		if (!pv_evtab_get(&vmp_ev.tab, (unsigned)native[i].ni_event))
+			return PAPI_ENOEVNT;
+		c->codes[i] = (unsigned)native[i].ni_event;
+		native[i].ni_position = i;
+	}
+	c->n = count;
+	return PAPI_OK;
+}
+
+/* Sample of event i; the "all VMs" events sum every name. */
+static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
+{
+	enum vmp_kind k = (enum vmp_kind)e->kind;
+
+	if (!vmp_kind_is_vm(k) || e->arg[0] >= 0)
+		return vmp_engine_sample(vmp_eng, k, e->arg[0], e->arg[1], ret);
+	struct vmp_sample s = { 0, 0, 0 }, one;
+	int n = vmp_engine_name_count(vmp_eng);
+	for (int i = 0; i < n; i++) {
+		int rc = vmp_engine_sample(vmp_eng, k, i, e->arg[1], &one);
+		if (rc < 0)
+			return rc;
+		s.num += one.num;
+		s.den = one.den;
+		s.t_ns = one.t_ns;
+	}
+	if (n == 0) {
+		int rc = vmp_engine_sample(vmp_eng, VMP_K_HOST_ACTIVE_ENERGY_UJ, -1, e->arg[1], &one);
+		if (rc < 0)
+			return rc;
+		s.den = one.num;
+		s.t_ns = one.t_ns;
+	}
+	*ret = s;
+	return 0;
+}
+
+static int vmp_take(struct vmp_ctl *c, int start)
+{
+	int rc = vmp_engine_update(vmp_eng);
+
+	/* An energy read error keeps the last values (no negative step); it
+	 * is reported, not fatal. */
+	if (rc < 0)
+		pv_papi_error(&_vmpower_vector, "energy read failed: %s", strerror(-rc));
+	for (int i = 0; i < c->n; i++) {
+		const struct pv_event *e = pv_evtab_get(&vmp_ev.tab, c->codes[i]);
+		struct vmp_sample s;
+		rc = vmp_sample_event(e, &s);
+		if (rc < 0)
+			return pv_papi_errno(rc);
+		if (start) {
+			c->start[i] = s;
+			c->values[i] = 0;
+			continue;
+		}
+		if (vmp_kind_is_gauge((enum vmp_kind)e->kind)) {
+			double d = vmp_engine_gauge((enum vmp_kind)e->kind, &c->start[i], &s);
+			memcpy(&c->values[i], &d, sizeof(d));
+		} else {
+			c->values[i] = (long long)(s.num - c->start[i].num);
+		}
+	}
+	return PAPI_OK;
+}
+
+static int _vmpower_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	(void)ctx;
+	int rc = vmp_engine_start_thread(vmp_eng);
+	if (rc < 0)
+		pv_papi_error(&_vmpower_vector, "cannot start the sampling thread: %s (intervals are then between reads)",
+			      strerror(-rc));
+	return vmp_take((struct vmp_ctl *)ctl, 1);
+}
+
+static int _vmpower_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
+{
+	struct vmp_ctl *c = (struct vmp_ctl *)ctl;
+	(void)ctx;
+	(void)flags;
+	int rc = vmp_take(c, 0);
+	*events = c->values;
+	return rc;
+}
+
+static int _vmpower_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	(void)ctx;
+	return vmp_take((struct vmp_ctl *)ctl, 0);
+}
+
+static int _vmpower_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	(void)ctx;
+	return vmp_take((struct vmp_ctl *)ctl, 1);
+}
+
+static int _vmpower_cleanup_eventset(hwd_control_state_t *ctl)
+{
+	struct vmp_ctl *c = (struct vmp_ctl *)ctl;
+
+	free(c->codes);
+	free(c->values);
+	free(c->start);
+	memset(c, 0, sizeof(*c));
+	return PAPI_OK;
+}
+
+static int _vmpower_shutdown_thread(hwd_context_t *ctx)
+{
+	(void)ctx;
+	return PAPI_OK;
+}
+
+static int _vmpower_shutdown_component(void)
+{
+	vmp_engine_close(vmp_eng);
+	vmp_eng = NULL;
+	pv_papi_events_fini(&vmp_ev);
+	return PAPI_OK;
+}
+
+static int _vmpower_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
+{
+	(void)ctx;
+	(void)code;
+	(void)option;
+	return PAPI_OK;
+}
+
+static int _vmpower_set_domain(hwd_control_state_t *ctl, int domain)
+{
+	(void)ctl;
+	return (domain & (PAPI_DOM_USER | PAPI_DOM_KERNEL | PAPI_DOM_OTHER)) ? PAPI_OK : PAPI_EINVAL;
+}
+
+papi_vector_t _vmpower_vector = {
+	.cmp_info = {
+		.name = "vmpower",
+		.short_name = "vmpower",
+		.version = "1.0",
+		.description = "Per-VM cycles/CPU time and attributed energy on a libvirt/KVM host",
+		.default_domain = PAPI_DOM_ALL,
+		.default_granularity = PAPI_GRN_SYS,
+		.available_granularities = PAPI_GRN_SYS,
+		.available_domains = PAPI_DOM_ALL,
+		.hardware_intr_sig = PAPI_INT_SIGNAL,
+		.num_mpx_cntrs = 1024,
+		.num_cntrs = 1024,
+	},
+	.size = {
+		.context = sizeof(struct vmp_context),
+		.control_state = sizeof(struct vmp_ctl),
+		.reg_value = sizeof(int),
+		.reg_alloc = sizeof(int),
+	},
+	.init_component = _vmpower_init_component,
+	.init_thread = _vmpower_init_thread,
+	.init_control_state = _vmpower_init_control_state,
+	.update_control_state = _vmpower_update_control_state,
+	.start = _vmpower_start,
+	.stop = _vmpower_stop,
+	.read = _vmpower_read,
+	.reset = _vmpower_reset,
+	.cleanup_eventset = _vmpower_cleanup_eventset,
+	.shutdown_thread = _vmpower_shutdown_thread,
+	.shutdown_component = _vmpower_shutdown_component,
+	.ctl = _vmpower_ctl,
+	.set_domain = _vmpower_set_domain,
+	.ntv_enum_events = _vmpower_ntv_enum_events,
+	.ntv_name_to_code = _vmpower_ntv_name_to_code,
+	.ntv_code_to_name = _vmpower_ntv_code_to_name,
+	.ntv_code_to_descr = _vmpower_ntv_code_to_descr,
+	.ntv_code_to_info = _vmpower_ntv_code_to_info,
+};
