@@ -1,0 +1,296 @@
+/*
+ * papi_vmpower: live per-VM power, energy, CPU share, steal and halt on a
+ * libvirt/KVM host, through the public PAPI API only (vmpower and steal
+ * components).  See --help and docs/utils.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "papi.h"
+#include "util_httpd.h"
+#include "util_out.h"
+#include "util_src.h"
+
+static const char usage_text[] =
+"NAME\n"
+"    papi_vmpower - live per-VM power, energy, CPU share, steal and halt time\n"
+"\n"
+"SYNOPSIS\n"
+"    papi_vmpower [-i SECONDS] [-c COUNT] [--csv | --json | --quiet]\n"
+"                 [--prometheus ADDR:PORT] [--no-redraw] [--replay FILE]\n"
+"\n"
+"DESCRIPTION\n"
+"    Every interval, prints one row per running VM: the host energy attributed\n"
+"    to it (power in W over the interval, energy in J since first seen), its\n"
+"    host CPU use (%% of one host CPU), its share of the attribution basis\n"
+"    (VM_SHARE_PCT), the steal and halt %% of its vCPUs' time, the attribution\n"
+"    basis (cycles or cpu_time) and the energy source (measured from RAPL, or\n"
+"    estimated from PAPI_VIRT_POWER_MODEL), then the host's totals: power,\n"
+"    and its split into active, idle-baseline and other (not attributed to a\n"
+"    VM) power.  Everything is read with PAPI_add_named_event/PAPI_read from\n"
+"    the vmpower and steal components; the VM list comes from PAPI's event\n"
+"    enumeration, so VMs that start or stop are shown without a restart\n"
+"    (marked new or gone).  On a terminal the table redraws in place;\n"
+"    otherwise each sample is appended.  Ctrl-C (or the end of --count)\n"
+"    prints a summary: energy, average power, CPU, steal and halt per VM.\n"
+"\n"
+"OPTIONS\n"
+"    -i, --interval SECONDS   sampling interval, default 1 (0.05 .. 86400)\n"
+"    -c, --count N            stop after N samples (default 0: until Ctrl-C)\n"
+"        --csv                CSV rows (RFC 4180) with a header line; the\n"
+"                             summary goes to standard error\n"
+"        --json               JSON Lines: one object per sample\n"
+"                             ({\"type\":\"sample\",...}), a final summary object\n"
+"        --quiet              no per-sample output (with --prometheus)\n"
+"        --prometheus ADDR:PORT\n"
+"                             serve the latest values over HTTP at /metrics in\n"
+"                             the Prometheus text format (ADDR may be empty\n"
+"                             for every address, or [IPv6]); metrics:\n"
+"                             papi_virt_vm_energy_joules_total{vm},\n"
+"                             papi_virt_vm_power_watts{vm},\n"
+"                             papi_virt_vm_cpu_seconds_total{vm},\n"
+"                             papi_virt_vm_cpu_share_ratio{vm},\n"
+"                             papi_virt_vm_vcpu_{run,steal,halt}_seconds_total{vm},\n"
+"                             papi_virt_host_{,active_,idle_,other_}energy_joules_total,\n"
+"                             papi_virt_host_power_watts, papi_virt_vms,\n"
+"                             papi_virt_monitor_info{basis,energy_source}\n"
+"        --no-redraw          append samples even on a terminal\n"
+"        --replay FILE        take samples from FILE instead of PAPI (format in\n"
+"                             docs/utils.md; for tests and offline rendering)\n"
+"    -h, --help               this text\n"
+"\n"
+"COLUMNS\n"
+"    POWER_W   attributed energy over the interval / interval length\n"
+"    ENERGY_J  attributed energy since the monitor first saw the VM\n"
+"    CPU%%      host CPU time of all the VM's QEMU threads / wall time\n"
+"    SHARE%%    vmpower VM_SHARE_PCT: the VM's part of the attribution basis\n"
+"    STEAL%%    vCPU steal / (run + steal + halt) over the interval\n"
+"    HALT%%     vCPU halt  / (run + steal + halt) over the interval\n"
+"    A '-' means the value is not available (component disabled, no energy\n"
+"    source, first interval of a VM).\n"
+"\n"
+"ENVIRONMENT\n"
+"    PAPI_VIRT_URI          libvirt URI (else LIBVIRT_DEFAULT_URI, else\n"
+"                           qemu:///system), read by the components\n"
+"    PAPI_VIRT_POWER_MODEL  energy model where the host has no RAPL, e.g.\n"
+"                           \"idle=50,max=150\": energy is then labelled estimated\n"
+"    LD_LIBRARY_PATH        must reach papi-virt's libpapi when not installed\n"
+"\n"
+"EXIT STATUS\n"
+"    0 after --count samples or Ctrl-C; 1 when PAPI or the components cannot\n"
+"    be used (the reason is printed); 2 on a usage error.\n"
+"\n"
+"EXAMPLES\n"
+"    papi_vmpower -i 2\n"
+"    papi_vmpower --count 10 --csv > power.csv\n"
+"    papi_vmpower --quiet --prometheus 127.0.0.1:9977 &\n"
+"    curl -s http://127.0.0.1:9977/metrics\n"
+"\n"
+"SEE ALSO\n"
+"    papi_vmcheck(1), papi_native_avail(1), docs/vmpower.md, docs/steal.md\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct opts {
+	double interval;
+	long count;
+	enum util_fmt fmt;
+	int quiet, no_redraw;
+	const char *prom, *replay;
+};
+
+static int parse_double(const char *s, double *ret)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v))
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_CSV = 256, O_JSON, O_PROM, O_QUIET, O_NOREDRAW, O_REPLAY };
+	static const struct option lo[] = {
+		{ "interval", required_argument, NULL, 'i' }, { "count", required_argument, NULL, 'c' },
+		{ "csv", no_argument, NULL, O_CSV },          { "json", no_argument, NULL, O_JSON },
+		{ "prometheus", required_argument, NULL, O_PROM },
+		{ "quiet", no_argument, NULL, O_QUIET },      { "no-redraw", no_argument, NULL, O_NOREDRAW },
+		{ "replay", required_argument, NULL, O_REPLAY }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, nfmt = 0;
+	char *end;
+
+	*o = (struct opts){ .interval = 1.0, .fmt = UTIL_FMT_TABLE };
+	while ((c = getopt_long(argc, argv, "i:c:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (parse_double(optarg, &o->interval) < 0 || o->interval < 0 || o->interval > 86400) {
+				fprintf(stderr, "papi_vmpower: --interval '%s': want seconds, 0.05 to 86400\n", optarg);
+				return -1;
+			}
+			break;
+		case 'c':
+			errno = 0;
+			o->count = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o->count < 0) {
+				fprintf(stderr, "papi_vmpower: --count '%s': want a whole number >= 0\n", optarg);
+				return -1;
+			}
+			break;
+		case O_CSV: o->fmt = UTIL_FMT_CSV; nfmt++; break;
+		case O_JSON: o->fmt = UTIL_FMT_JSON; nfmt++; break;
+		case O_QUIET: o->quiet = 1; nfmt++; break;
+		case O_PROM: o->prom = optarg; break;
+		case O_NOREDRAW: o->no_redraw = 1; break;
+		case O_REPLAY: o->replay = optarg; break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		default:
+			fputs("Try 'papi_vmpower --help'.\n", stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "papi_vmpower: unexpected argument '%s'; try --help\n", argv[optind]);
+		return -1;
+	}
+	if (nfmt > 1) {
+		fputs("papi_vmpower: --csv, --json and --quiet exclude each other\n", stderr);
+		return -1;
+	}
+	/* Interval 0 only makes sense when replaying a file as fast as it goes. */
+	if (o->interval < 0.05 && !(o->replay && o->interval == 0)) {
+		fputs("papi_vmpower: --interval below 0.05 s (0 only with --replay)\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sleeps until the absolute monotonic deadline; returns early on a signal. */
+static void sleep_until(struct timespec *next, double interval)
+{
+	long long ns = (long long)(interval * 1e9);
+	next->tv_sec += ns / 1000000000;
+	next->tv_nsec += ns % 1000000000;
+	if (next->tv_nsec >= 1000000000) {
+		next->tv_sec++;
+		next->tv_nsec -= 1000000000;
+	}
+	while (!stop_flag && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL) == EINTR)
+		;
+}
+
+static void output(const struct opts *o, const struct util_tracker *t, int redraw)
+{
+	if (o->quiet)
+		return;
+	switch (o->fmt) {
+	case UTIL_FMT_TABLE: util_out_table(stdout, t, redraw); break;
+	case UTIL_FMT_CSV: util_out_csv(stdout, t); break;
+	case UTIL_FMT_JSON:
+		if (util_out_json(stdout, t) < 0)
+			fputs("papi_vmpower: JSON output failed (out of memory)\n", stderr);
+		break;
+	}
+}
+
+static int run(const struct opts *o, struct util_src *src, struct util_httpd *httpd)
+{
+	struct util_tracker t;
+	struct util_sample s = { 0 };
+	struct timespec next;
+	char err[1024] = "";
+	int rc = 0, redraw = o->fmt == UTIL_FMT_TABLE && !o->no_redraw && isatty(STDOUT_FILENO);
+
+	util_tracker_init(&t);
+	if (o->fmt == UTIL_FMT_CSV && !o->quiet)
+		util_out_csv_header(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!stop_flag && (o->count == 0 || (long)t.samples < o->count)) {
+		sleep_until(&next, o->interval);
+		if (stop_flag)
+			break;
+		int r = util_src_sample(src, &s, err, sizeof(err));
+		if (r == UTIL_SRC_END)
+			break;
+		if (r == UTIL_SRC_SKIP)
+			continue;
+		if (r < 0 || util_tracker_add(&t, &s) < 0) {
+			fprintf(stderr, "papi_vmpower: %s\n", r < 0 && *err ? err : "out of memory");
+			rc = 1;
+			break;
+		}
+		output(o, &t, redraw);
+		if (httpd) {
+			char *body;
+			if (util_out_prometheus(&t, &body) == 0)
+				util_httpd_set(httpd, body);
+		}
+	}
+	if (t.samples > 0) {
+		FILE *f = o->fmt == UTIL_FMT_CSV || o->quiet ? stderr : stdout;
+		if (o->fmt == UTIL_FMT_TABLE || o->fmt == UTIL_FMT_CSV || o->quiet)
+			fputc('\n', f);
+		util_out_summary(f, &t, o->fmt == UTIL_FMT_JSON && !o->quiet);
+	}
+	util_sample_free(&s);
+	util_tracker_fini(&t);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct util_src *src = NULL;
+	struct util_httpd *httpd = NULL;
+	char err[2048] = "";
+	int rc;
+
+	if (parse_args(argc, argv, &o) < 0)
+		return 2;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	rc = o.replay ? util_src_replay_open(o.replay, &src, err, sizeof(err))
+		      : util_src_papi_open(&src, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "papi_vmpower: %s\n", err);
+		return 1;
+	}
+	if (src->notes[0])
+		fprintf(stderr, "papi_vmpower: %s", src->notes);
+	if (o.prom) {
+		if (util_httpd_start(o.prom, &httpd, err, sizeof(err)) < 0) {
+			fprintf(stderr, "papi_vmpower: %s\n", err);
+			util_src_close(src);
+			return 1;
+		}
+		fprintf(stderr, "papi_vmpower: Prometheus metrics on port %u at /metrics\n",
+			util_httpd_port(httpd));
+	}
+	rc = run(&o, src, httpd);
+	util_httpd_stop(httpd);
+	util_src_close(src);
+	if (!o.replay)
+		PAPI_shutdown();
+	return rc;
+}
