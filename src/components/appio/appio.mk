@@ -19,6 +19,13 @@ $(B)/utils/papi_appio_run: $(srcdir)/utils/papi_appio_run.c $(PV_LOGIC_LIB) $(AP
 	@mkdir -p $(dir $@)
 	$(CC) $(PV_CFLAGS) $< -o $@ -Wl,--as-needed $(PV_LOGIC_LIB) -lpthread -lm -ldl
 
+# The accuracy test again, built with _FORTIFY_SOURCE=2 -O2: read becomes
+# __read_chk, open __open_2, fprintf __fprintf_chk...  It must count the same
+# (it runs as its own test; test_appio_fortify.sh also compares the two).
+$(B)/ctests/papi/test_appio_fortify: $(srcdir)/ctests/papi/test_appio_accuracy.c $(srcdir)/ctests/papi/test_appio_expect.h papi
+	@mkdir -p $(dir $@)
+	$(CC) $(PAPI_CLIENT_CFLAGS) -I$(srcdir)/ctests/papi -O2 -D_FORTIFY_SOURCE=2 $< -o $@ $(PAPI_CLIENT_LIBS)
+
 APPIO_BENCH_BIN := $(B)/bench/appio_bench
 
 $(APPIO_BENCH_BIN): $(srcdir)/bench/appio_bench.c
@@ -29,6 +36,6 @@ $(APPIO_BENCH_BIN): $(srcdir)/bench/appio_bench.c
 bench-appio: $(APPIO_BENCH_BIN) $(APPIO_PRELOAD) papi
 	PV_BUILDDIR=$(B) PV_SRCDIR=$(srcdir) sh $(srcdir)/bench/appio_bench.sh
 
-PV_EXTRA_ALL += $(APPIO_PRELOAD) $(APPIO_BENCH_BIN)
+PV_EXTRA_ALL += $(APPIO_PRELOAD) $(APPIO_BENCH_BIN) $(B)/ctests/papi/test_appio_fortify
 PV_BENCH += bench-appio
 PV_INSTALL_BINS += $(APPIO_PRELOAD)

@@ -43,7 +43,7 @@ papi_vector_t _appio_vector;
 static struct pv_papi_events appio_ev;
 
 static const char appio_process_desc[] =
-	"process: every thread of the process since PAPI_start, threads that have exited included";
+	"every thread of the process instead, threads that have exited included";
 
 static int appio_add_events(struct pv_evtab *t)
 {
@@ -55,7 +55,7 @@ static int appio_add_events(struct pv_evtab *t)
 
 		memset(&e, 0, sizeof(e));
 		snprintf(e.name, sizeof(e.name), "%s", d->name);
-		snprintf(e.desc, sizeof(e.desc), "%s (calling thread)", d->desc);
+		snprintf(e.desc, sizeof(e.desc), "%s; calling thread since PAPI_start", d->desc);
 		snprintf(e.units, sizeof(e.units), "%s", d->units);
 		e.dtype = d->kind == APPIO_EV_SIGNED ? PV_S64 : PV_U64;
 		e.vtype = PV_COUNTER;
