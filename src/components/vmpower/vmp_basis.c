@@ -69,10 +69,12 @@ static int open_cgroup(struct vmp_basis *b, const struct vmp_topo *t, const char
 
 static int open_threads(struct vmp_basis *b, const struct vmp_basis_target *tg)
 {
-	int err = alloc_counters(b, (int)tg->ntids);
-	int opened = 0;
+	int err, opened = 0;
 
-	if (err || tg->ntids == 0)
+	if (tg->ntids == 0)
+		return -ESRCH; /* no process found for the VM */
+	err = alloc_counters(b, (int)tg->ntids);
+	if (err)
 		goto out;
 	for (size_t i = 0; i < tg->ntids; i++) {
 		int fd = vmp_perf_open(b->unit, VMP_SCOPE_THREAD, tg->tids[i], -1);
