@@ -1,0 +1,421 @@
+/* papi_vmcheck's independent CPU-time sources (see util_cpusrc.h). */
+#include "util_cpusrc.h"
+
+#include <errno.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pv_fs.h"
+#include "pv_virt.h"
+#include "pv_virt_proc.h"
+
+struct util_lv {
+	virConnectPtr conn;
+	char uri[1024];
+};
+
+static const char *const labels[UTIL_S_N] = {
+	[UTIL_S_LV_CPU] = "libvirt cpu.time",
+	[UTIL_S_LV_USERSYS] = "libvirt cpu.user+cpu.system",
+	[UTIL_S_LV_VCPU_TIME] = "libvirt sum vcpu.N.time",
+	[UTIL_S_LV_VCPU_DELAY] = "libvirt sum vcpu.N.delay",
+	[UTIL_S_CG_USAGE] = "cgroup cpu.stat usage_usec",
+	[UTIL_S_CG_USERSYS] = "cgroup cpu.stat user+system",
+	[UTIL_S_PROC_UTSTIME] = "/proc/PID/stat utime+stime",
+	[UTIL_S_PROC_GUEST] = "/proc/PID/stat guest_time",
+	[UTIL_S_SCHED_ALL] = "schedstat run, all threads",
+	[UTIL_S_SCHED_VCPU] = "schedstat run, vCPU threads",
+	[UTIL_S_SCHED_VCPU_DELAY] = "schedstat delay, vCPU threads",
+	[UTIL_S_PAPI_CPU] = "PAPI vmpower VM_CPU_TIME_NS",
+	[UTIL_S_PAPI_RUN] = "PAPI steal VCPU_RUN_NS",
+	[UTIL_S_PAPI_STEAL] = "PAPI steal VCPU_STEAL_NS",
+	[UTIL_S_PAPI_HALT] = "PAPI steal VCPU_HALT_NS",
+};
+_Static_assert(sizeof(labels) / sizeof(labels[0]) == UTIL_S_N, "one label per source");
+
+const char *util_src_label(enum util_srcid s)
+{
+	return s < UTIL_S_N ? labels[s] : "?";
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void quiet(void *ud, virErrorPtr e)
+{
+	(void)ud;
+	(void)e;
+}
+
+int util_lv_open(struct util_lv **ret, char *err, size_t errlen)
+{
+	const char *uri = getenv("PAPI_VIRT_URI");
+	if (!uri || !*uri)
+		uri = getenv("LIBVIRT_DEFAULT_URI");
+	if (!uri || !*uri)
+		uri = PV_VIRT_DEFAULT_URI;
+	struct util_lv *lv = calloc(1, sizeof(*lv));
+	if (!lv)
+		return -ENOMEM;
+	snprintf(lv->uri, sizeof(lv->uri), "%s", uri);
+	virSetErrorFunc(NULL, quiet);
+	lv->conn = virConnectOpenReadOnly(uri);
+	if (!lv->conn) {
+		virErrorPtr e = virGetLastError();
+		snprintf(err, errlen, "cannot connect to libvirt at %s: %s", uri,
+			 e && e->message ? e->message : "unknown error");
+		free(lv);
+		return -ECONNREFUSED;
+	}
+	*ret = lv;
+	return 0;
+}
+
+void util_lv_close(struct util_lv *lv)
+{
+	if (!lv)
+		return;
+	virConnectClose(lv->conn);
+	free(lv);
+}
+
+const char *util_lv_uri(const struct util_lv *lv)
+{
+	return lv->uri;
+}
+
+int util_lv_list(struct util_lv *lv, struct util_cpuvm **ret, size_t *ret_n, char *err, size_t errlen)
+{
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(lv->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+	if (n < 0) {
+		virErrorPtr e = virGetLastError();
+		snprintf(err, errlen, "cannot list domains at %s: %s", lv->uri,
+			 e && e->message ? e->message : "unknown error");
+		return -EIO;
+	}
+	struct util_cpuvm *vms = calloc((size_t)n + 1, sizeof(*vms));
+	if (!vms) {
+		for (int i = 0; i < n; i++)
+			virDomainFree(doms[i]);
+		free(doms);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);
+		snprintf(vms[i].name, sizeof(vms[i].name), "%s", name ? name : "");
+		if (virDomainGetUUIDString(doms[i], vms[i].uuid) < 0)
+			vms[i].uuid[0] = 0;
+		vms[i].dom = doms[i];
+	}
+	free(doms);
+	*ret = vms;
+	*ret_n = (size_t)n;
+	return 0;
+}
+
+int util_cpuvm_locate(struct util_cpuvm *vm)
+{
+	const char *uuids[1] = { vm->uuid };
+	pid_t pid = 0;
+	struct pv_virt_vcpu *vcpus = NULL;
+	struct pv_virt_thread *others = NULL;
+	size_t nv = 0, no = 0;
+	int rc = pv_virt_proc_find_qemu(uuids, 1, &pid);
+	if (rc < 0 || pid == 0) {
+		snprintf(vm->where_why, sizeof(vm->where_why), "no QEMU process with -uuid %s in %s",
+			 vm->uuid, pv_fs_root(PV_PROC));
+		return rc < 0 ? rc : -ENOENT;
+	}
+	vm->pid = pid;
+	if (pv_virt_proc_start_time(pid, &vm->start_time) < 0)
+		vm->start_time = 0;
+	rc = pv_virt_proc_threads(pid, &vcpus, &nv, &others, &no);
+	if (rc == 0) {
+		vm->nthreads = nv + no;
+		for (size_t i = 0; i < nv && vm->nvcpus < sizeof(vm->vcpu_tids) / sizeof(vm->vcpu_tids[0]); i++)
+			vm->vcpu_tids[vm->nvcpus++] = vcpus[i].tid;
+	}
+	free(vcpus);
+	free(others);
+	if (pv_virt_proc_vm_cgroup(pid, &vm->cgroup, &vm->cgroup_dir) < 0)
+		snprintf(vm->where_why, sizeof(vm->where_why), "process %d is in no cgroup v2 hierarchy", (int)pid);
+	return 0;
+}
+
+int util_cpuvm_alive(const struct util_cpuvm *vm)
+{
+	if (vm->pid <= 0)
+		return -ENOENT;
+	return pv_virt_proc_alive(vm->pid, vm->start_time);
+}
+
+void util_cpuvm_free(struct util_cpuvm *vm)
+{
+	free(vm->cgroup);
+	free(vm->cgroup_dir);
+	if (vm->dom)
+		virDomainFree(vm->dom);
+	memset(vm, 0, sizeof(*vm));
+}
+
+int util_parse_proc_stat(const char *line, uint64_t *ret_utime, uint64_t *ret_stime, uint64_t *ret_guest)
+{
+	/* Fields after the comm's closing parenthesis, the 3rd field first. */
+	const char *p = strrchr(line, ')');
+	uint64_t f[41];
+	int n = 0;
+	if (!p)
+		return -EINVAL;
+	p++;
+	while (n < 41) {
+		while (*p == ' ')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		const char *end = p + strcspn(p, " \n");
+		char tok[32];
+		if ((size_t)(end - p) >= sizeof(tok))
+			return -EINVAL;
+		memcpy(tok, p, (size_t)(end - p));
+		tok[end - p] = 0;
+		if (n == 0)
+			f[n] = 0; /* state letter */
+		else if (pv_parse_u64(tok, &f[n]) < 0) {
+			int64_t s;
+			if (pv_parse_s64(tok, &s) < 0)
+				return -EINVAL;
+			f[n] = 0; /* signed fields (priority, nice) are not used */
+		}
+		n++;
+		p = end;
+	}
+	if (n < 41)
+		return -EINVAL;
+	/* utime = field 14, stime = 15, guest_time = 43 (1-based, field 3 = f[0]) */
+	*ret_utime = f[11];
+	*ret_stime = f[12];
+	*ret_guest = f[40];
+	return 0;
+}
+
+int util_parse_cpu_stat(const char *content, uint64_t *ret_usage, uint64_t *ret_user, uint64_t *ret_system)
+{
+	uint64_t v[3];
+	int got = 0;
+	static const char *const keys[3] = { "usage_usec ", "user_usec ", "system_usec " };
+	const char *line = content;
+	while (line && *line) {
+		for (int k = 0; k < 3; k++) {
+			size_t kl = strlen(keys[k]);
+			if (strncmp(line, keys[k], kl) == 0) {
+				char num[32];
+				size_t l = strcspn(line + kl, "\n");
+				if (l >= sizeof(num))
+					return -EINVAL;
+				memcpy(num, line + kl, l);
+				num[l] = 0;
+				if (pv_parse_u64(num, &v[k]) < 0)
+					return -EINVAL;
+				got |= 1 << k;
+			}
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (got != 7)
+		return -EINVAL;
+	*ret_usage = v[0];
+	*ret_user = v[1];
+	*ret_system = v[2];
+	return 0;
+}
+
+static void set(struct util_cpuvals *v, enum util_srcid s, uint64_t ns)
+{
+	v->have[s] = true;
+	v->ns[s] = ns;
+}
+
+static void miss(struct util_cpuvals *v, enum util_srcid s, const char *why)
+{
+	v->have[s] = false;
+	snprintf(v->why[s], sizeof(v->why[s]), "%s", why);
+}
+
+static void read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v)
+{
+	virDomainPtr doms[2] = { vm->dom, NULL };
+	virDomainStatsRecordPtr *recs = NULL;
+	uint64_t user = 0, sys = 0, vt = 0, vd = 0;
+	int have_user = 0, have_sys = 0, nvt = 0, nvd = 0;
+
+	(void)lv;
+	int n = virDomainListGetStats(doms, VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_VCPU, &recs, 0);
+	if (n < 1) {
+		virErrorPtr e = virGetLastError();
+		for (int s = UTIL_S_LV_CPU; s <= UTIL_S_LV_VCPU_DELAY; s++)
+			miss(v, s, e && e->message ? e->message : "virDomainListGetStats failed");
+		if (recs)
+			virDomainStatsRecordListFree(recs);
+		return;
+	}
+	for (int i = 0; i < recs[0]->nparams; i++) {
+		const virTypedParameter *p = &recs[0]->params[i];
+		if (p->type != VIR_TYPED_PARAM_ULLONG)
+			continue;
+		const char *f = p->field;
+		unsigned long long x = p->value.ul;
+		if (strcmp(f, "cpu.time") == 0)
+			set(v, UTIL_S_LV_CPU, x);
+		else if (strcmp(f, "cpu.user") == 0)
+			user = x, have_user = 1;
+		else if (strcmp(f, "cpu.system") == 0)
+			sys = x, have_sys = 1;
+		else if (strncmp(f, "vcpu.", 5) == 0 && strstr(f, ".time") && !strstr(f, "halt"))
+			vt += x, nvt++;
+		else if (strncmp(f, "vcpu.", 5) == 0 && strstr(f, ".delay"))
+			vd += x, nvd++;
+	}
+	virDomainStatsRecordListFree(recs);
+	if (!v->have[UTIL_S_LV_CPU])
+		miss(v, UTIL_S_LV_CPU, "libvirt gave no cpu.time");
+	if (have_user && have_sys)
+		set(v, UTIL_S_LV_USERSYS, user + sys);
+	else
+		miss(v, UTIL_S_LV_USERSYS, "libvirt gave no cpu.user/cpu.system");
+	if (nvt)
+		set(v, UTIL_S_LV_VCPU_TIME, vt);
+	else
+		miss(v, UTIL_S_LV_VCPU_TIME, "libvirt gave no vcpu.N.time");
+	if (nvd)
+		set(v, UTIL_S_LV_VCPU_DELAY, vd);
+	else
+		miss(v, UTIL_S_LV_VCPU_DELAY, "libvirt gave no vcpu.N.delay (needs libvirt >= 7.2)");
+}
+
+static void read_proc(const struct util_cpuvm *vm, struct util_cpuvals *v)
+{
+	char buf[4096], rel[64], why[128];
+	uint64_t ut, st, gt;
+	long hz = sysconf(_SC_CLK_TCK);
+	snprintf(rel, sizeof(rel), "%d/stat", (int)vm->pid);
+	int rc = pv_fs_read(PV_PROC, rel, buf, sizeof(buf), NULL);
+	if (rc == 0)
+		rc = util_parse_proc_stat(buf, &ut, &st, &gt);
+	if (rc < 0 || hz <= 0) {
+		snprintf(why, sizeof(why), "%s/%s: %s", pv_fs_root(PV_PROC), rel, strerror(rc < 0 ? -rc : EINVAL));
+		miss(v, UTIL_S_PROC_UTSTIME, why);
+		miss(v, UTIL_S_PROC_GUEST, why);
+		return;
+	}
+	uint64_t tick = 1000000000ull / (uint64_t)hz;
+	set(v, UTIL_S_PROC_UTSTIME, (ut + st) * tick);
+	set(v, UTIL_S_PROC_GUEST, gt * tick);
+}
+
+static void read_cgroup(const struct util_cpuvm *vm, struct util_cpuvals *v)
+{
+	char buf[4096], rel[1024], why[128];
+	uint64_t usage, user, sys;
+	if (!vm->cgroup_dir) {
+		snprintf(why, sizeof(why), "%s", vm->cgroup ? "cgroup v2 mount not under the sysfs root"
+							  : "no cgroup v2 directory for the VM");
+		miss(v, UTIL_S_CG_USAGE, why);
+		miss(v, UTIL_S_CG_USERSYS, why);
+		return;
+	}
+	snprintf(rel, sizeof(rel), "%s/cpu.stat", vm->cgroup_dir);
+	int rc = pv_fs_read(PV_SYS, rel, buf, sizeof(buf), NULL);
+	if (rc == 0)
+		rc = util_parse_cpu_stat(buf, &usage, &user, &sys);
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "%s/%s: %s", pv_fs_root(PV_SYS), rel, strerror(-rc));
+		miss(v, UTIL_S_CG_USAGE, why);
+		miss(v, UTIL_S_CG_USERSYS, why);
+		return;
+	}
+	set(v, UTIL_S_CG_USAGE, usage * 1000);
+	set(v, UTIL_S_CG_USERSYS, (user + sys) * 1000);
+}
+
+static int is_vcpu(const struct util_cpuvm *vm, pid_t tid)
+{
+	for (size_t i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpu_tids[i] == tid)
+			return 1;
+	return 0;
+}
+
+/* Sums schedstat over a fixed thread set (taken at the first read). */
+static int read_sched(const struct util_cpuvm *vm, struct util_cpuvals *v)
+{
+	uint64_t all = 0, vrun = 0, vdel = 0;
+	int vanished = 0;
+	if (v->ntids == 0) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "%d/task", (int)vm->pid);
+		DIR *d = pv_fs_opendir(PV_PROC, rel);
+		struct dirent *de;
+		if (!d) {
+			miss(v, UTIL_S_SCHED_ALL, "cannot list the QEMU threads");
+			miss(v, UTIL_S_SCHED_VCPU, "cannot list the QEMU threads");
+			miss(v, UTIL_S_SCHED_VCPU_DELAY, "cannot list the QEMU threads");
+			return 0;
+		}
+		while ((de = readdir(d)) && v->ntids < UTIL_MAX_TIDS) {
+			int tid;
+			if (pv_parse_int(de->d_name, &tid) == 0)
+				v->tids[v->ntids++] = tid;
+		}
+		closedir(d);
+	}
+	for (size_t i = 0; i < v->ntids; i++) {
+		struct pv_virt_schedstat ss;
+		if (pv_virt_proc_schedstat(vm->pid, v->tids[i], &ss) < 0) {
+			vanished++;
+			continue;
+		}
+		all += ss.run_ns;
+		if (is_vcpu(vm, v->tids[i])) {
+			vrun += ss.run_ns;
+			vdel += ss.delay_ns;
+		}
+	}
+	set(v, UTIL_S_SCHED_ALL, all);
+	if (vm->nvcpus) {
+		set(v, UTIL_S_SCHED_VCPU, vrun);
+		set(v, UTIL_S_SCHED_VCPU_DELAY, vdel);
+	} else {
+		miss(v, UTIL_S_SCHED_VCPU, "no thread named 'CPU n/TCG' or 'CPU n/KVM'");
+		miss(v, UTIL_S_SCHED_VCPU_DELAY, "no thread named 'CPU n/TCG' or 'CPU n/KVM'");
+	}
+	return vanished;
+}
+
+int util_cpuvals_read(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v)
+{
+	v->t_begin = mono_ns();
+	read_libvirt(lv, vm, v);
+	if (vm->pid == 0) {
+		for (int s = UTIL_S_CG_USAGE; s <= UTIL_S_SCHED_VCPU_DELAY; s++)
+			miss(v, s, vm->where_why);
+		v->t_end = mono_ns();
+		return 0;
+	}
+	read_cgroup(vm, v);
+	read_proc(vm, v);
+	int vanished = read_sched(vm, v);
+	v->t_end = mono_ns();
+	return vanished;
+}
