@@ -1,0 +1,84 @@
+#!/bin/bash
+# steal component benchmark (make bench-steal; part of make bench).
+#  1. PAPI_read cost of steal:::STEAL_NS (ours, default cache window and
+#     PAPI_VIRT_STEAL_CACHE_US=0) against stock stealtime:::TOTAL from a peer
+#     libpapi built from the same PAPI source; the floors: pread and
+#     open+read+close of /proc/stat.  Goal: ours <= 0.5 x stock.
+#  2. Host events: PAPI_read cost per vCPU with STEAL_BENCH_GUESTS idle
+#     1-vCPU guests (default 16; 0 skips), 3 events per vCPU
+#     (VCPU_RUN/STEAL/HALT_NS).  Goal: <= 2 us per vCPU.
+# Environment: PV_BUILDDIR, PV_SRCDIR; STEAL_PEER_LIBDIR (dir of the peer
+# libpapi.so.7.0; default $PV_BUILDDIR/bench-peer/papi/src, skipped when
+# absent); PVB_BIN (dir of common_readlat, default $PV_BUILDDIR/bench).
+# Prints medians (of per-batch means) and ratios; results in
+# $PV_BUILDDIR/bench/steal-results.txt.
+set -u
+B=${PV_BUILDDIR:?PV_BUILDDIR not set}
+SRC=${PV_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+OURS=${PV_PAPI_LIBDIR:-$B/papi/src}
+PEER=${STEAL_PEER_LIBDIR:-${PV_PEER_LIBDIR:-$B/bench-peer/papi/src}}
+BIN=${PVB_BIN:-$B/bench}
+GUESTS=${STEAL_BENCH_GUESTS:-16}
+[ "${PVB_QUICK:-0}" = 1 ] && GUESTS=${STEAL_BENCH_GUESTS:-0}
+OUT=$B/bench/steal-results.txt
+RL=$BIN/common_readlat
+[ -x "$RL" ] || { echo "steal bench: $RL not built" >&2; exit 1; }
+mkdir -p "$B/bench"
+: >"$OUT"
+
+say() { echo "$*" | tee -a "$OUT"; }
+# median of the "S" lines of a common_readlat run
+median() { awk '$1 == "S" { v[n++] = $2 } END { if (!n) exit 1; asort(v); m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2; printf "%.1f\n", m }'; }
+run_rl() { # libdir env... -- events
+	local lib=$1
+	shift
+	env LD_LIBRARY_PATH="$lib" "$@" 2>/dev/null | median
+}
+
+say "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "steal bench $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+# 1. system steal, interleaved rounds so that load changes hit every variant
+declare -A acc
+for round in 1 2 3; do
+	acc[ours]+=" $(run_rl "$OURS" "$RL" -b 15 -n 2000 steal:::STEAL_NS)"
+	acc[ours_nocache]+=" $(run_rl "$OURS" env PAPI_VIRT_STEAL_CACHE_US=0 "$RL" -b 15 -n 2000 steal:::STEAL_NS)"
+	if [ -e "$PEER/libpapi.so.7.0" ]; then
+		acc[stock]+=" $(run_rl "$PEER" "$RL" -b 15 -n 2000 stealtime:::TOTAL)"
+	fi
+	if [ -x "$BIN/common_fsfloor" ]; then
+		acc[floor_pread]+=" $("$BIN/common_fsfloor" pread 15 2000 /proc/stat 2>/dev/null | median)"
+		acc[floor_openread]+=" $("$BIN/common_fsfloor" openread 15 2000 /proc/stat 2>/dev/null | median)"
+	fi
+done
+med3() { echo "$1" | tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[n++] = $1 } END { if (n) print v[int((n - 1) / 2)] }'; }
+for k in ours ours_nocache stock floor_pread floor_openread; do
+	[ -n "${acc[$k]:-}" ] && say "PAPI_read $k: $(med3 "${acc[$k]}") ns (rounds:${acc[$k]})"
+done
+if [ -n "${acc[stock]:-}" ]; then
+	s=$(med3 "${acc[stock]}")
+	say "ratio ours/stock: $(awk -v a="$(med3 "${acc[ours]}")" -v b="$s" 'BEGIN { printf "%.3f", a / b }') (goal <= 0.5); without the cache: $(awk -v a="$(med3 "${acc[ours_nocache]}")" -v b="$s" 'BEGIN { printf "%.3f", a / b }')"
+else
+	say "stock stealtime: no peer libpapi at $PEER (make bench-peer builds it): ratio not measured"
+fi
+
+# 2. host events with real guests
+if [ "$GUESTS" -gt 0 ]; then
+	# shellcheck source=ctests/vmlab/lab-lib.sh
+	. "$SRC/ctests/vmlab/lab-lib.sh"
+	specs=()
+	for ((i = 0; i < GUESTS; i++)); do specs+=("sb-$i:idle"); done
+	if lab_start "${specs[@]}" >/dev/null 2>&1; then
+		ev=()
+		for ((i = 0; i < GUESTS; i++)); do
+			ev+=("steal:::VCPU_RUN_NS:vm=sb-$i:vcpu=0" "steal:::VCPU_STEAL_NS:vm=sb-$i:vcpu=0" "steal:::VCPU_HALT_NS:vm=sb-$i:vcpu=0")
+		done
+		t=$(run_rl "$OURS" "$RL" -b 15 -n 200 -s 20 "${ev[@]}")
+		t1=$(run_rl "$OURS" "$RL" -b 15 -n 2000 -s 20 "steal:::VCPU_RUN_NS:vm=sb-0:vcpu=0")
+		say "host: $GUESTS guests, 3 events per vCPU: PAPI_read $t ns = $(awk -v t="$t" -v n="$GUESTS" 'BEGIN { printf "%.0f", t / n }') ns per vCPU (goal <= 2000); one vCPU alone: $t1 ns"
+		lab_cleanup
+	else
+		say "host: could not start $GUESTS guests (see ctests/vmlab/README.md); not measured"
+		lab_cleanup
+	fi
+fi
