@@ -14,7 +14,7 @@ PACKAGES="
  papi-tools libpapi-dev
  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
  qemu-system-x86 busybox-static cpio
- prometheus
+ prometheus curl
  valgrind
 "
 

@@ -1,0 +1,43 @@
+#!/bin/bash
+# papi_vmpower and papi_vmcheck: --help is a man page (NAME, SYNOPSIS,
+# DESCRIPTION, OPTIONS, ENVIRONMENT, EXIT STATUS, EXAMPLES, SEE ALSO), exits
+# 0, documents every long option the tool accepts; bad usage exits 2 with a
+# message on stderr.
+set -u
+U=${PV_UTILS:?run through ctests/run-tests.sh}
+export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
+rc=0
+fail() { echo "FAIL: $*"; rc=1; }
+
+for tool in papi_vmpower papi_vmcheck; do
+	[ -x "$U/$tool" ] || { fail "$U/$tool not built"; continue; }
+	out=$("$U/$tool" --help) || fail "$tool --help exited $?"
+	for sec in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT "EXIT STATUS" EXAMPLES "SEE ALSO"; do
+		grep -q "^$sec\$" <<<"$out" || fail "$tool --help has no '$sec' section"
+	done
+	# Every long option in the source's option table is documented.
+	for opt in $(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$PV_SRCDIR/utils/$tool.c" | sed 's/{ "\([a-z-]*\)".*/\1/'); do
+		grep -q -- "--$opt" <<<"$out" || fail "$tool --help does not document --$opt"
+	done
+	[ "$("$U/$tool" -h | md5sum)" = "$(md5sum <<<"$out")" ] || fail "$tool -h differs from --help"
+	err=$("$U/$tool" --no-such-option 2>&1 >/dev/null); st=$?
+	[ $st -eq 2 ] || fail "$tool --no-such-option exited $st, want 2"
+	grep -q -- "--help" <<<"$err" || fail "$tool usage error does not point to --help: $err"
+done
+
+check_usage() { # expected-substring args...
+	local want=$1 err st
+	shift
+	err=$("$@" 2>&1 >/dev/null); st=$?
+	[ $st -eq 2 ] || fail "'$*' exited $st, want 2"
+	grep -q -- "$want" <<<"$err" || fail "'$*': message '$err' lacks '$want'"
+}
+check_usage "--interval" "$U/papi_vmpower" --interval 0.001
+check_usage "--interval" "$U/papi_vmpower" --interval abc
+check_usage "--count" "$U/papi_vmpower" --count -3
+check_usage "exclude" "$U/papi_vmpower" --csv --json
+check_usage "unexpected argument" "$U/papi_vmpower" extra
+check_usage "--window" "$U/papi_vmcheck" --window 0
+check_usage "--tolerance" "$U/papi_vmcheck" --tolerance 150
+[ $rc -eq 0 ] && echo "PASS: --help man pages and usage errors"
+exit $rc

@@ -1,0 +1,68 @@
+#!/bin/bash
+# papi_vmpower --prometheus on a replay fixture: the endpoint is scraped over
+# HTTP with curl while the monitor runs, the body passes
+# `promtool check metrics`, names/labels/values are the expected ones
+# (counters _total in joules and seconds, label escaping of '"' and '\'),
+# unknown paths give 404; SIGINT ends the run with exit 0 and a summary.
+set -u
+U=${PV_UTILS:?run through ctests/run-tests.sh}
+export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
+command -v promtool >/dev/null || { echo "FAIL: promtool missing (apt-get install prometheus)"; exit 1; }
+command -v curl >/dev/null || { echo "FAIL: curl missing (apt-get install curl)"; exit 1; }
+T=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+rc=0
+fail() { echo "FAIL: $*"; rc=1; }
+
+{
+	echo "info basis=cycles source=measured"
+	for i in $(seq 1 60); do
+		echo "sample $i epoch=1 t0=0"
+		echo "vm busy energy_uj=$((i * 12500000)) cpu_ns=$((i * 1000000000)) run_ns=$((i * 900000000)) steal_ns=$((i * 100000000)) halt_ns=0 share_pct=75"
+		echo "vm a%22b%5Cc energy_uj=$((i * 2500000)) cpu_ns=$((i * 200000000)) share_pct=25"
+		echo "host energy_uj=$((i * 40000000)) active_uj=$((i * 15000000)) idle_uj=$((i * 25000000)) other_uj=0"
+	done
+} >"$T/r.txt"
+
+"$U/papi_vmpower" --replay "$T/r.txt" -i 0.2 --quiet --prometheus 127.0.0.1:0 >"$T/out" 2>"$T/err" &
+pid=$!
+port=
+for _ in $(seq 50); do
+	port=$(sed -n 's/.*on port \([0-9]*\) at \/metrics.*/\1/p' "$T/err")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+[ -n "$port" ] || { fail "no port announced: $(cat "$T/err")"; exit 1; }
+sleep 1   # a few samples
+code=$(curl -s -o "$T/m" -w '%{http_code} %{content_type}' --max-time 5 "http://127.0.0.1:$port/metrics")
+[ "$code" = "200 text/plain; version=0.0.4; charset=utf-8" ] || fail "GET /metrics: $code"
+promtool check metrics <"$T/m" >"$T/lint" 2>&1 || fail "promtool check metrics: $(cat "$T/lint")"
+[ -s "$T/lint" ] && fail "promtool lint remarks: $(cat "$T/lint")"
+grep -q '^# TYPE papi_virt_vm_energy_joules_total counter$' "$T/m" || fail "energy counter TYPE"
+grep -q '^papi_virt_vm_power_watts{vm="busy"} 12.5$' "$T/m" || fail "busy power 12.5 W"
+grep -q '^papi_virt_vm_power_watts{vm="a\\"b\\\\c"} 2.5$' "$T/m" || fail "escaped label a\"b\\c"
+grep -q '^papi_virt_vm_cpu_share_ratio{vm="busy"} 0.75$' "$T/m" || fail "share ratio 0.75"
+grep -q '^papi_virt_monitor_info{basis="cycles",energy_source="measured"} 1$' "$T/m" || fail "monitor info"
+grep -q '^papi_virt_host_power_watts 40$' "$T/m" || fail "host power 40 W"
+grep -q '^papi_virt_vms 2$' "$T/m" || fail "papi_virt_vms 2"
+e1=$(sed -n 's/^papi_virt_vm_energy_joules_total{vm="busy"} //p' "$T/m")
+sleep 0.6
+curl -s --max-time 5 "http://127.0.0.1:$port/metrics" >"$T/m2" || fail "second scrape"
+e2=$(sed -n 's/^papi_virt_vm_energy_joules_total{vm="busy"} //p' "$T/m2")
+awk -v a="$e1" -v b="$e2" 'BEGIN { exit !(a > 0 && b > a) }' || fail "energy counter did not grow between scrapes ($e1 -> $e2)"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/nothing")
+[ "$code" = 404 ] || fail "GET /nothing: $code, want 404"
+
+kill -INT "$pid"
+wait "$pid"; st=$?
+pid=
+[ $st -eq 0 ] || fail "SIGINT: exit $st, want 0"
+grep -q '^summary: ' "$T/err" || fail "no summary after SIGINT: $(cat "$T/err")"
+grep -q '^busy ' "$T/err" || fail "summary lacks busy"
+[ -s "$T/out" ] && fail "--quiet printed on stdout: $(head -3 "$T/out")"
+
+echo "scraped: $(wc -l <"$T/m") lines, busy energy $e1 J -> $e2 J"
+[ $rc -eq 0 ] && echo "PASS: Prometheus endpoint scraped over HTTP, promtool clean, SIGINT summary"
+exit $rc
