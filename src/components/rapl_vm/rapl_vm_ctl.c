@@ -95,7 +95,7 @@ static int add(struct rapl_ctl_set *set, enum rapl_ctl_kind k, int pkg, int cpu,
 
 static int discover_zone(struct rapl_ctl_set *set, const struct rapl_ctl_zone *z)
 {
-	char rel[160], name[32];
+	char rel[160], name[sizeof(set->c[0].cname)];
 	int k, rc;
 
 	for (k = 0; k < 16; k++) {

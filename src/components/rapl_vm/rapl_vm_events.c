@@ -83,6 +83,16 @@ static const struct base *find_base(const char *name)
 	return NULL;
 }
 
+int rapl_events_is_base(const char *name)
+{
+	size_t i, l = strcspn(name, ":");
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (strlen(bases[i].name) == l && strncmp(bases[i].name, name, l) == 0)
+			return 1;
+	return 0;
+}
+
 static void fill(struct pv_event *e, const struct base *b, int base_code)
 {
 	memset(e, 0, sizeof(*e));

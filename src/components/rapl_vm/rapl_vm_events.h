@@ -32,4 +32,7 @@ int rapl_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_c
 int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char *buf, size_t len, char *err,
 			  size_t errlen);
 
+/* 1 if name (qualifiers ignored) starts with one of rapl_vm's base names. */
+int rapl_events_is_base(const char *name);
+
 #endif
