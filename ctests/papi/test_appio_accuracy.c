@@ -115,6 +115,21 @@ static void workload(void)
 	exp_xfer(MAIN, R, C_FILE, 100, 0, 0, VIA_VEC);
 	CHECK(close(fd) == 0);
 	exp_close(MAIN, 0, 1);
+	/* in-kernel copy: one read of the input and one write of the output */
+	fd = open(p1, VRDONLY);
+	int fo = open(p2, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	CHECK(fd >= 0 && fo >= 0);
+	exp_open(MAIN, 1, 0);
+	exp_open(MAIN, 1, 0);
+	CHECK(copy_file_range(fd, NULL, fo, NULL, V1000 * 2, 0) == 1500);
+	exp_xfer(MAIN, R, C_FILE, 2000, 1500, 0, 0);
+	exp_xfer(MAIN, W, C_FILE, 2000, 1500, 0, 0);
+	CHECK(copy_file_range(fd, NULL, fo, NULL, V1000 * 2, 0) == 0);
+	exp_xfer(MAIN, R, C_FILE, 2000, 0, 0, 0);
+	exp_xfer(MAIN, W, C_FILE, 2000, 0, 0, VIA_NOSHORT);
+	CHECK(close(fd) == 0 && close(fo) == 0);
+	exp_close(MAIN, 0, 1);
+	exp_close(MAIN, 0, 1);
 	/* EBADF */
 	errno = 0;
 	CHECK(read(-1, buf, V10) == -1 && errno == EBADF);

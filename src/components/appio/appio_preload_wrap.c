@@ -364,3 +364,46 @@ APPIO_EXPORT int __dprintf_chk(int fd, int fl, const char *fmt, ...)
 	APPIO_VARIADIC(fmt, appio_vprintf_from(__builtin_return_address(0), 0, fd, 1, fl, fmt, ap))
 }
 
+
+/* ---- in-kernel copies ------------------------------------------------------ */
+
+/* A copy is one read of its input and one write of its output, as the
+ * kernel's rchar/wchar count it; its time is counted once, as write time.
+ * A copy returning 0 met the end of its input: EOF on the read side, not a
+ * short write. */
+static inline void appio_after_copy(int in, int out, uint64_t req, int64_t ret, uint64_t ticks)
+{
+	int e = errno;
+	uint64_t *c = appio_slots();
+	if (c) {
+		appio_count_xfer(c, APPIO_G_READ, APPIO_DIR_READ, appio_fdclass_get(in), req, ret, e, 0, 0);
+		appio_count_xfer(c, APPIO_G_WRITE, APPIO_DIR_WRITE, appio_fdclass_get(out), req, ret, e, ticks,
+				 ret == 0 ? APPIO_VIA_NOSHORT : 0);
+	}
+	errno = e;
+}
+
+#define APPIO_COPY(RT, name, PARAMS, ARGS, IN, OUT, LEN)                                   \
+	APPIO_REAL_DECL(name);                                                              \
+	APPIO_EXPORT RT name PARAMS                                                         \
+	{                                                                                   \
+		APPIO_RESOLVE(name);                                                        \
+		if (APPIO_UNLIKELY(!appio_real_##name)) {                                   \
+			appio_no_real();                                                    \
+			return -1;                                                          \
+		}                                                                           \
+		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+			return appio_real_##name ARGS;                                      \
+		uint64_t t0 = appio_ticks();                                                \
+		RT r = appio_real_##name ARGS;                                              \
+		uint64_t t1 = appio_ticks();                                                \
+		appio_after_copy(IN, OUT, LEN, (int64_t)r, appio_ticks_since(t0, t1));      \
+		return r;                                                                   \
+	}
+
+APPIO_COPY(ssize_t, copy_file_range, (int i, off64_t *io, int o, off64_t *oo, size_t n, unsigned fl),
+	   (i, io, o, oo, n, fl), i, o, n)
+APPIO_COPY(ssize_t, sendfile, (int o, int i, off_t *off, size_t n), (o, i, off, n), i, o, n)
+APPIO_COPY(ssize_t, sendfile64, (int o, int i, off64_t *off, size_t n), (o, i, off, n), i, o, n)
+APPIO_COPY(ssize_t, splice, (int i, off64_t *io, int o, off64_t *oo, size_t n, unsigned fl),
+	   (i, io, o, oo, n, fl), i, o, n)
