@@ -28,7 +28,7 @@ mkdir -p "$B/bench"
 
 say() { echo "$*" | tee -a "$OUT"; }
 # median of the "S" lines of a common_readlat run
-median() { awk '$1 == "S" { v[n++] = $2 } END { if (!n) exit 1; asort(v); m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2; printf "%.1f\n", m }'; }
+median() { awk '$1 == "S" { print $2 }' | sort -g | awk '{ v[n++] = $1 } END { if (!n) exit 1; m = (n % 2) ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2; printf "%.1f\n", m }'; }
 run_rl() { # libdir env... -- events
 	local lib=$1
 	shift

@@ -12,6 +12,7 @@
 
 #include "pv_fs.h"
 #include "pv_virt_proc.h"
+#include "steal_procstat.h"
 
 /* gettid is a system call: cache it per thread (the read path uses it). */
 static pid_t steal_gettid(void)
@@ -132,7 +133,7 @@ int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *re
 	struct pv_virt_schedstat st;
 	struct timespec t;
 	char buf[128];
-	int rc = pv_fs_pread_all(s->sched_fd, buf, sizeof(buf), NULL);
+	int rc = steal_pread_once(s->sched_fd, buf, sizeof(buf), NULL);
 
 	if (rc < 0)
 		return rc;
