@@ -46,8 +46,8 @@ for c in "${components[@]}"; do
 		read_ok=0
 		for e in $events; do
 			out=$(timeout 60 /usr/bin/papi_command_line "$e" 2>&1)
-			if echo "$out" | grep -Eq "^$e : +-?[0-9.]+"; then
-				echo "$c: papi_command_line read $e: $(echo "$out" | grep -E "^$e : ")"
+			if echo "$out" | grep -Eq "^$e :[[:space:]]+-?[0-9.]+"; then
+				echo "$c: papi_command_line read $e: $(echo "$out" | grep -E "^$e :")"
 				read_ok=1
 				break
 			fi
