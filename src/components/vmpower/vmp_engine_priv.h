@@ -27,6 +27,8 @@ struct vmp_name {
 /* One VM as libvirt ran it (a re-created VM is a new record). */
 struct vmp_rec {
 	uint64_t virt_id;
+	pid_t pid;                 /* QEMU pid the counters were opened for */
+	char *cgdir;               /* cgroup dir they were opened for, or NULL */
 	int name;                  /* index in names (= attribution slot) */
 	char uuid[PV_VIRT_UUID_STRLEN];
 	struct vmp_basis b;        /* the attribution basis */

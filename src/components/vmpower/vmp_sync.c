@@ -80,6 +80,64 @@ static pid_t *vm_tids(const struct pv_virt_vm *vm, size_t *ret_n)
 	return t;
 }
 
+/* Opens the record's counters for what discovery knows of the VM now, and
+ * takes their current values as the baseline.  A VM whose counters cannot
+ * be opened is still tracked (its values stay 0 and its work lands in
+ * HOST_OTHER): b.mode is VMP_B_NONE and b.open_err says why. */
+static int open_basis(struct vmp_engine *e, struct vmp_rec *r, const struct pv_virt_vm *vm)
+{
+	size_t ntids = 0;
+	pid_t *tids = vm_tids(vm, &ntids);
+	if (!tids)
+		return -ENOMEM;
+	struct vmp_basis_target tg = {
+		.cgroup_dir = vm->cgroup_dir, .pid = vm->pid, .tids = tids, .ntids = ntids,
+	};
+	vmp_basis_open(&r->b, e->info.unit, &e->topo, &tg);
+	if (e->info.unit == VMP_CYCLES) {
+		vmp_basis_open(&r->nsb, VMP_NS, &e->topo, &tg);
+		r->has_nsb = 1;
+	}
+	free(tids);
+	vmp_basis_read(&r->b);
+	memcpy(r->bprev, r->b.cum, sizeof(r->bprev));
+	if (r->has_nsb) {
+		vmp_basis_read(&r->nsb);
+		memcpy(r->nsprev, r->nsb.cum, sizeof(r->nsprev));
+	}
+	r->pid = vm->pid;
+	free(r->cgdir);
+	r->cgdir = vm->cgroup_dir ? strdup(vm->cgroup_dir) : NULL;
+	return 0;
+}
+
+/* A VM seen while QEMU was still starting (no process yet, or not yet in
+ * its own cgroup): open its counters again once discovery sees them.  Cumulative values carry
+ * over (the new counters start from the old totals). */
+static void retry_basis(struct vmp_engine *e, struct vmp_rec *r, const struct pv_virt_vm *vm)
+{
+	int same_cg = (!vm->cgroup_dir && !r->cgdir) ||
+		      (vm->cgroup_dir && r->cgdir && strcmp(vm->cgroup_dir, r->cgdir) == 0);
+	if (vm->pid <= 0 || (vm->pid == r->pid && same_cg && r->b.mode != VMP_B_NONE))
+		return;
+	/* Attribute what the old counters saw, then switch. */
+	vmp_engine_update_locked(e);
+	struct vmp_basis oldb = r->b, oldn = r->nsb;
+	vmp_basis_close(&oldb);
+	if (r->has_nsb)
+		vmp_basis_close(&oldn);
+	open_basis(e, r, vm);
+	/* keep the totals monotonic across the switch */
+	for (unsigned p = 0; p < VMP_MAX_PKGS; p++) {
+		r->b.cum[p] += oldb.cum[p];
+		r->bprev[p] += oldb.cum[p];
+		r->nsb.cum[p] += oldn.cum[p];
+		r->nsprev[p] += oldn.cum[p];
+	}
+	r->b.total += oldb.total;
+	r->nsb.total += oldn.total;
+}
+
 static int add_rec(struct vmp_engine *e, const struct pv_virt_vm *vm)
 {
 	int name = add_name(e, vm->name);
@@ -100,28 +158,9 @@ static int add_rec(struct vmp_engine *e, const struct pv_virt_vm *vm)
 	r->name = name;
 	memcpy(r->uuid, vm->uuid, sizeof(r->uuid));
 
-	size_t ntids = 0;
-	pid_t *tids = vm_tids(vm, &ntids);
-	if (!tids)
-		return -ENOMEM;
-	struct vmp_basis_target tg = {
-		.cgroup_dir = vm->cgroup_dir, .pid = vm->pid, .tids = tids, .ntids = ntids,
-	};
-	/* A VM whose counters cannot be opened is still listed (its values
-	 * stay 0 and its work lands in HOST_OTHER): b.open_err says why. */
-	vmp_basis_open(&r->b, e->info.unit, &e->topo, &tg);
-	if (e->info.unit == VMP_CYCLES) {
-		vmp_basis_open(&r->nsb, VMP_NS, &e->topo, &tg);
-		r->has_nsb = 1;
-	}
-	free(tids);
-	/* Count from now: read once and take that as the baseline. */
-	vmp_basis_read(&r->b);
-	memcpy(r->bprev, r->b.cum, sizeof(r->bprev));
-	if (r->has_nsb) {
-		vmp_basis_read(&r->nsb);
-		memcpy(r->nsprev, r->nsb.cum, sizeof(r->nsprev));
-	}
+	int err = open_basis(e, r, vm);
+	if (err)
+		return err;
 	r->attr_prev = vmp_attr_vm(&e->attr, (size_t)name, -1);
 	r->live = 1;
 	e->names[name].live = 1;
@@ -158,6 +197,8 @@ int vmp_sync_apply(struct vmp_engine *e)
 			int err = add_rec(e, vm);
 			if (err && !first)
 				first = err;
+		} else if (r->live) {
+			retry_basis(e, r, vm);
 		}
 	}
 	pv_virt_forget_gone(e->virt);
@@ -171,6 +212,7 @@ int vmp_sync_apply(struct vmp_engine *e)
 void vmp_sync_free(struct vmp_engine *e)
 {
 	for (int i = 0; i < e->nrecs; i++) {
+		free(e->recs[i].cgdir);
 		vmp_basis_close(&e->recs[i].b);
 		if (e->recs[i].has_nsb)
 			vmp_basis_close(&e->recs[i].nsb);
