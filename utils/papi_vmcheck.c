@@ -280,6 +280,36 @@ static int print_pairs(const struct util_window *w, int verbose)
 	return bad;
 }
 
+static uint64_t mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One snapshot: PAPI first, then every VM's procfs/sysfs sources (fast),
+ * then libvirt's (an RPC each); the same order at both ends of the window
+ * so the offsets between sources mostly cancel. */
+static void snapshot(const struct opts *o, struct papi_side *papi, struct util_lv *lv,
+		     struct util_cpuvm *vms, struct util_cpuvals *v, int *gone, size_t n)
+{
+	uint64_t b = mono();
+	if (o->no_papi)
+		papi_none(v, n);
+	else
+		papi_read(papi, v, n);
+	uint64_t e = mono();
+	for (size_t i = 0; i < n; i++)
+		for (int s = UTIL_S_PAPI_CPU; s <= UTIL_S_PAPI_HALT; s++) {
+			v[i].t_begin[s] = b;
+			v[i].t_end[s] = e;
+		}
+	for (size_t i = 0; i < n; i++)
+		gone[i] = util_cpuvals_read_local(&vms[i], &v[i]);
+	for (size_t i = 0; i < n; i++)
+		util_cpuvals_read_libvirt(lv, &vms[i], &v[i]);
+}
+
 static int wanted(const struct opts *o, const char *name)
 {
 	if (o->nvms == 0)
@@ -344,21 +374,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "papi_vmcheck: out of memory\n");
 		goto out;
 	}
-	uint64_t tp;
-	struct timespec ts, start, endt;
+	struct timespec ts, start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	/* Snapshot: PAPI first, then each VM's sources back to back; the same
-	 * order at both ends so the instants' offsets mostly cancel. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	tp = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	if (o.no_papi)
-		papi_none(v0, n);
-	else
-		papi_read(&papi, v0, n);
-	for (size_t i = 0; i < n; i++) {
-		gone0[i] = util_cpuvals_read(lv, &all[i], &v0[i]);
-		v0[i].t_begin = tp;
-	}
+	snapshot(&o, &papi, lv, all, v0, gone0, n);
 	struct timespec until = start;
 	long long wn = (long long)(o.window * 1e9);
 	until.tv_sec += wn / 1000000000;
@@ -374,18 +392,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	tp = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	if (o.no_papi)
-		papi_none(v1, n);
-	else
-		papi_read(&papi, v1, n);
 	for (size_t i = 0; i < n; i++) {
 		v1[i].ntids = v0[i].ntids;
 		memcpy(v1[i].tids, v0[i].tids, sizeof(v1[i].tids));
-		gone1[i] = util_cpuvals_read(lv, &all[i], &v1[i]);
-		v1[i].t_begin = tp;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &endt);
+	snapshot(&o, &papi, lv, all, v1, gone1, n);
 	double window_ns = (double)(ts.tv_sec - start.tv_sec) * 1e9 + (double)(ts.tv_nsec - start.tv_nsec);
 
 	long hz = sysconf(_SC_CLK_TCK);

@@ -77,9 +77,18 @@ static double max2(double a, double b)
 	return a > b ? a : b;
 }
 
-static double skew_ns(const struct util_window *w)
+/* How far apart sources a and b were read, at the worse end of the window:
+ * from the first read's start to the last read's end. */
+static double span(const struct util_cpuvals *v, enum util_srcid a, enum util_srcid b)
 {
-	return max2((double)(w->v0->t_end - w->v0->t_begin), (double)(w->v1->t_end - w->v1->t_begin));
+	uint64_t lo = v->t_begin[a] < v->t_begin[b] ? v->t_begin[a] : v->t_begin[b];
+	uint64_t hi = v->t_end[a] > v->t_end[b] ? v->t_end[a] : v->t_end[b];
+	return hi > lo ? (double)(hi - lo) : 0;
+}
+
+static double skew_ns(const struct util_window *w, enum util_srcid a, enum util_srcid b)
+{
+	return max2(span(w->v0, a, b), span(w->v1, a, b));
 }
 
 static double allowance(const struct util_window *w, const struct pairdef *p, double a, double b)
@@ -95,7 +104,7 @@ static double allowance(const struct util_window *w, const struct pairdef *p, do
 		g = 2.0 * (double)w->tick_ns;
 	else if (p->gran == G_TICK_PER_VCPU)
 		g = 2.0 * (double)w->tick_ns * (double)(w->nvcpus ? w->nvcpus : 1);
-	return max2(w->tol_pct / 100.0 * max2(a, b), skew_ns(w) * rate + g);
+	return max2(w->tol_pct / 100.0 * max2(a, b), skew_ns(w, p->a, p->b) * rate + g);
 }
 
 static void judge(const struct util_window *w, const struct pairdef *p, struct util_verdict *v)

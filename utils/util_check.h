@@ -5,9 +5,10 @@
  * they were read) and an explanation of the known reasons they differ.
  *
  *   allowed = max(tolerance% * max(a, b), skew + granularity)
- *   skew        = longest snapshot (first to last read of one VM's sources,
- *                 PAPI read included) * the CPU the measured threads can use
- *                 in that time (min(threads, host CPUs))
+ *   skew        = the time between the two sources' reads (from the start
+ *                 of the first to the end of the second, at the worse end of
+ *                 the window) * the CPU the measured threads can use in that
+ *                 time (min(threads, host CPUs))
  *   granularity = 2 clock ticks for tick-counted sources (per vCPU for
  *                 vcpu.N.time)
  * A tolerance of 0 turns the allowance off: every pair must match exactly.

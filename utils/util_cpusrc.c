@@ -403,19 +403,36 @@ static int read_sched(const struct util_cpuvm *vm, struct util_cpuvals *v)
 	return vanished;
 }
 
-int util_cpuvals_read(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v)
+static void stamp(struct util_cpuvals *v, enum util_srcid from, enum util_srcid to, uint64_t b, uint64_t e)
 {
-	v->t_begin = mono_ns();
-	read_libvirt(lv, vm, v);
+	for (int s = (int)from; s <= (int)to; s++) {
+		v->t_begin[s] = b;
+		v->t_end[s] = e;
+	}
+}
+
+int util_cpuvals_read_local(const struct util_cpuvm *vm, struct util_cpuvals *v)
+{
+	uint64_t t = mono_ns(), u;
 	if (vm->pid == 0) {
 		for (int s = UTIL_S_CG_USAGE; s <= UTIL_S_SCHED_VCPU_DELAY; s++)
 			miss(v, s, vm->where_why);
-		v->t_end = mono_ns();
 		return 0;
 	}
 	read_cgroup(vm, v);
+	u = mono_ns();
+	stamp(v, UTIL_S_CG_USAGE, UTIL_S_CG_USERSYS, t, u);
 	read_proc(vm, v);
+	t = mono_ns();
+	stamp(v, UTIL_S_PROC_UTSTIME, UTIL_S_PROC_GUEST, u, t);
 	int vanished = read_sched(vm, v);
-	v->t_end = mono_ns();
+	stamp(v, UTIL_S_SCHED_ALL, UTIL_S_SCHED_VCPU_DELAY, t, mono_ns());
 	return vanished;
+}
+
+void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v)
+{
+	uint64_t t = mono_ns();
+	read_libvirt(lv, vm, v);
+	stamp(v, UTIL_S_LV_CPU, UTIL_S_LV_VCPU_DELAY, t, mono_ns());
 }

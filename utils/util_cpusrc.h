@@ -44,7 +44,7 @@ struct util_cpuvals {
 	bool have[UTIL_S_N];
 	uint64_t ns[UTIL_S_N];
 	char why[UTIL_S_N][128];   /* why a source is missing */
-	uint64_t t_begin, t_end;   /* monotonic ns around this VM's reads */
+	uint64_t t_begin[UTIL_S_N], t_end[UTIL_S_N]; /* monotonic ns around each source's read */
 	size_t ntids;
 	pid_t tids[UTIL_MAX_TIDS]; /* threads summed for UTIL_S_SCHED_ALL */
 };
@@ -82,11 +82,14 @@ void util_cpuvm_free(struct util_cpuvm *vm);
 /* 1 while the located QEMU process still runs, 0 when gone, -errno. */
 int util_cpuvm_alive(const struct util_cpuvm *vm);
 
-/* Reads every non-PAPI source of vm into v (have/why per source).  tids:
- * when v->ntids > 0 the same thread set is summed again (so a window
- * compares the same threads); returns the number of those threads that
- * vanished. */
-int util_cpuvals_read(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v);
+/* Reads the procfs/sysfs sources of vm (cgroup, /proc stat, schedstat)
+ * into v, with the instants around each read.  When v->ntids > 0 the same
+ * thread set is summed again (so a window compares the same threads);
+ * returns the number of those threads that vanished. */
+int util_cpuvals_read_local(const struct util_cpuvm *vm, struct util_cpuvals *v);
+/* Reads libvirt's statistics of vm into v (one RPC, slower: read after
+ * every VM's local sources so those stay close to the PAPI read). */
+void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v);
 
 /* /proc/<pid>/stat line -> utime, stime, guest_time in clock ticks. */
 int util_parse_proc_stat(const char *line, uint64_t *ret_utime, uint64_t *ret_stime, uint64_t *ret_guest);
