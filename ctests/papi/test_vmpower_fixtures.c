@@ -5,6 +5,7 @@
  *                wraparound: HOST_ENERGY exact, conservation exact, the
  *                libvirt test driver's VM (no QEMU process) gets nothing,
  *                unknown VM -> PAPI_ENOEVNT, gauges are FP64
+ *   hl           high-level API: "=instant" gauges (vm@NAME), region deltas
  *   model        no RAPL + PAPI_VIRT_POWER_MODEL: estimated, labelled so,
  *                energy between idle and max watts x time
  *   noenergy     no RAPL, no model: energy events absent, reason given
@@ -170,6 +171,53 @@ static void run_rapl(void)
 	PAPI_shutdown();
 }
 
+/* The high-level API: gauges with "=instant" (written vm@NAME, since the
+ * HL parser splits at the first '='), a counter as a region delta. */
+static void run_hl(void)
+{
+	char out[600], cmd[1400];
+	make_sysfs(1);
+	set_energy(5000000);
+	setenv("PAPI_VIRT_URI", "test:///default", 1);
+	setenv("PAPI_VIRT_IDLE_POWER", "0", 1);
+	snprintf(out, sizeof(out), "%s/hl", tmp);
+	setenv("PAPI_OUTPUT_DIRECTORY", out, 1);
+	setenv("PAPI_EVENTS", "vmpower:::HOST_ENERGY_UJ,vmpower:::VM_POWER_UW:vm@test=instant,"
+	       "vmpower:::VM_SHARE_PPM:vm@test=instant,vmpower:::HOST_ACTIVE_ENERGY_UJ", 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (PAPI_hl_region_begin("vmp") != PAPI_OK)
+			_exit(3);
+		usleep(100000);
+		set_energy(7000000);
+		usleep(100000);
+		if (PAPI_hl_region_end("vmp") != PAPI_OK)
+			_exit(4);
+		exit(0); /* the HL API writes its JSON at exit */
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		FAIL("HL child failed (status %d)", st);
+	snprintf(cmd, sizeof(cmd), "f=$(ls '%s'/papi_hl_output*/rank_*.json | head -1) && tr -d ' \\n' < \"$f\" > '%s/hl.txt'", out, tmp);
+	if (system(cmd) != 0)
+		FAIL("no HL output under %s", out);
+	snprintf(cmd, sizeof(cmd), "%s/hl.txt", tmp);
+	FILE *f = fopen(cmd, "r");
+	static char buf[65536];
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	if (!strstr(buf, "\"vmpower:::HOST_ENERGY_UJ\":\"2000000\""))
+		FAIL("HOST_ENERGY_UJ region delta is not 2000000 uJ: %s", buf);
+	if (!strstr(buf, "\"vmpower:::VM_POWER_UW:vm@test\":{\"component\":\"vmpower\",\"type\":\"instant\"}"))
+		FAIL("VM_POWER_UW:vm@test is not an instant event: %s", buf);
+	if (!strstr(buf, "\"vmpower:::VM_SHARE_PPM:vm@test\":\"0\""))
+		FAIL("VM_SHARE_PPM of a VM without process is not 0: %s", buf);
+	printf("hl: =instant gauges and region deltas through PAPI_hl_region_begin/end\n");
+}
+
 static void run_model(void)
 {
 	make_sysfs(0);
@@ -269,7 +317,7 @@ static void run_unreachable(void)
 int main(void)
 {
 	static const struct { const char *name; void (*fn)(void); } sc[] = {
-		{ "rapl", run_rapl }, { "model", run_model }, { "noenergy", run_noenergy },
+		{ "rapl", run_rapl }, { "hl", run_hl }, { "model", run_model }, { "noenergy", run_noenergy },
 		{ "badmodel", run_badmodel }, { "unreachable", run_unreachable },
 	};
 	int failed = 0;

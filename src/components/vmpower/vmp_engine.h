@@ -38,6 +38,8 @@ enum vmp_kind {
 	VMP_K_VM_ENERGY_UJ,
 	VMP_K_VM_POWER_W,
 	VMP_K_VM_SHARE_PCT,
+	VMP_K_VM_POWER_UW,          /* integer twins of the FP64 gauges, for the */
+	VMP_K_VM_SHARE_PPM,         /* high-level API (it prints integers) */
 	VMP_K_HOST_ENERGY_UJ,
 	VMP_K_HOST_ACTIVE_ENERGY_UJ,
 	VMP_K_HOST_IDLE_ENERGY_UJ,
@@ -95,7 +97,10 @@ struct vmp_sample {
  * -EINVAL for a bad index. */
 int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg, struct vmp_sample *ret);
 
-/* Gauge value between two samples (POWER_W in W, SHARE_PCT in %). */
+#define VMP_K_LAST_VM VMP_K_VM_SHARE_PPM
+
+/* Gauge value between two samples (POWER_W in W, SHARE_PCT in %, POWER_UW
+ * in uW, SHARE_PPM in parts per million). */
 double vmp_engine_gauge(enum vmp_kind kind, const struct vmp_sample *start, const struct vmp_sample *now);
 
 /* Starts the engine's periodic thread (idempotent).  0 or -errno. */

@@ -20,6 +20,10 @@ static const struct {
 		"Average power attributed to the VM since PAPI_start (gauge)" },
 	[VMP_K_VM_SHARE_PCT] = { "VM_SHARE_PCT", "%",
 		"The VM's share of the host's active energy since PAPI_start (gauge)" },
+	[VMP_K_VM_POWER_UW] = { "VM_POWER_UW", "uW",
+		"VM_POWER_W as an integer in micro-watts, for the high-level API (gauge)" },
+	[VMP_K_VM_SHARE_PPM] = { "VM_SHARE_PPM", "ppm",
+		"VM_SHARE_PCT as an integer in parts per million, for the high-level API (gauge)" },
 	[VMP_K_HOST_ENERGY_UJ] = { "HOST_ENERGY_UJ", "uJ",
 		"Host package energy (= HOST_ACTIVE + HOST_IDLE)" },
 	[VMP_K_HOST_ACTIVE_ENERGY_UJ] = { "HOST_ACTIVE_ENERGY_UJ", "uJ",
@@ -37,10 +41,16 @@ const char *vmp_kind_base(enum vmp_kind k)
 
 int vmp_kind_is_vm(enum vmp_kind k)
 {
-	return k <= VMP_K_VM_SHARE_PCT;
+	return k <= VMP_K_LAST_VM;
 }
 
 int vmp_kind_is_gauge(enum vmp_kind k)
+{
+	return k == VMP_K_VM_POWER_W || k == VMP_K_VM_SHARE_PCT || k == VMP_K_VM_POWER_UW ||
+	       k == VMP_K_VM_SHARE_PPM;
+}
+
+int vmp_kind_is_fp(enum vmp_kind k)
 {
 	return k == VMP_K_VM_POWER_W || k == VMP_K_VM_SHARE_PCT;
 }
@@ -144,7 +154,7 @@ static void fill(const struct vmp_events_ctx *c, struct pv_event *e, enum vmp_ki
 	memset(e, 0, sizeof(*e));
 	describe(c, k, e->desc, sizeof(e->desc));
 	snprintf(e->units, sizeof(e->units), "%s", kinds[k].units);
-	e->dtype = vmp_kind_is_gauge(k) ? PV_F64 : PV_U64;
+	e->dtype = vmp_kind_is_fp(k) ? PV_F64 : PV_U64;
 	e->vtype = vmp_kind_is_gauge(k) ? PV_GAUGE : PV_COUNTER;
 	e->kind = (int)k;
 	e->arg[0] = -1;

@@ -6,6 +6,8 @@
  *   VM_ENERGY_UJ[:vm=NAME][:pkg=N]
  *   VM_POWER_W[:vm=NAME][:pkg=N]       FP64 gauge, average since PAPI_start
  *   VM_SHARE_PCT[:vm=NAME][:pkg=N]     FP64 gauge, % of HOST_ACTIVE since PAPI_start
+ *   VM_POWER_UW, VM_SHARE_PPM          the same gauges as integers (uW, ppm):
+ *                                      PAPI's high-level API prints integers
  *   HOST_ENERGY_UJ, HOST_ACTIVE_ENERGY_UJ, HOST_IDLE_ENERGY_UJ,
  *   HOST_OTHER_ENERGY_UJ [:pkg=N]
  * A VM event without :vm= is the sum over every VM.  Names are escaped as
@@ -36,6 +38,7 @@ struct vmp_events_ctx {
 const char *vmp_kind_base(enum vmp_kind k);
 int vmp_kind_is_vm(enum vmp_kind k);
 int vmp_kind_is_gauge(enum vmp_kind k);
+int vmp_kind_is_fp(enum vmp_kind k);
 
 /* 1 if the event kind exists on this host (cycles basis, energy source). */
 int vmp_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k);

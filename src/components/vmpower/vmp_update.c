@@ -168,7 +168,7 @@ int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
 	int err = 0;
 
 	pthread_mutex_lock(&e->lock);
-	if (pkg >= (int)e->topo.npkg || (kind <= VMP_K_VM_SHARE_PCT && (vm < 0 || vm >= e->nnames))) {
+	if (pkg >= (int)e->topo.npkg || (kind <= VMP_K_LAST_VM && (vm < 0 || vm >= e->nnames))) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -179,9 +179,11 @@ int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
 	case VMP_K_VM_CPU_TIME_NS: s.num = sum_pkgs(e->names[vm].ns, e->topo.npkg, pkg); break;
 	case VMP_K_VM_ENERGY_UJ:
 	case VMP_K_VM_POWER_W:
+	case VMP_K_VM_POWER_UW:
 		s.num = vmp_attr_vm(&e->attr, (size_t)vm, pkg);
 		break;
 	case VMP_K_VM_SHARE_PCT:
+	case VMP_K_VM_SHARE_PPM:
 		s.num = vmp_attr_vm(&e->attr, (size_t)vm, pkg);
 		s.den = h.active;
 		break;
@@ -199,15 +201,17 @@ out:
 
 double vmp_engine_gauge(enum vmp_kind kind, const struct vmp_sample *a, const struct vmp_sample *b)
 {
-	if (kind == VMP_K_VM_POWER_W) {
+	if (kind == VMP_K_VM_POWER_W || kind == VMP_K_VM_POWER_UW) {
 		if (b->t_ns <= a->t_ns)
 			return 0.0;
-		return (double)(b->num - a->num) / 1e6 / ((double)(b->t_ns - a->t_ns) / 1e9);
+		double w = (double)(b->num - a->num) / 1e6 / ((double)(b->t_ns - a->t_ns) / 1e9);
+		return kind == VMP_K_VM_POWER_W ? w : w * 1e6;
 	}
-	if (kind == VMP_K_VM_SHARE_PCT) {
+	if (kind == VMP_K_VM_SHARE_PCT || kind == VMP_K_VM_SHARE_PPM) {
 		if (b->den <= a->den)
 			return 0.0;
-		return 100.0 * (double)(b->num - a->num) / (double)(b->den - a->den);
+		double f = (double)(b->num - a->num) / (double)(b->den - a->den);
+		return kind == VMP_K_VM_SHARE_PCT ? 100.0 * f : 1e6 * f;
 	}
 	return (double)(b->num - a->num);
 }

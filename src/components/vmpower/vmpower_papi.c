@@ -77,7 +77,7 @@ static void vmp_list_vms(void)
 	for (int i = 0; i < vmp_engine_name_count(vmp_eng); i++) {
 		if (!vmp_engine_name_live(vmp_eng, i))
 			continue;
-		for (int k = 0; k <= VMP_K_VM_SHARE_PCT; k++) {
+		for (int k = 0; k <= VMP_K_LAST_VM; k++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = -1, .has_vm = 1 };
 			if (!vmp_kind_available(&vmp_ctx, r.kind))
 				continue;
@@ -238,9 +238,12 @@ static int vmp_take(struct vmp_ctl *c, int start)
 			c->values[i] = 0;
 			continue;
 		}
-		if (vmp_kind_is_gauge((enum vmp_kind)e->kind)) {
+		if (vmp_kind_is_fp((enum vmp_kind)e->kind)) {
 			double d = vmp_engine_gauge((enum vmp_kind)e->kind, &c->start[i], &s);
 			memcpy(&c->values[i], &d, sizeof(d));
+		} else if (vmp_kind_is_gauge((enum vmp_kind)e->kind)) {
+			double d = vmp_engine_gauge((enum vmp_kind)e->kind, &c->start[i], &s);
+			c->values[i] = (long long)(d + 0.5);
 		} else {
 			c->values[i] = (long long)(s.num - c->start[i].num);
 		}
