@@ -213,7 +213,7 @@ START_TEST(guest_total_and_cpu_deltas)
 	struct steal_guest g;
 
 	steal_procstat_init(&ps);
-	steal_guest_init(&g, 100, 1);
+	steal_guest_init(&g, 100, 1, 0);
 	load("steal-basic", &ps);
 	ck_assert_int_eq(steal_guest_start(&g, &ps, NULL), 0);
 	ck_assert_uint_eq(steal_guest_total_ns(&g), 0);
@@ -234,7 +234,7 @@ START_TEST(guest_offline_cpu_freezes)
 	struct steal_guest g;
 
 	steal_procstat_init(&ps);
-	steal_guest_init(&g, 100, 1);
+	steal_guest_init(&g, 100, 1, 0);
 	load("steal-offline-t0", &ps);
 	steal_guest_start(&g, &ps, NULL);
 	load("steal-offline-t1", &ps); /* cpu2 offline */
@@ -261,7 +261,7 @@ START_TEST(guest_backwards_never_negative)
 	struct steal_guest g;
 
 	steal_procstat_init(&ps);
-	steal_guest_init(&g, 100, 1);
+	steal_guest_init(&g, 100, 1, 0);
 	load("steal-backwards-t0", &ps);
 	steal_guest_start(&g, &ps, NULL);
 	load("steal-backwards-t1", &ps);
@@ -296,10 +296,10 @@ START_TEST(thread_estimate_kernel_excludes)
 {
 	struct steal_procstat ps;
 	struct steal_guest g;
-	struct steal_thread_sample t0 = { 0, 0, 0 }, t1 = { 500000000, 7000, 0 };
+	struct steal_thread_sample t0 = { .cpu_ns = 0, .delay_ns = 0, .cpu = 0 }, t1 = { .cpu_ns = 500000000, .delay_ns = 7000, .cpu = 0 };
 
 	steal_procstat_init(&ps);
-	steal_guest_init(&g, 100, 1);
+	steal_guest_init(&g, 100, 1, 0);
 	one_cpu(&ps, 0, 0);
 	steal_guest_start(&g, &ps, &t0);
 	one_cpu(&ps, 100, 50); /* 1 s busy, 0.5 s steal */
@@ -318,10 +318,10 @@ START_TEST(thread_estimate_subtracted_once)
 {
 	struct steal_procstat ps;
 	struct steal_guest g;
-	struct steal_thread_sample t0 = { 0, 0, 0 }, t1 = { 500000000, 0, 0 }, t2 = { 1500000000, 0, 0 };
+	struct steal_thread_sample t0 = { .cpu_ns = 0, .delay_ns = 0, .cpu = 0 }, t1 = { .cpu_ns = 500000000, .delay_ns = 0, .cpu = 0 }, t2 = { .cpu_ns = 1500000000, .delay_ns = 0, .cpu = 0 };
 
 	steal_procstat_init(&ps);
-	steal_guest_init(&g, 100, 0);
+	steal_guest_init(&g, 100, 0, 0);
 	one_cpu(&ps, 0, 0);
 	steal_guest_start(&g, &ps, &t0);
 	one_cpu(&ps, 100, 50);
@@ -344,10 +344,10 @@ START_TEST(thread_estimate_migration_split)
 {
 	struct steal_procstat ps;
 	struct steal_guest g;
-	struct steal_thread_sample t0 = { 0, 0, 0 }, t1 = { 400000000, 0, 1 };
+	struct steal_thread_sample t0 = { .cpu_ns = 0, .delay_ns = 0, .cpu = 0 }, t1 = { .cpu_ns = 400000000, .delay_ns = 0, .cpu = 1 };
 
 	steal_procstat_init(&ps);
-	steal_guest_init(&g, 100, 1);
+	steal_guest_init(&g, 100, 1, 0);
 	ck_assert_int_eq(steal_procstat_parse("cpu0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0\n", &ps), 0);
 	steal_guest_start(&g, &ps, &t0);
 	/* cpu0: 1 s busy, 0.4 s steal; cpu1: 1 s busy, no steal */
@@ -364,11 +364,11 @@ START_TEST(thread_estimate_monotonic)
 {
 	struct steal_procstat ps;
 	struct steal_guest g;
-	struct steal_thread_sample t0 = { 0, 0, 0 }, t1 = { 500000000, 0, 0 }, t2 = { 510000000, 0, 0 };
+	struct steal_thread_sample t0 = { .cpu_ns = 0, .delay_ns = 0, .cpu = 0 }, t1 = { .cpu_ns = 500000000, .delay_ns = 0, .cpu = 0 }, t2 = { .cpu_ns = 510000000, .delay_ns = 0, .cpu = 0 };
 	uint64_t est;
 
 	steal_procstat_init(&ps);
-	steal_guest_init(&g, 100, 0);
+	steal_guest_init(&g, 100, 0, 0);
 	one_cpu(&ps, 0, 0);
 	steal_guest_start(&g, &ps, &t0);
 	one_cpu(&ps, 100, 50);
@@ -379,6 +379,37 @@ START_TEST(thread_estimate_monotonic)
 	steal_guest_update(&g, &ps, &t2);
 	ck_assert_uint_eq(steal_guest_thread_steal_ns(&g), est);
 	ck_assert_uint_ge(steal_guest_comp_ns(&g), 500000000ull - est);
+	steal_guest_free(&g);
+	steal_procstat_free(&ps);
+}
+END_TEST
+
+START_TEST(thread_exact_interval)
+{
+	struct steal_procstat ps;
+	struct steal_guest g;
+	/* runnable throughout (no voluntary switch): 10 s wall, 7 s CPU, 2 s queued */
+	struct steal_thread_sample t0 = { 0, 0, 0, 1000000000ull, 5, 1 },
+				   t1 = { 7000000000ull, 2000000000ull, 0, 11000000000ull, 5, 1 },
+				   t2 = { 7500000000ull, 2000000000ull, 0, 13000000000ull, 6, 1 };
+
+	steal_procstat_init(&ps);
+	steal_guest_init(&g, 100, 1, 1);
+	one_cpu(&ps, 0, 0);
+	steal_guest_start(&g, &ps, &t0);
+	one_cpu(&ps, 700, 300);
+	steal_guest_update(&g, &ps, &t1);
+	ck_assert_uint_eq(steal_guest_thread_steal_ns(&g), 1000000000ull); /* exact: 10 - 7 - 2 */
+	ck_assert_uint_eq(g.exact_intervals, 1);
+	/* it slept (nvcsw moved): the per-CPU estimate for that interval */
+	one_cpu(&ps, 800, 300);
+	steal_guest_update(&g, &ps, &t2);
+	ck_assert_uint_eq(g.est_intervals, 1);
+	ck_assert_uint_eq(steal_guest_thread_steal_ns(&g), 1000000000ull + 3000000000ull * 500 / 8000);
+	/* never exact when the kernel does not exclude steal */
+	steal_guest_free(&g);
+	steal_guest_init(&g, 100, 0, 1);
+	ck_assert_int_eq(g.exact_ok, 0);
 	steal_guest_free(&g);
 	steal_procstat_free(&ps);
 }
@@ -395,6 +426,8 @@ START_TEST(thread_sampler_fixture_schedstat)
 	ck_assert_int_eq(steal_sampler_thread(&s, &t), 0);
 	ck_assert_uint_eq(t.delay_ns, 10757954ull);
 	ck_assert_int_ge(t.cpu, 0);
+	ck_assert_int_eq(t.has_nvcsw, 1);
+	ck_assert_uint_gt(t.wall_ns, 0);
 	steal_sampler_close(&s);
 	use_proc("steal-nocpu");
 	ck_assert_int_eq(steal_sampler_open(&s, 0, 1, &what), -ENOENT);
@@ -463,8 +496,10 @@ START_TEST(pvacct_detect_fixtures)
 	use_proc("steal-pvacct-boot");
 	ck_assert_int_eq(steal_pvacct_detect(boot, src, sizeof(src)), STEAL_PVACCT_KERNEL);
 	ck_assert_ptr_nonnull(strstr(src, "config-6.1.0-99-cloud-amd64"));
+	ck_assert_int_eq(steal_pvacct_irqtime(boot), 0);
 	use_proc("steal-pvacct-none");
 	ck_assert_int_eq(steal_pvacct_detect("/nonexistent", src, sizeof(src)), STEAL_PVACCT_UNKNOWN);
+	ck_assert_int_eq(steal_pvacct_irqtime("/nonexistent"), 1); /* unknown: no exact path */
 	ck_assert_str_eq(src, "");
 	ck_assert(!steal_pvacct_excluded(STEAL_PVACCT_UNKNOWN));
 	ck_assert_ptr_nonnull(strstr(steal_pvacct_describe(STEAL_PVACCT_KERNEL), "nothing is subtracted"));
@@ -628,6 +663,7 @@ static Suite *steal_suite(void)
 	tcase_add_test(tc, thread_estimate_subtracted_once);
 	tcase_add_test(tc, thread_estimate_migration_split);
 	tcase_add_test(tc, thread_estimate_monotonic);
+	tcase_add_test(tc, thread_exact_interval);
 	tcase_add_test(tc, thread_sampler_fixture_schedstat);
 	tcase_add_test(tc, sampler_cache_window);
 	tcase_add_test(tc, pvacct_parsers);

@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void steal_guest_init(struct steal_guest *g, uint64_t hz, int excluded)
+void steal_guest_init(struct steal_guest *g, uint64_t hz, int excluded, int exact_ok)
 {
 	memset(g, 0, sizeof(*g));
 	g->hz = hz;
 	g->excluded = excluded;
+	g->exact_ok = excluded && exact_ok;
 }
 
 void steal_guest_free(struct steal_guest *g)
@@ -125,7 +126,7 @@ static uint64_t steal_guest_estimate(const struct steal_guest *g)
 
 static void steal_guest_thread_values(struct steal_guest *g)
 {
-	uint64_t est = steal_guest_estimate(g), comp;
+	uint64_t est = g->exact_ns + steal_guest_estimate(g), comp;
 
 	if (est > g->steal_est_ns)
 		g->steal_est_ns = est;
@@ -150,7 +151,8 @@ int steal_guest_start(struct steal_guest *g, const struct steal_procstat *ps,
 		memset(g->on_cpu_ns, 0, g->ncpu * sizeof(*g->on_cpu_ns));
 	}
 	memset(&g->total, 0, sizeof(g->total));
-	g->virt_ns = g->delay_ns = g->steal_est_ns = g->comp_ns = 0;
+	g->virt_ns = g->delay_ns = g->steal_est_ns = g->comp_ns = g->exact_ns = 0;
+	g->exact_intervals = g->est_intervals = 0;
 	if (ps)
 		rc = steal_guest_feed_sys(g, ps, 1);
 	if (rc == 0 && ts) {
@@ -173,9 +175,19 @@ int steal_guest_update(struct steal_guest *g, const struct steal_procstat *ps,
 			g->have_thread = 1;
 			return 0;
 		}
-		rc = steal_guest_attribute(g, ts);
-		if (rc < 0)
-			return rc;
+		if (g->exact_ok && g->prev.has_nvcsw && ts->has_nvcsw && ts->nvcsw == g->prev.nvcsw &&
+		    ts->wall_ns > g->prev.wall_ns) {
+			uint64_t used = steal_sub0(ts->cpu_ns, g->prev.cpu_ns) +
+					steal_sub0(ts->delay_ns, g->prev.delay_ns);
+
+			g->exact_ns += steal_sub0(ts->wall_ns - g->prev.wall_ns, used);
+			g->exact_intervals++;
+		} else {
+			rc = steal_guest_attribute(g, ts);
+			if (rc < 0)
+				return rc;
+			g->est_intervals++;
+		}
 		g->virt_ns += steal_sub0(ts->cpu_ns, g->prev.cpu_ns);
 		g->delay_ns += steal_sub0(ts->delay_ns, g->prev.delay_ns);
 		/* A sample that went backwards (it cannot for one thread, but

@@ -22,6 +22,13 @@
  * share of that CPU's busy time.  Recomputed from the sums at every sample
  * and kept monotonic (max with the previous value).
  *
+ * Exact intervals: when the kernel excludes steal from task time and does
+ * not also remove IRQ time (exact_ok), a thread that made no voluntary
+ * context switch between two samples was runnable the whole interval, so
+ * the time it neither ran nor queued is exactly the steal it suffered:
+ *   wall - CPU time - run delay   (ns precision)
+ * Such intervals add that amount directly and are left out of T_c.
+ *
  * VIRT_NS_COMPENSATED = VIRT_NS when the kernel already excludes steal from
  * task time, else max(previous, VIRT_NS - THREAD_STEAL) (THREAD_STEAL is
  * then <= VIRT_NS by construction, since W_c includes S_c).
@@ -39,11 +46,17 @@ struct steal_thread_sample {
 	uint64_t cpu_ns;   /* thread CPU time (CLOCK_THREAD_CPUTIME_ID) */
 	uint64_t delay_ns; /* run-queue wait (schedstat field 2) */
 	int cpu;           /* CPU it is on now, -1 if unknown */
+	uint64_t wall_ns;  /* CLOCK_MONOTONIC */
+	uint64_t nvcsw;    /* voluntary context switches (getrusage RUSAGE_THREAD) */
+	int has_nvcsw;     /* nvcsw known (the caller is the measured thread) */
 };
 
 struct steal_guest {
 	uint64_t hz;                 /* USER_HZ of /proc/stat */
 	int excluded;                /* kernel excludes steal from task time */
+	int exact_ok;                /* exact intervals allowed (see above) */
+	uint64_t exact_ns;           /* steal from exact intervals */
+	unsigned exact_intervals, est_intervals;
 	struct steal_acc total;      /* ticks */
 	size_t ncpu;                 /* entries in the per-CPU arrays */
 	struct steal_acc *cpu_steal; /* ticks, by CPU number */
@@ -54,7 +67,7 @@ struct steal_guest {
 	uint64_t virt_ns, delay_ns, steal_est_ns, comp_ns;
 };
 
-void steal_guest_init(struct steal_guest *g, uint64_t hz, int excluded);
+void steal_guest_init(struct steal_guest *g, uint64_t hz, int excluded, int exact_ok);
 void steal_guest_free(struct steal_guest *g);
 
 /* Starts a measurement; ps and/or ts may be NULL when not measured.

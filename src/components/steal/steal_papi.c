@@ -30,6 +30,7 @@ papi_vector_t _steal_vector;
 static struct pv_papi_events steal_ev;
 static uint64_t steal_hz;
 static enum steal_pvacct steal_acct;
+static int steal_irqtime;
 
 /* Host discovery: one libvirt context for the process, opened on first use
  * (enumeration or a host event name) so PAPI_library_init never waits for
@@ -303,6 +304,7 @@ static int _steal_init_component(int cidx)
 				       rc == -EINVAL ? " (no parsable cpu line)" : "");
 	}
 	steal_acct = steal_pvacct_detect("/boot", src, sizeof(src));
+	steal_irqtime = steal_pvacct_irqtime("/boot");
 	rc = pv_papi_events_init(&steal_ev, &_steal_vector, steal_resolve);
 	if (rc == 0)
 		rc = steal_events_add_bases(&steal_ev.tab, steal_pvacct_describe(steal_acct),
@@ -510,7 +512,7 @@ static int _steal_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 
 	(void)ctx;
 	steal_ctl_close_sources(c);
-	steal_guest_init(&c->guest, steal_hz, steal_pvacct_excluded(steal_acct));
+	steal_guest_init(&c->guest, steal_hz, steal_pvacct_excluded(steal_acct), !steal_irqtime);
 	if (c->need_sys || c->need_thread) {
 		rc = steal_sampler_open(&c->smp, c->need_sys, c->need_thread, &what);
 		if (rc < 0) {

@@ -159,6 +159,8 @@ static int steal_read_plain(const char *path, char **ret)
 	return 0;
 }
 
+static int steal_kconfig(const char *bootdir, char **ret, char *path, size_t len);
+
 static void steal_set(char *dst, size_t len, const char *src)
 {
 	if (len)
@@ -167,7 +169,7 @@ static void steal_set(char *dst, size_t len, const char *src)
 
 enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len)
 {
-	char line[4096], path[PATH_MAX], rel[128];
+	char line[4096], path[PATH_MAX];
 	char *config = NULL;
 	int on;
 
@@ -178,19 +180,39 @@ enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, siz
 			steal_set(ret_source, len, path);
 		return STEAL_PVACCT_CMDLINE_OFF;
 	}
-	if (pv_fs_path(PV_PROC, "config.gz", path, sizeof(path)) == 0 &&
-	    steal_read_gz(path, &config) == 0)
-		goto parse;
-	if (pv_fs_read_line(PV_PROC, "sys/kernel/osrelease", rel, sizeof(rel)) == 0 &&
-	    snprintf(path, sizeof(path), "%s/config-%s", bootdir, rel) < (int)sizeof(path) &&
-	    steal_read_plain(path, &config) == 0)
-		goto parse;
-	return STEAL_PVACCT_UNKNOWN;
-parse:
+	if (steal_kconfig(bootdir, &config, path, sizeof(path)) < 0)
+		return STEAL_PVACCT_UNKNOWN;
 	steal_set(ret_source, len, path);
 	on = steal_pvacct_config_on(config);
 	free(config);
 	return on ? STEAL_PVACCT_KERNEL : STEAL_PVACCT_CONFIG_OFF;
+}
+
+/* The running kernel's config text (malloc'd) and its path. */
+static int steal_kconfig(const char *bootdir, char **ret, char *path, size_t len)
+{
+	char rel[128];
+
+	if (pv_fs_path(PV_PROC, "config.gz", path, len) == 0 && steal_read_gz(path, ret) == 0)
+		return 0;
+	if (pv_fs_read_line(PV_PROC, "sys/kernel/osrelease", rel, sizeof(rel)) == 0 &&
+	    snprintf(path, len, "%s/config-%s", bootdir, rel) < (int)len &&
+	    steal_read_plain(path, ret) == 0)
+		return 0;
+	return -ENOENT;
+}
+
+int steal_pvacct_irqtime(const char *bootdir)
+{
+	char path[PATH_MAX], *config = NULL;
+	int on;
+
+	if (steal_kconfig(bootdir, &config, path, sizeof(path)) < 0)
+		return 1;
+	on = strstr(config, "\nCONFIG_IRQ_TIME_ACCOUNTING=y") != NULL ||
+	     strncmp(config, "CONFIG_IRQ_TIME_ACCOUNTING=y", 28) == 0;
+	free(config);
+	return on;
 }
 
 const char *steal_pvacct_describe(enum steal_pvacct a)

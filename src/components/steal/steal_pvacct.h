@@ -50,6 +50,11 @@ int steal_pvacct_config_on(const char *config);
  */
 enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len);
 
+/* 1 when the kernel config (same sources as steal_pvacct_detect) says
+ * CONFIG_IRQ_TIME_ACCOUNTING=y or cannot be read: then IRQ time may also
+ * leave task time.  0 when the config is readable and the option is off. */
+int steal_pvacct_irqtime(const char *bootdir);
+
 /* A short sentence for event descriptions. */
 const char *steal_pvacct_describe(enum steal_pvacct a);
 

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -131,6 +132,7 @@ int steal_sampler_sys(struct steal_sampler *s, int fresh, const struct steal_pro
 int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *ret)
 {
 	struct pv_virt_schedstat st;
+	struct rusage ru;
 	struct timespec t;
 	char buf[128];
 	int rc = steal_pread_once(s->sched_fd, buf, sizeof(buf), NULL);
@@ -145,5 +147,12 @@ int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *re
 	ret->cpu_ns = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 	ret->delay_ns = st.delay_ns;
 	ret->cpu = steal_gettid() == s->tid ? sched_getcpu() : -1;
+	ret->wall_ns = steal_mono_ns();
+	ret->has_nvcsw = 0;
+	ret->nvcsw = 0;
+	if (ret->cpu >= 0 && getrusage(RUSAGE_THREAD, &ru) == 0) {
+		ret->nvcsw = (uint64_t)ru.ru_nvcsw;
+		ret->has_nvcsw = 1;
+	}
 	return 0;
 }
