@@ -15,6 +15,12 @@
  * locks), not the oversubscription.  Prints "S <ns>" per thread and batch.
  * When a libpapi is loaded, PAPI_library_init runs first (stock appio reads
  * PAPI's timer).
+ *
+ * Built with -DPVB_STATIC_PAPI and linked with a static libpapi.a holding
+ * stock appio, it measures stock appio the only way it works: PAPI 7 builds
+ * libpapi.so with -fvisibility=hidden, so stock appio's read/write/fread/
+ * fwrite wrappers are not exported from the shared library and intercept
+ * nothing there; linked statically they replace the program's calls.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -107,9 +113,17 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+#ifdef PVB_STATIC_PAPI
+int PAPI_library_init(int version);
+#endif
+
 static void init_papi_if_loaded(void)
 {
+#ifdef PVB_STATIC_PAPI
+	int (*init)(int) = PAPI_library_init;
+#else
 	int (*init)(int) = (int (*)(int))dlsym(RTLD_DEFAULT, "PAPI_library_init");
+#endif
 	if (init) {
 		int v = init(0x07000000); /* PAPI_VER_CURRENT of PAPI 7.0 */
 		if (v < 0)

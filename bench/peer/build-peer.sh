@@ -2,11 +2,15 @@
 # Builds the peer libpapi for `make bench`: the SAME PAPI source the main
 # build used, with PAPI's stock components that do jobs similar to ours
 # (appio, stealtime, powercap), in its own directory, so one bench run
-# compares ours against theirs on one machine.  Only the shared library is
-# built (`make shared`).  Rebuilt only when the source tree or the flags change.
+# compares ours against theirs on one machine.  Only the libraries are built
+# (`make shared static`): the static one because stock appio intercepts
+# nothing from the shared one (PAPI 7 builds it with -fvisibility=hidden, so
+# the wrappers are not exported); a program linked with libpapi.a gets them.
+# Rebuilt only when the source tree or the flags change.
 #
 # usage: build-peer.sh PAPI_SOURCE_TREE DEST PFM_LIBDIR [AUTOCONF]
 #   DEST/papi/src/libpapi.so.7.0   the peer library
+#   DEST/papi/src/libpapi.a        the same, static (for stock appio)
 set -eu
 
 src=${1:?usage: build-peer.sh PAPI_SOURCE_TREE DEST PFM_LIBDIR [AUTOCONF]}
@@ -22,7 +26,7 @@ flags="--with-static-lib=no --with-shared-lib=yes --with-components=\"$component
 # Identity of what we build: source tree path + newest mtime + flags.
 key=$( (echo "$src $flags"; find "$src/src" -maxdepth 1 -newer "$dest/.stamp" -name '*.c' 2>/dev/null | head -n 1) | cksum)
 lib=$dest/papi/src/libpapi.so.7.0
-if [ -e "$lib" ] && [ -e "$dest/.stamp" ] && [ "$(cat "$dest/.stamp")" = "$key" ]; then
+if [ -e "$lib" ] && [ -e "$dest/papi/src/libpapi.a" ] && [ -e "$dest/.stamp" ] && [ "$(cat "$dest/.stamp")" = "$key" ]; then
 	echo "build-peer: $lib up to date"
 	exit 0
 fi
@@ -43,11 +47,11 @@ if ! (cd "$dest/papi/src" && eval ./configure $flags CC=gcc) >"$dest/configure.l
 	echo "build-peer: PAPI configure failed, see $dest/configure.log" >&2
 	exit 1
 fi
-if ! make -C "$dest/papi/src" -j2 shared >"$dest/make.log" 2>&1; then
+if ! make -C "$dest/papi/src" -j2 shared static >"$dest/make.log" 2>&1; then
 	tail -n 30 "$dest/make.log" >&2
-	echo "build-peer: make shared failed, see $dest/make.log" >&2
+	echo "build-peer: make shared static failed, see $dest/make.log" >&2
 	exit 1
 fi
-[ -e "$lib" ] || { echo "build-peer: $lib was not built" >&2; exit 1; }
+[ -e "$lib" ] && [ -e "$dest/papi/src/libpapi.a" ] || { echo "build-peer: $lib or libpapi.a was not built" >&2; exit 1; }
 echo "$key" >"$dest/.stamp"
 echo "build-peer: built $lib in $(($(date +%s) - t0)) s"
