@@ -1,0 +1,157 @@
+/* Unit tests of rapl_vm's event table: what is listed on each fixture,
+ * canonical names of typed spellings, payloads and descriptions. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pv_evtab.h"
+#include "pv_fs.h"
+#include "pv_rapl.h"
+#include "rapl_vm_ctl.h"
+#include "rapl_vm_events.h"
+
+static struct pv_evtab tab;
+static struct pv_rapl *rapl;
+static struct rapl_ctl_set set;
+
+static void build(const char *scenario)
+{
+	const char *f = getenv("PV_FIXTURES");
+	struct rapl_ctl_zone z[8];
+	char p[4096];
+	int i, nz = 0;
+
+	snprintf(p, sizeof(p), "%s/%s/sys", f ? f : "ctests/fixtures", scenario);
+	setenv("PAPI_VIRT_SYSFS", p, 1);
+	rapl = NULL;
+	if (pv_rapl_open(0, &rapl, NULL, 0) < 0)
+		rapl = NULL;
+	for (i = 0; rapl && i < pv_rapl_count(rapl); i++) {
+		struct pv_rapl_info in;
+
+		pv_rapl_info(rapl, i, &in);
+		if (in.dom == PV_RAPL_PACKAGE) {
+			z[nz].pkg = in.pkg;
+			snprintf(z[nz].dir, sizeof(z[nz].dir), "%s", in.zone);
+			nz++;
+		}
+	}
+	ck_assert_int_eq(rapl_ctl_discover(&set, z, nz), 0);
+	ck_assert_int_eq(pv_evtab_init(&tab), 0);
+	ck_assert_int_eq(rapl_events_build(&tab, rapl, &set), 0);
+}
+
+static void teardown(void)
+{
+	pv_evtab_destroy(&tab);
+	pv_rapl_close(rapl);
+	rapl_ctl_free(&set);
+}
+
+static const struct pv_event *ev(const char *name)
+{
+	unsigned code;
+
+	if (pv_evtab_find(&tab, name, &code) < 0)
+		return NULL;
+	return pv_evtab_get(&tab, code);
+}
+
+static const char *canon(const char *typed)
+{
+	static char buf[256];
+	char err[256];
+
+	if (rapl_events_canonical(&set, typed, buf, sizeof(buf), err, sizeof(err)) < 0)
+		snprintf(buf, sizeof(buf), "ERR %s", err);
+	return buf;
+}
+
+START_TEST(intel_table)
+{
+	const struct pv_event *e;
+	struct pv_rapl_info in;
+
+	build("rapl-intel-2pkg");
+	e = ev("PACKAGE_ENERGY_UJ:pkg=1");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->kind, RAPL_EV_ENERGY);
+	ck_assert_int_eq(e->dtype, PV_U64);
+	ck_assert_int_eq(e->vtype, PV_COUNTER);
+	ck_assert_int_eq(pv_rapl_info(rapl, e->arg[0], &in), 0);
+	ck_assert_str_eq(in.zone, "class/powercap/intel-rapl:2");
+	ck_assert_msg(strstr(e->desc, "intel-rapl:2/energy_uj"), "%s", e->desc);
+	e = ev("PACKAGE_ENERGY_UJ");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->kind, RAPL_EV_HEADER);
+	e = ev("PSYS_ENERGY_UJ");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->kind, RAPL_EV_ENERGY); /* no qualifier: addable */
+	ck_assert_ptr_null(ev("UNCORE_ENERGY_UJ:pkg=1"));
+	e = ev("CPU_GOVERNOR:cpu=3");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->kind, RAPL_EV_CTL);
+	ck_assert_int_eq(e->dtype, PV_S64);
+	ck_assert_int_eq(e->vtype, PV_GAUGE);
+	ck_assert_str_eq(e->desc, "cpu3: 0=performance 1=powersave");
+	e = ev("POWER_LIMIT_UW:pkg=1:constraint=short_term");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(set.c[e->arg[0]].file, "class/powercap/intel-rapl:2/constraint_1_power_limit_uw");
+	ck_assert_str_eq(ev("POWER_LIMIT_UW")->units, "uW");
+	ck_assert_ptr_nonnull(ev("PSTATE_NO_TURBO"));
+	ck_assert_ptr_nonnull(ev("CPU_CUR_FREQ_KHZ:cpu=0"));
+	/* canonical spellings */
+	ck_assert_str_eq(canon("POWER_LIMIT_UW:constraint@0:pkg=1"), "POWER_LIMIT_UW:pkg=1:constraint=long_term");
+	ck_assert_str_eq(canon("TIME_WINDOW_US:pkg@0:constraint=short_term"), "TIME_WINDOW_US:pkg=0:constraint=short_term");
+	ck_assert_str_eq(canon("CPU_GOVERNOR:cpu@2"), "CPU_GOVERNOR:cpu=2");
+	ck_assert_str_eq(canon("PSTATE_MAX_PERF_PCT"), "PSTATE_MAX_PERF_PCT");
+	ck_assert_msg(strstr(canon("POWER_LIMIT_UW:pkg=0:constraint=peak_power"), "no power-limit constraint 'peak_power'"),
+		      "%s", canon("POWER_LIMIT_UW:pkg=0:constraint=peak_power"));
+	ck_assert_msg(strstr(canon("POWER_LIMIT_UW:pkg=0"), "needs qualifiers"), "%s", canon("POWER_LIMIT_UW:pkg=0"));
+	ck_assert_msg(strstr(canon("CPU_GOVERNOR:pkg=0"), "does not apply"), "%s", canon("CPU_GOVERNOR:pkg=0"));
+	ck_assert_msg(strstr(canon("CPU_GOVERNOR:cpu=x"), "must be a CPU number"), "%s", canon("CPU_GOVERNOR:cpu=x"));
+	ck_assert_msg(strstr(canon("PSTATE_NO_TURBO:cpu=1"), "does not apply"), "%s", canon("PSTATE_NO_TURBO:cpu=1"));
+	ck_assert_msg(strstr(canon("NOPE_UJ:pkg=0"), "no event NOPE_UJ"), "%s", canon("NOPE_UJ:pkg=0"));
+	ck_assert_int_eq(rapl_events_is_base("DRAM_ENERGY_UJ:pkg=9"), 1);
+	ck_assert_int_eq(rapl_events_is_base("DRAM_ENERGY"), 0);
+	ck_assert_int_eq(rapl_events_is_base("RETIRED_SSE_AVX_FLOPS:period=0"), 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(amd_and_vm_tables)
+{
+	build("rapl-amd");
+	ck_assert_ptr_nonnull(ev("CORE_ENERGY_UJ:pkg=0"));
+	ck_assert_ptr_null(ev("PSYS_ENERGY_UJ"));
+	ck_assert_ptr_null(ev("PSTATE_MAX_PERF_PCT"));
+	ck_assert_ptr_null(ev("POWER_LIMIT_UW"));
+	ck_assert_ptr_nonnull(ev("LIMIT_ENABLED:pkg=0"));
+	ck_assert_str_eq(ev("CPU_GOVERNOR:cpu=1")->desc,
+			 "cpu1: 0=conservative 1=ondemand 2=userspace 3=powersave 4=performance 5=schedutil");
+	teardown();
+	build("rapl-vm-none");
+	ck_assert_ptr_null(rapl);
+	ck_assert_uint_eq(pv_evtab_count(&tab), 0);
+	teardown();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("rapl_vm_events");
+	TCase *t = tcase_create("events");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(t, intel_table);
+	tcase_add_test(t, amd_and_vm_tables);
+	suite_add_tcase(s, t);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
