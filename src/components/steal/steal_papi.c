@@ -10,198 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "papi.h"
-#include "papi_internal.h"
-#include "papi_memory.h"
-#include "papi_vector.h"
-
-#include "pv_fs.h"
-#include "pv_papi_events.h"
-#include "pv_virt.h"
-#include "steal_events.h"
-#include "steal_guest.h"
-#include "steal_host.h"
-#include "steal_procstat.h"
-#include "steal_pvacct.h"
-#include "steal_sample.h"
+#include "steal_papi.h"
 
 papi_vector_t _steal_vector;
 
-static struct pv_papi_events steal_ev;
+struct pv_papi_events steal_ev;
 static uint64_t steal_hz;
 static enum steal_pvacct steal_acct;
 static int steal_irqtime;
-
-/* Host discovery: one libvirt context for the process, opened on first use
- * (enumeration or a host event name) so PAPI_library_init never waits for
- * libvirt.  pv_virt is not thread-safe: every use holds steal_virt_lock. */
-static pthread_mutex_t steal_virt_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct pv_virt *steal_virt;
-static int steal_virt_tried;
-static int steal_virt_err;
-
-/* ---- per-EventSet state ---------------------------------------------- */
-
-struct steal_hvm {
-	uint64_t id;            /* pv_virt record id */
-	int in_all;             /* bound for an "all VMs" event */
-	struct steal_vcpu *v;
-	size_t n;
-};
-
-struct steal_ctl {
-	int n;
-	unsigned *codes;
-	long long *values;
-	int *slot;              /* host events: index in hvm, -1 = all VMs */
-	int need_sys, need_thread;
-	int sampler_open;
-	struct steal_sampler smp;
-	struct steal_guest guest;
-	struct steal_hvm *hvm;
-	size_t nhvm;
-};
-
-struct steal_context {
-	int unused;
-};
-
-/* ---- host binding ------------------------------------------------------ */
-
-/* Called with steal_virt_lock held. */
-static int steal_virt_ensure(void)
-{
-	int rc;
-
-	if (steal_virt)
-		return 0;
-	if (steal_virt_tried)
-		return steal_virt_err;
-	steal_virt_tried = 1;
-	rc = pv_virt_open(&steal_virt);
-	if (rc < 0) {
-		steal_virt_err = rc;
-		return rc;
-	}
-	/* No daemon is normal inside a guest: enumeration then lists no VM,
-	 * and host event names report the reason when they are used. */
-	(void)pv_virt_refresh(steal_virt, NULL);
-	return 0;
-}
-
-static void steal_hvm_free(struct steal_ctl *c)
-{
-	for (size_t i = 0; i < c->nhvm; i++) {
-		for (size_t k = 0; k < c->hvm[i].n; k++)
-			steal_vcpu_close(&c->hvm[i].v[k]);
-		free(c->hvm[i].v);
-	}
-	free(c->hvm);
-	c->hvm = NULL;
-	c->nhvm = 0;
-}
-
-/* Adds (or finds) the slot of a VM record; lock held. */
-static int steal_hvm_bind(struct steal_ctl *c, const struct pv_virt_vm *vm, int in_all)
-{
-	struct steal_hvm *h, *nh;
-
-	for (size_t i = 0; i < c->nhvm; i++) {
-		if (c->hvm[i].id == vm->id) {
-			c->hvm[i].in_all |= in_all;
-			return (int)i;
-		}
-	}
-	nh = realloc(c->hvm, (c->nhvm + 1) * sizeof(*nh));
-	if (!nh)
-		return -ENOMEM;
-	c->hvm = nh;
-	h = &c->hvm[c->nhvm];
-	memset(h, 0, sizeof(*h));
-	h->id = vm->id;
-	h->in_all = in_all;
-	h->v = calloc(vm->n_vcpus ? vm->n_vcpus : 1, sizeof(*h->v));
-	if (!h->v)
-		return -ENOMEM;
-	for (size_t k = 0; k < vm->n_vcpus; k++) {
-		/* A thread that vanished between discovery and now is a
-		 * frozen vCPU (fd -1), not an error. */
-		if (steal_vcpu_open(&h->v[k], vm->pid, vm->vcpus[k].tid, vm->vcpus[k].index) < 0)
-			h->v[k].frozen = 1;
-	}
-	h->n = vm->n_vcpus;
-	return (int)c->nhvm++;
-}
-
-static int steal_bind_host(struct steal_ctl *c)
-{
-	int rc = 0, refreshed = 0;
-
-	steal_hvm_free(c);
-	pthread_mutex_lock(&steal_virt_lock);
-	rc = steal_virt_ensure();
-	for (int i = 0; rc == 0 && i < c->n; i++) {
-		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
-
-		c->slot[i] = -1;
-		if (!steal_kind_is_host(e->kind))
-			continue;
-		if (!e->key[0]) {
-			/* All VMs: the set running now. */
-			if (!refreshed) {
-				rc = pv_virt_refresh(steal_virt, NULL);
-				refreshed = 1;
-				if (rc < 0) {
-					pv_papi_error(&_steal_vector, "%s: cannot list VMs at %s: %s",
-						      e->name, pv_virt_uri(steal_virt),
-						      pv_virt_last_error(steal_virt));
-					break;
-				}
-			}
-			for (size_t k = 0; k < pv_virt_count(steal_virt); k++) {
-				const struct pv_virt_vm *vm = pv_virt_at(steal_virt, k);
-
-				if (!vm->gone && (rc = steal_hvm_bind(c, vm, 1)) < 0)
-					break;
-			}
-			rc = rc < 0 ? rc : 0;
-		} else {
-			const struct pv_virt_vm *vm;
-
-			rc = pv_virt_lookup_name(steal_virt, e->key, &vm);
-			if (rc < 0) {
-				pv_papi_error(&_steal_vector, "%s: no running VM named '%s' at %s",
-					      e->name, e->key, pv_virt_uri(steal_virt));
-				break;
-			}
-			rc = steal_hvm_bind(c, vm, 0);
-			if (rc >= 0) {
-				c->slot[i] = rc;
-				rc = 0;
-			}
-		}
-	}
-	pthread_mutex_unlock(&steal_virt_lock);
-	return rc;
-}
-
-static uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, int kind)
-{
-	enum steal_vcpu_value what = kind == STEAL_K_VCPU_RUN ? STEAL_V_RUN
-				     : kind == STEAL_K_VCPU_STEAL ? STEAL_V_DELAY : STEAL_V_HALT;
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < c->nhvm; i++) {
-		const struct steal_hvm *h = &c->hvm[i];
-
-		if (slot >= 0 ? (int)i != slot : !h->in_all)
-			continue;
-		for (size_t k = 0; k < h->n; k++)
-			if (vcpu < 0 || h->v[k].index == vcpu)
-				sum += steal_vcpu_value(&h->v[k], what);
-	}
-	return sum;
-}
 
 /* ---- sampling ------------------------------------------------------------ */
 
@@ -324,39 +140,10 @@ static int _steal_init_component(int cidx)
 	return PAPI_OK;
 }
 
-/* VMs are listed as they run when enumeration starts (papi_native_avail). */
-static void steal_list_vms(void)
-{
-	static const int kinds[] = { STEAL_K_VCPU_RUN, STEAL_K_VCPU_STEAL, STEAL_K_VCPU_HALT };
-
-	pthread_mutex_lock(&steal_virt_lock);
-	if (steal_virt_ensure() == 0) {
-		for (size_t i = 0; i < pv_virt_count(steal_virt); i++) {
-			const struct pv_virt_vm *vm = pv_virt_at(steal_virt, i);
-
-			if (vm->gone)
-				continue;
-			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-				struct steal_req r = { .kind = kinds[k], .cpu = -1, .vcpu = -1 };
-				unsigned code;
-
-				snprintf(r.vm, sizeof(r.vm), "%s", vm->name);
-				if (steal_events_add(&steal_ev.tab, &r, 1, NULL, &code) < 0)
-					continue; /* name too long for PAPI: typed names still work */
-				for (size_t n = 0; n < vm->n_vcpus; n++) {
-					r.vcpu = vm->vcpus[n].index;
-					steal_events_add(&steal_ev.tab, &r, 1, NULL, &code);
-				}
-			}
-		}
-	}
-	pthread_mutex_unlock(&steal_virt_lock);
-}
-
 static int _steal_ntv_enum_events(unsigned *code, int modifier)
 {
 	if (modifier == PAPI_ENUM_FIRST)
-		steal_list_vms();
+		steal_host_list_vms();
 	return pv_papi_enum_events(&steal_ev, code, modifier);
 }
 
@@ -370,33 +157,8 @@ static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 		pv_papi_error(&_steal_vector, "%s", err);
 		return rc == -EINVAL ? -ENOENT : rc;
 	}
-	if (steal_kind_is_host(r.kind) && r.vm[0]) {
-		const struct pv_virt_vm *vm = NULL;
-		int found = 0;
-
-		pthread_mutex_lock(&steal_virt_lock);
-		rc = steal_virt_ensure();
-		if (rc == 0)
-			rc = pv_virt_lookup_name(steal_virt, r.vm, &vm);
-		if (rc == 0 && r.vcpu >= 0) {
-			for (size_t k = 0; k < vm->n_vcpus; k++)
-				found |= vm->vcpus[k].index == r.vcpu;
-			if (!found)
-				pv_papi_error(&_steal_vector, "VM '%s' has no vCPU %d (it has %zu)",
-					      r.vm, r.vcpu, vm->n_vcpus);
-		} else if (rc == -ENOENT) {
-			pv_papi_error(&_steal_vector, "no running VM named '%s' at %s", r.vm,
-				      pv_virt_uri(steal_virt));
-		} else if (rc < 0) {
-			pv_papi_error(&_steal_vector, "cannot look up VM '%s': %s", r.vm,
-				      steal_virt ? pv_virt_last_error(steal_virt) : strerror(-rc));
-		}
-		pthread_mutex_unlock(&steal_virt_lock);
-		if (rc < 0)
-			return -ENOENT;
-		if (r.vcpu >= 0 && !found)
-			return -ENOENT;
-	}
+	if (steal_kind_is_host(r.kind) && r.vm[0] && steal_host_check(&r) < 0)
+		return -ENOENT;
 	rc = steal_events_add(&ev->tab, &r, 0, NULL, ret_code);
 	if (rc == -ENAMETOOLONG)
 		pv_papi_error(&_steal_vector, "'%s': the canonical name would exceed %d characters",
@@ -444,7 +206,7 @@ static void steal_ctl_close_sources(struct steal_ctl *c)
 		steal_sampler_close(&c->smp);
 	c->sampler_open = 0;
 	steal_guest_free(&c->guest);
-	steal_hvm_free(c);
+	steal_host_free(c);
 }
 
 static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
@@ -527,7 +289,7 @@ static int _steal_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 	for (int i = 0; i < c->n; i++)
 		has_host |= steal_kind_is_host(pv_evtab_get(&steal_ev.tab, c->codes[i])->kind);
 	if (has_host) {
-		rc = steal_bind_host(c);
+		rc = steal_host_bind(c);
 		if (rc < 0) {
 			steal_ctl_close_sources(c);
 			return rc == -ENOENT ? PAPI_ENOEVNT : pv_papi_errno(rc);
@@ -607,12 +369,7 @@ static int _steal_shutdown_thread(hwd_context_t *ctx)
 
 static int _steal_shutdown_component(void)
 {
-	pthread_mutex_lock(&steal_virt_lock);
-	pv_virt_close(steal_virt);
-	steal_virt = NULL;
-	steal_virt_tried = 0;
-	steal_virt_err = 0;
-	pthread_mutex_unlock(&steal_virt_lock);
+	steal_host_shutdown();
 	pv_papi_events_fini(&steal_ev);
 	return PAPI_OK;
 }

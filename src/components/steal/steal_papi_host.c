@@ -1,0 +1,236 @@
+/*
+ * steal: PAPI adapter, host half.  The libvirt context (shared by the
+ * process, opened on first use), the binding of an EventSet's host events to
+ * vCPU threads at PAPI_start, VM listing for enumeration and VM/vCPU checks
+ * for typed names.  See steal_papi.c for the rest.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steal_papi.h"
+
+/* Host discovery: one libvirt context for the process, opened on first use
+ * (enumeration or a host event name) so PAPI_library_init never waits for
+ * libvirt.  pv_virt is not thread-safe: every use holds steal_virt_lock. */
+static pthread_mutex_t steal_virt_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pv_virt *steal_virt;
+static int steal_virt_tried;
+static int steal_virt_err;
+
+/* ---- host binding ------------------------------------------------------ */
+
+/* Called with steal_virt_lock held. */
+static int steal_virt_ensure(void)
+{
+	int rc;
+
+	if (steal_virt)
+		return 0;
+	if (steal_virt_tried)
+		return steal_virt_err;
+	steal_virt_tried = 1;
+	rc = pv_virt_open(&steal_virt);
+	if (rc < 0) {
+		steal_virt_err = rc;
+		return rc;
+	}
+	/* No daemon is normal inside a guest: enumeration then lists no VM,
+	 * and host event names report the reason when they are used. */
+	(void)pv_virt_refresh(steal_virt, NULL);
+	return 0;
+}
+
+void steal_host_free(struct steal_ctl *c)
+{
+	for (size_t i = 0; i < c->nhvm; i++) {
+		for (size_t k = 0; k < c->hvm[i].n; k++)
+			steal_vcpu_close(&c->hvm[i].v[k]);
+		free(c->hvm[i].v);
+	}
+	free(c->hvm);
+	c->hvm = NULL;
+	c->nhvm = 0;
+}
+
+/* Adds (or finds) the slot of a VM record; lock held. */
+static int steal_hvm_bind(struct steal_ctl *c, const struct pv_virt_vm *vm, int in_all)
+{
+	struct steal_hvm *h, *nh;
+
+	for (size_t i = 0; i < c->nhvm; i++) {
+		if (c->hvm[i].id == vm->id) {
+			c->hvm[i].in_all |= in_all;
+			return (int)i;
+		}
+	}
+	nh = realloc(c->hvm, (c->nhvm + 1) * sizeof(*nh));
+	if (!nh)
+		return -ENOMEM;
+	c->hvm = nh;
+	h = &c->hvm[c->nhvm];
+	memset(h, 0, sizeof(*h));
+	h->id = vm->id;
+	h->in_all = in_all;
+	h->v = calloc(vm->n_vcpus ? vm->n_vcpus : 1, sizeof(*h->v));
+	if (!h->v)
+		return -ENOMEM;
+	for (size_t k = 0; k < vm->n_vcpus; k++) {
+		/* A thread that vanished between discovery and now is a
+		 * frozen vCPU (fd -1), not an error. */
+		if (steal_vcpu_open(&h->v[k], vm->pid, vm->vcpus[k].tid, vm->vcpus[k].index) < 0)
+			h->v[k].frozen = 1;
+	}
+	h->n = vm->n_vcpus;
+	return (int)c->nhvm++;
+}
+
+int steal_host_bind(struct steal_ctl *c)
+{
+	int rc = 0, refreshed = 0;
+
+	steal_host_free(c);
+	pthread_mutex_lock(&steal_virt_lock);
+	rc = steal_virt_ensure();
+	for (int i = 0; rc == 0 && i < c->n; i++) {
+		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
+
+		c->slot[i] = -1;
+		if (!steal_kind_is_host(e->kind))
+			continue;
+		if (!e->key[0]) {
+			/* All VMs: the set running now. */
+			if (!refreshed) {
+				rc = pv_virt_refresh(steal_virt, NULL);
+				refreshed = 1;
+				if (rc < 0) {
+					pv_papi_error(&_steal_vector, "%s: cannot list VMs at %s: %s",
+						      e->name, pv_virt_uri(steal_virt),
+						      pv_virt_last_error(steal_virt));
+					break;
+				}
+			}
+			for (size_t k = 0; k < pv_virt_count(steal_virt); k++) {
+				const struct pv_virt_vm *vm = pv_virt_at(steal_virt, k);
+
+				if (!vm->gone && (rc = steal_hvm_bind(c, vm, 1)) < 0)
+					break;
+			}
+			rc = rc < 0 ? rc : 0;
+		} else {
+			const struct pv_virt_vm *vm;
+
+			rc = pv_virt_lookup_name(steal_virt, e->key, &vm);
+			if (rc == 0 && vm->n_vcpus == 0 && !refreshed) {
+				/* Found while QEMU was still creating its vCPU
+				 * threads: look again now. */
+				refreshed = 1;
+				if (pv_virt_refresh(steal_virt, NULL) == 0)
+					rc = pv_virt_lookup_name(steal_virt, e->key, &vm);
+			}
+			if (rc < 0) {
+				pv_papi_error(&_steal_vector, "%s: no running VM named '%s' at %s",
+					      e->name, e->key, pv_virt_uri(steal_virt));
+				break;
+			}
+			rc = steal_hvm_bind(c, vm, 0);
+			if (rc >= 0) {
+				c->slot[i] = rc;
+				rc = 0;
+			}
+		}
+	}
+	pthread_mutex_unlock(&steal_virt_lock);
+	return rc;
+}
+
+uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, int kind)
+{
+	enum steal_vcpu_value what = kind == STEAL_K_VCPU_RUN ? STEAL_V_RUN
+				     : kind == STEAL_K_VCPU_STEAL ? STEAL_V_DELAY : STEAL_V_HALT;
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < c->nhvm; i++) {
+		const struct steal_hvm *h = &c->hvm[i];
+
+		if (slot >= 0 ? (int)i != slot : !h->in_all)
+			continue;
+		for (size_t k = 0; k < h->n; k++)
+			if (vcpu < 0 || h->v[k].index == vcpu)
+				sum += steal_vcpu_value(&h->v[k], what);
+	}
+	return sum;
+}
+
+/* VMs are listed as they run when enumeration starts (papi_native_avail). */
+void steal_host_list_vms(void)
+{
+	static const int kinds[] = { STEAL_K_VCPU_RUN, STEAL_K_VCPU_STEAL, STEAL_K_VCPU_HALT };
+
+	pthread_mutex_lock(&steal_virt_lock);
+	if (steal_virt_ensure() == 0) {
+		for (size_t i = 0; i < pv_virt_count(steal_virt); i++) {
+			const struct pv_virt_vm *vm = pv_virt_at(steal_virt, i);
+
+			if (vm->gone)
+				continue;
+			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+				struct steal_req r = { .kind = kinds[k], .cpu = -1, .vcpu = -1 };
+				unsigned code;
+
+				snprintf(r.vm, sizeof(r.vm), "%s", vm->name);
+				if (steal_events_add(&steal_ev.tab, &r, 1, NULL, &code) < 0)
+					continue; /* name too long for PAPI: typed names still work */
+				for (size_t n = 0; n < vm->n_vcpus; n++) {
+					r.vcpu = vm->vcpus[n].index;
+					steal_events_add(&steal_ev.tab, &r, 1, NULL, &code);
+				}
+			}
+		}
+	}
+	pthread_mutex_unlock(&steal_virt_lock);
+}
+
+/* A typed VM (and vCPU) must exist: the lookup refreshes the VM list on a
+ * miss, so a VM started after PAPI_library_init is found.  0 or -ENOENT,
+ * with the reason reported. */
+int steal_host_check(const struct steal_req *r)
+{
+	int rc;
+	const struct pv_virt_vm *vm = NULL;
+	int found = 0;
+
+	pthread_mutex_lock(&steal_virt_lock);
+	rc = steal_virt_ensure();
+	if (rc == 0)
+		rc = pv_virt_lookup_name(steal_virt, r->vm, &vm);
+	if (rc == 0 && r->vcpu >= 0) {
+		for (size_t k = 0; k < vm->n_vcpus; k++)
+			found |= vm->vcpus[k].index == r->vcpu;
+		if (!found)
+			pv_papi_error(&_steal_vector, "VM '%s' has no vCPU %d (it has %zu)",
+				      r->vm, r->vcpu, vm->n_vcpus);
+	} else if (rc == -ENOENT) {
+		pv_papi_error(&_steal_vector, "no running VM named '%s' at %s", r->vm,
+			      pv_virt_uri(steal_virt));
+	} else if (rc < 0) {
+		pv_papi_error(&_steal_vector, "cannot look up VM '%s': %s", r->vm,
+			      steal_virt ? pv_virt_last_error(steal_virt) : strerror(-rc));
+	}
+	pthread_mutex_unlock(&steal_virt_lock);
+	if (rc < 0 || (r->vcpu >= 0 && !found))
+		return -ENOENT;
+	return 0;
+}
+
+void steal_host_shutdown(void)
+{
+	pthread_mutex_lock(&steal_virt_lock);
+	pv_virt_close(steal_virt);
+	steal_virt = NULL;
+	steal_virt_tried = 0;
+	steal_virt_err = 0;
+	pthread_mutex_unlock(&steal_virt_lock);
+}
