@@ -24,6 +24,7 @@ papi_vector_t _vmpower_vector;
 static struct pv_papi_events vmp_ev;
 static struct vmp_engine *vmp_eng;
 static struct vmp_events_ctx vmp_ctx;
+static int vmp_ev_ready;
 
 struct vmp_ctl {
 	int n;
@@ -134,6 +135,7 @@ static int _vmpower_init_component(int cidx)
 		return pv_papi_disable(&_vmpower_vector, "%s", why);
 	vmp_engine_info(vmp_eng, &vmp_ctx.info);
 	rc = pv_papi_events_init(&vmp_ev, &_vmpower_vector, vmp_resolve);
+	vmp_ev_ready = rc == 0;
 	if (rc == 0)
 		rc = vmp_events_add_bases(&vmp_ctx, &vmp_ev.tab);
 	if (rc < 0)
@@ -302,9 +304,13 @@ static int _vmpower_shutdown_thread(hwd_context_t *ctx)
 
 static int _vmpower_shutdown_component(void)
 {
+	/* Joins the engine's thread: at most one libvirt timeout if a
+	 * refresh is under way. */
 	vmp_engine_close(vmp_eng);
 	vmp_eng = NULL;
-	pv_papi_events_fini(&vmp_ev);
+	if (vmp_ev_ready)
+		pv_papi_events_fini(&vmp_ev);
+	vmp_ev_ready = 0;
 	return PAPI_OK;
 }
 
