@@ -86,9 +86,11 @@ static double span(const struct util_cpuvals *v, enum util_srcid a, enum util_sr
 	return hi > lo ? (double)(hi - lo) : 0;
 }
 
+/* Each end of the window can shift the difference by what the threads use
+ * during that end's read span: the bound is the sum of both spans. */
 static double skew_ns(const struct util_window *w, enum util_srcid a, enum util_srcid b)
 {
-	return max2(span(w->v0, a, b), span(w->v1, a, b));
+	return span(w->v0, a, b) + span(w->v1, a, b);
 }
 
 static double allowance(const struct util_window *w, const struct pairdef *p, double a, double b)

@@ -6,8 +6,8 @@
  *
  *   allowed = max(tolerance% * max(a, b), skew + granularity)
  *   skew        = the time between the two sources' reads (from the start
- *                 of the first to the end of the second, at the worse end of
- *                 the window) * the CPU the measured threads can use in that
+ *                 of the first to the end of the second, summed over both
+ *                 ends of the window) * the CPU the measured threads can use in that
  *                 time (min(threads, host CPUs))
  *   granularity = 2 clock ticks for tick-counted sources (per vCPU for
  *                 vcpu.N.time)

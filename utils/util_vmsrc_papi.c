@@ -38,7 +38,15 @@ struct papi_src {
 	uint64_t epoch_t0;
 	char basis[UTIL_LABEL_MAX], source[UTIL_LABEL_MAX];
 	int warned_add;
+	/* Listed by enumeration but not measurable (stopped VMs the components
+	 * still list); probed again every DEAD_RETRY samples, in case a VM of
+	 * that name starts again. */
+	char **dead;
+	size_t ndead;
+	unsigned ticks;
 };
+
+#define DEAD_RETRY 10
 
 #define SLOT_SHARE (-2)
 
@@ -96,14 +104,26 @@ static int discover(struct papi_src *p, struct namelist *l)
 	return 0;
 }
 
+static int is_dead(const struct papi_src *p, const char *name)
+{
+	for (size_t i = 0; i < p->ndead; i++)
+		if (strcmp(p->dead[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The enumerated list, known-dead names left out, equals the measured one. */
 static int same_names(const struct papi_src *p, const struct namelist *l)
 {
-	if (p->n != l->n)
-		return 0;
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(p->names[i], l->v[i]) != 0)
+	size_t j = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (is_dead(p, l->v[i]))
+			continue;
+		if (j >= p->n || strcmp(p->names[j], l->v[i]) != 0)
 			return 0;
-	return 1;
+		j++;
+	}
+	return j == p->n;
 }
 
 static int map_add(struct slot **map, int pos, int vm, int ctr)
@@ -196,13 +216,68 @@ papi_fail:
 	return -EIO;
 }
 
-/* Takes the new VM list and rebuilds the EventSets for it. */
+/* 1 when an EventSet with only this VM's events starts (and so the VM can
+ * be measured), 0 otherwise: a VM that stopped may still be listed by the
+ * components' enumeration, and one unstartable event fails PAPI_start for
+ * the whole EventSet. */
+static int vm_startable(struct papi_src *p, const char *vm)
+{
+	static const struct { int vmp; const char *base; } probe[] = {
+		{ 1, "VM_CPU_TIME_NS" }, { 0, "VCPU_RUN_NS" },
+	};
+	for (size_t k = 0; k < sizeof(probe) / sizeof(probe[0]); k++) {
+		int cid = probe[k].vmp ? p->cid_vmp : p->cid_stl;
+		char name[1024];
+		struct util_evset e;
+		if (cid < 0 || util_event_name(name, sizeof(name), probe[k].vmp ? VMP : STL, probe[k].base, vm) < 0)
+			continue;
+		if (util_evset_init(&e, cid) != PAPI_OK)
+			continue;
+		int ok = util_evset_add(&e, name) < 0 || util_evset_start(&e) == PAPI_OK;
+		util_evset_fini(&e);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Takes the new VM list and rebuilds the EventSets for it.  When they do
+ * not start, VMs that cannot be measured on their own are left out (they
+ * are gone) and the rest is tried again. */
 static int rebuild(struct papi_src *p, struct namelist *l, char *err, size_t errlen)
 {
 	drop_sets(p);
 	free_names(p->names, p->n);
 	p->names = l->v;
 	p->n = l->n;
+	/* Known-dead names are not tried in the full set. */
+	size_t k = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (is_dead(p, p->names[i]))
+			free(p->names[i]);
+		else
+			p->names[k++] = p->names[i];
+	}
+	p->n = k;
+	int rc = build_sets(p, err, errlen);
+	if (rc != -EIO)
+		return rc;
+	drop_sets(p);
+	size_t keep = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (vm_startable(p, p->names[i])) {
+			p->names[keep++] = p->names[i];
+			continue;
+		}
+		char **d = realloc(p->dead, (p->ndead + 1) * sizeof(*d));
+		if (!d) {
+			free(p->names[i]);
+			continue;
+		}
+		p->dead = d;
+		p->dead[p->ndead++] = p->names[i];
+	}
+	p->n = keep;
 	return build_sets(p, err, errlen);
 }
 
@@ -260,7 +335,14 @@ static int papi_sample(struct util_src *src, struct util_sample *s, char *err, s
 	struct namelist l;
 	if (discover(p, &l) < 0)
 		return -ENOMEM;
-	if (!ok || !same_names(p, &l)) {
+	if (++p->ticks % DEAD_RETRY == 0 && p->ndead) {
+		free_names(p->dead, p->ndead);
+		p->dead = NULL;
+		p->ndead = 0;
+	}
+	/* A periodic rebuild also finds VMs that stopped while still listed:
+	 * their events no longer start. */
+	if (!ok || !same_names(p, &l) || p->ticks % DEAD_RETRY == 0) {
 		if ((rc = rebuild(p, &l, err, errlen)) < 0)
 			return rc;
 	} else {
@@ -274,6 +356,7 @@ static void papi_close(struct util_src *src)
 	struct papi_src *p = (struct papi_src *)src;
 	drop_sets(p);
 	free_names(p->names, p->n);
+	free_names(p->dead, p->ndead);
 	free(p);
 }
 
