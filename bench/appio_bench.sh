@@ -14,8 +14,8 @@ BIN=$B/bench/appio_bench
 PRELOAD=$B/utils/libpapi_appio_preload.so
 OURS=$B/papi/src/libpapi.so.7.0
 STOCK=${1:-${APPIO_STOCK_LIBPAPI:-}}
-ITERS=${APPIO_BENCH_ITERS:-100000}
-ROUNDS=${APPIO_BENCH_ROUNDS:-7}
+ITERS=${APPIO_BENCH_ITERS:-20000}
+ROUNDS=${APPIO_BENCH_ROUNDS:-5}
 
 modes="none preload libpapi"
 [ -n "$STOCK" ] && modes="$modes stock"
@@ -23,10 +23,10 @@ modes="none preload libpapi"
 
 run() {
 	case $1 in
-	none) "$BIN" "$ITERS" 5 ;;
-	preload) LD_PRELOAD=$PRELOAD "$BIN" "$ITERS" 5 ;;
-	libpapi) LD_PRELOAD=$OURS "$BIN" "$ITERS" 5 ;;
-	stock) LD_PRELOAD=$STOCK "$BIN" "$ITERS" 5 ;;
+	none) "$BIN" "$ITERS" 25 ;;
+	preload) LD_PRELOAD=$PRELOAD "$BIN" "$ITERS" 25 ;;
+	libpapi) LD_PRELOAD=$OURS "$BIN" "$ITERS" 25 ;;
+	stock) LD_PRELOAD=$STOCK "$BIN" "$ITERS" 25 ;;
 	esac
 }
 
