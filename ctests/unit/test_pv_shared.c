@@ -328,6 +328,18 @@ START_TEST(evtab_enumeration)
 	ck_assert_uint_eq(c, a2);
 	ck_assert_int_eq(pv_evtab_next_instance(&t, a, (int)c, &c), -ENOENT);
 	ck_assert_int_eq(pv_evtab_next_instance(&t, b, -1, &c), -ENOENT);
+
+	/* Unlisting hides an instance from enumeration, keeps its code. */
+	ck_assert_int_eq(pv_evtab_set_listed(&t, a1, 0), 0);
+	ck_assert_int_eq(pv_evtab_next_instance(&t, a, -1, &c), 0);
+	ck_assert_uint_eq(c, a2);
+	ck_assert_str_eq(pv_evtab_get(&t, a1)->name, "A:vm=x");
+	ck_assert_int_eq(pv_evtab_find(&t, "A:vm=x", &c), 0);
+	ck_assert_uint_eq(c, a1);
+	ck_assert_int_eq(pv_evtab_set_listed(&t, hidden, 1), 0);
+	ck_assert_int_eq(pv_evtab_next_instance(&t, a, (int)a2, &c), 0);
+	ck_assert_uint_eq(c, hidden);
+	ck_assert_int_eq(pv_evtab_set_listed(&t, 999, 1), -ENOENT);
 	pv_evtab_destroy(&t);
 }
 END_TEST

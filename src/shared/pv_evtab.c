@@ -33,6 +33,17 @@ const struct pv_event *pv_evtab_get(const struct pv_evtab *t, unsigned code)
 	return &t->chunks[code / PV_EVTAB_CHUNK][code % PV_EVTAB_CHUNK];
 }
 
+int pv_evtab_set_listed(struct pv_evtab *t, unsigned code, int listed)
+{
+	struct pv_event *e;
+
+	if (code >= pv_evtab_count(t))
+		return -ENOENT;
+	e = &t->chunks[code / PV_EVTAB_CHUNK][code % PV_EVTAB_CHUNK];
+	__atomic_store_n(&e->listed, listed ? 1 : 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
 static int pv_evtab_find_locked(struct pv_evtab *t, const char *name, unsigned *ret_code)
 {
 	for (unsigned i = 0; i < t->count; i++) {

@@ -64,6 +64,11 @@ const struct pv_event *pv_evtab_get(const struct pv_evtab *t, unsigned code);
 
 unsigned pv_evtab_count(const struct pv_evtab *t);
 
+/* Shows or hides an event in enumeration (a VM that is gone stops being
+ * listed by papi_native_avail) without invalidating its code: an EventSet
+ * that holds it keeps reading it.  -ENOENT for an unknown code. */
+int pv_evtab_set_listed(struct pv_evtab *t, unsigned code, int listed);
+
 /* Enumeration order for papi_native_avail: next listed base event after
  * code (or the first when code < 0); next listed instance of base after
  * code (or the first instance when code < 0).  -ENOENT at the end. */
