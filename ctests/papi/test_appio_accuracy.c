@@ -176,6 +176,17 @@ static void workload(void)
 	CHECK(fclose(f) == 0);
 	exp_close(MAIN, 0, 1);
 
+	/* freopen: one open call; the stream's old descriptor is gone */
+	f = fopen(p1, "r");
+	CHECK(f);
+	exp_open(MAIN, 1, 0);
+	f = freopen(p2, "r", f);
+	CHECK(f);
+	exp_open(MAIN, 1, 0);
+	exp_add(MAIN, "OPEN_FDS", -1);
+	CHECK(fclose(f) == 0);
+	exp_close(MAIN, 0, 1);
+
 	/* pipes: EAGAIN on a non-blocking pipe, short read, EINTR */
 	int p[2];
 	CHECK(pipe2(p, O_NONBLOCK) == 0);

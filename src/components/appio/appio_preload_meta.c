@@ -174,6 +174,8 @@ APPIO_FIXED(int, creat, (const char *p, mode_t m), (p, m),
 APPIO_FIXED(int, creat64, (const char *p, mode_t m), (p, m),
 	    syscall(SYS_openat, AT_FDCWD, p, O_CREAT | O_WRONLY | O_TRUNC, m), appio_after_open(r, 1, ticks))
 
+static inline void appio_replaced(int fd);
+
 static inline void appio_after_fopen(FILE *f, int new_fd, uint64_t ticks)
 {
 	int e = errno;
@@ -187,6 +189,30 @@ APPIO_FIXED(FILE *, fopen64, (const char *p, const char *m), (p, m), (appio_no_r
 	    appio_after_fopen(r, 1, ticks))
 APPIO_FIXED(FILE *, fdopen, (int fd, const char *m), (fd, m), (appio_no_real(), NULL),
 	    appio_after_fopen(r, 0, ticks))
+
+/* freopen closes the stream's descriptor and opens another. */
+#define APPIO_FREOPEN(name)                                                             \
+	APPIO_REAL_DECL(name);                                                          \
+	APPIO_EXPORT FILE *name(const char *p, const char *m, FILE *f)                  \
+	{                                                                               \
+		APPIO_RESOLVE(name);                                                    \
+		if (APPIO_UNLIKELY(!appio_real_##name)) {                               \
+			appio_no_real();                                                \
+			return NULL;                                                    \
+		}                                                                       \
+		int old = fileno(f);                                                    \
+		if (appio_excluded_caller(__builtin_return_address(0))) {               \
+			appio_replaced(old);                                            \
+			return appio_real_##name(p, m, f);                              \
+		}                                                                       \
+		uint64_t t0 = appio_ticks();                                            \
+		FILE *r = appio_real_##name(p, m, f);                                   \
+		uint64_t ticks = appio_ticks_since(t0, appio_ticks());                  \
+		if (p)                                                                  \
+			appio_replaced(old);                                            \
+		appio_after_fopen(r, p != NULL, ticks);                                 \
+		return r;                                                               \
+	}
 
 /* ---- close family ----------------------------------------------------- */
 
@@ -234,6 +260,9 @@ APPIO_EXPORT int fclose(FILE *f)
 	errno = e;
 	return r;
 }
+
+APPIO_FREOPEN(freopen)
+APPIO_FREOPEN(freopen64)
 
 /* Not counted as calls; they only end descriptors the caches know. */
 static inline void appio_replaced(int fd)
