@@ -133,11 +133,24 @@ int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *
 	return pv_papi_errno(rc);
 }
 
+/* Copies as much of src as fits: PAPI's short fields (short_descr is 64
+ * bytes) take the start of a longer description on purpose. */
+static void pv_copy_cut(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		n = len - 1;
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static int pv_copy(char *dst, int len, const char *src)
 {
 	if (len <= 0)
 		return PAPI_EINVAL;
-	snprintf(dst, (size_t)len, "%s", src);
+	pv_copy_cut(dst, (size_t)len, src);
 	return PAPI_OK;
 }
 
@@ -147,10 +160,10 @@ static void pv_full_descr(struct pv_papi_events *ev, const struct pv_event *e, c
 {
 	const struct pv_event *b = e->base >= 0 ? pv_get(ev, (unsigned)e->base) : NULL;
 
-	if (b)
-		snprintf(buf, len, "%s masks:%s", b->desc, e->desc);
-	else
-		snprintf(buf, len, "%s", e->desc);
+	int n = b ? snprintf(buf, len, "%s masks:%s", b->desc, e->desc)
+		  : snprintf(buf, len, "%s", e->desc);
+
+	(void)n; /* a description cut at PAPI's length is still useful */
 }
 
 int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, int len)
@@ -180,10 +193,10 @@ int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_in
 
 	if (!e)
 		return PAPI_ENOEVNT;
-	snprintf(info->symbol, sizeof(info->symbol), "%s", e->name);
+	pv_copy_cut(info->symbol, sizeof(info->symbol), e->name);
 	pv_full_descr(ev, e, info->long_descr, sizeof(info->long_descr));
-	snprintf(info->short_descr, sizeof(info->short_descr), "%s", e->desc);
-	snprintf(info->units, sizeof(info->units), "%s", e->units);
+	pv_copy_cut(info->short_descr, sizeof(info->short_descr), e->desc);
+	pv_copy_cut(info->units, sizeof(info->units), e->units);
 	switch (e->dtype) {
 	case PV_S64:
 		info->data_type = PAPI_DATATYPE_INT64;
