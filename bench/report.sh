@@ -291,6 +291,16 @@ END {
 	for (i = 1; i <= NG; i++) print "| " GC[i] " | " GT[i] " | " GM[i] " | " GV[i] " |" > GOALS
 	print "" > GOALS
 	close(GOALS)
+	print "## Reproducing"
+	print ""
+	print "In a configured build directory: `make bench` (root, for the VM lab and the powercap mount"
+	print "namespace). It builds our libpapi, the peer libpapi (`bench/peer/build-peer.sh`) and the bench"
+	print "programs, runs `bench/run-bench.sh` and rewrites this file. Knobs: `PVB_QUICK=1` (smoke run),"
+	print "`PVB_GUESTS=\"1 2 4 8 16 32 64\"` (guest counts; empty skips the VM parts), `PVB_ONLY=\"appio steal"
+	print "rapl_vm vm parts\"`, `PVB_BUDGET_S` (no new guest level after that many seconds),"
+	print "`PVB_GUEST_MEM_MIB`. Raw samples: `<build>/bench/results/`; `make bench-report` rewrites the"
+	print "table from them. Benchmarks are not part of the test command and never gate CI."
+	print ""
 	if (NN > 0) {
 		print "## Notes from this run"
 		print ""
