@@ -41,6 +41,7 @@ trap 'exit 130' INT TERM
 
 t0=$(lab_now_ms)
 lab_prepare || exit 1
+mkdir -p "$S/guests"
 lab_start_daemon "$S" || exit 1
 uri=$(lab_uri "$S")
 dpid=$(lab_daemon_pid "$S")
@@ -76,7 +77,7 @@ cycles=0
 "$PROBE" -b 1 VM_CYCLES >/dev/null 2>&1 && cycles=1
 {
 	echo "vmpower bench $(date -u +%FT%TZ) host $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-	printf '%5s %7s %10s %10s %10s %10s %12s %12s\n' vms events mean_us p50_us p99_us max_us rss_kb_per_vm init_s
+	printf '%5s %7s %10s %10s %10s %10s %12s %14s %8s\n' vms events mean_us p50_us p99_us max_us rss_kb_per_vm marginal_kb_vm init_s
 } | tee "$OUT"
 rc=0
 declare -A p50
@@ -93,11 +94,19 @@ for n in $COUNTS; do
 	if ! timeout 120 "$PROBE" -b "$READS" -x "$work/hook.sh" "${ev[@]}" >"$work/out.$n" 2>"$work/err.$n"; then
 		echo "vmpower bench: probe failed with $n VMs:"; cat "$work/err.$n"; exit 1
 	fi
-	read -r _ nev _ _ _ mean _ med _ p99 _ mx < <(grep '^events' "$work/out.$n")
-	read -r _ init _ r0 _ r1 _ r2 < <(grep '^init_s' "$work/out.$n")
+	# "events E reads R read_us mean M p50 P p99 Q max X"
+	read -r nev mean med p99 mx < <(awk '$1 == "events" { print $2, $7, $9, $11, $13 }' "$work/out.$n")
+	# "init_s I rss_kb before_init A after_init B after_add C"
+	read -r init r0 r2 < <(awk '$1 == "init_s" { print $2, $5, $9 }' "$work/out.$n")
 	p50[$n]=$med
-	printf '%5s %7s %10s %10s %10s %10s %12s %12s\n' "$n" "$nev" "$mean" "$med" "$p99" "$mx" \
-		"$(( (r2 - r0) / n ))" "$init" | tee -a "$OUT"
+	# marginal: growth of the process's RSS per added VM since the
+	# previous count (libpapi's fixed cost cancels out)
+	marg=-
+	[ -n "${prev_n:-}" ] && marg=$(( (r2 - r0 - prev_rss) / (n - prev_n) ))
+	printf '%5s %7s %10s %10s %10s %10s %12s %14s %8s\n' "$n" "$nev" "$mean" "$med" "$p99" "$mx" \
+		"$(( (r2 - r0) / n ))" "$marg" "$init" | tee -a "$OUT"
+	prev_n=$n
+	prev_rss=$((r2 - r0))
 	echo "  ($n guests up in $(( $(lab_now_ms) - tc )) ms; libvirtd SIGSTOPped during the $READS reads)" | tee -a "$OUT"
 done
 if [ -n "${p50[64]:-}" ]; then

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pv_fs.h"
+#include "pv_rapl.h"
 #include "vmp_attr.h"
 #include "vmp_basis.h"
 #include "vmp_events.h"
@@ -349,6 +350,17 @@ static void read_file(const char *dir, const char *name, char *buf, size_t len)
 	fclose(f);
 }
 
+/* energy_uj is blank-padded to a fixed width: parse it as readers do. */
+static uint64_t energy_of(const char *zone)
+{
+	char buf[128];
+	uint64_t v = 0;
+	read_file(zone, "energy_uj", buf, sizeof(buf));
+	ck_assert_uint_eq(strlen(buf), VMP_EXPORT_WIDTH + 1);
+	ck_assert_int_eq(pv_parse_u64(buf, &v), 0);
+	return v;
+}
+
 START_TEST(export_files)
 {
 	char buf[128], zone[PATH_MAX];
@@ -365,19 +377,17 @@ START_TEST(export_files)
 	ck_assert_str_eq(buf, "package-0\n");
 	read_file(zone, "max_energy_range_uj", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1000\n");
-	read_file(zone, "energy_uj", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "0\n");
+	ck_assert_uint_eq(energy_of(zone), 0);
 	ck_assert_int_eq(vmp_export_vm_write(&e, 999), 0);
-	read_file(zone, "energy_uj", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "999\n");
+	ck_assert_uint_eq(energy_of(zone), 999);
 	ck_assert_int_eq(vmp_export_vm_write(&e, 1003), 0); /* wraps like RAPL */
-	read_file(zone, "energy_uj", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "2\n");
+	ck_assert_uint_eq(energy_of(zone), 2);
 	char vmdir[PATH_MAX * 2];
 	snprintf(vmdir, sizeof(vmdir), "%s/%s", root, uuid);
 	read_file(vmdir, "vm_name", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "web server:ü\n");
-	/* no temporary file left behind */
+	/* no temporary file left behind, and the file kept its inode (readers
+	 * keep it open) */
 	char tmpf[PATH_MAX * 2];
 	snprintf(tmpf, sizeof(tmpf), "%s/.energy_uj.tmp", zone);
 	ck_assert_int_ne(access(tmpf, F_OK), 0);
@@ -386,12 +396,47 @@ START_TEST(export_files)
 	ck_assert_int_eq(vmp_export_vm_open(&e2, root, uuid, "x", 1000), 0);
 	ck_assert_uint_eq(e2.base, 2);
 	ck_assert_int_eq(vmp_export_vm_write(&e2, 10), 0);
-	read_file(zone, "energy_uj", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "12\n");
+	ck_assert_uint_eq(energy_of(zone), 12);
+	vmp_export_vm_close(&e);
+	vmp_export_vm_close(&e2);
 	ck_assert_int_eq(vmp_export_vm_open(&e2, root, "../x", "x", 1000), -EINVAL);
 	ck_assert_int_eq(vmp_export_vm_open(&e2, root, uuid, "x", 0), -EINVAL);
 	char cmd[PATH_MAX + 16];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* The guest side: a guest that mounts <export>/<uuid> and points
+ * PAPI_VIRT_SYSFS at it reads its energy through pv_rapl (what rapl_vm
+ * uses) as package 0, across the exporter's wraparound. */
+START_TEST(export_read_by_guest_reader)
+{
+	char root[PATH_MAX], guest[PATH_MAX * 2], reason[PV_RAPL_REASON_MAX];
+	const char *uuid = "7c3e1d2a-aaaa-bbbb-cccc-000000000001";
+	struct vmp_export_vm e;
+	struct pv_rapl *r;
+	uint64_t uj0, uj1, uj2;
+
+	snprintf(root, sizeof(root), "/tmp/vmp-guest-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(vmp_export_vm_open(&e, root, uuid, "g", 1000000), 0);
+	ck_assert_int_eq(vmp_export_vm_write(&e, 999000), 0);
+	snprintf(guest, sizeof(guest), "%s/%s", root, uuid);
+	setenv("PAPI_VIRT_SYSFS", guest, 1);
+	ck_assert_msg(pv_rapl_open(PV_RAPL_NO_PERF, &r, reason, sizeof(reason)) == 0, "%s", reason);
+	ck_assert_int_eq(pv_rapl_npackages(r), 1);
+	ck_assert_int_eq(pv_rapl_read_package(r, 0, &uj0), 0);
+	ck_assert_int_eq(vmp_export_vm_write(&e, 1000500), 0); /* wraps: file shows 499 */
+	ck_assert_int_eq(pv_rapl_read_package(r, 0, &uj1), 0);
+	ck_assert_uint_eq(uj1 - uj0, 1500);                    /* the guest sees +1500 uJ */
+	ck_assert_int_eq(vmp_export_vm_write(&e, 1250000), 0);
+	ck_assert_int_eq(pv_rapl_read_package(r, 0, &uj2), 0);
+	ck_assert_uint_eq(uj2 - uj0, 251000);
+	pv_rapl_close(r);
+	vmp_export_vm_close(&e);
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
@@ -466,6 +511,7 @@ int main(void)
 	tcase_add_test(tc, basis_helpers);
 	tcase_add_test(tc, perf_scaling_and_probe);
 	tcase_add_test(tc, export_files);
+	tcase_add_test(tc, export_read_by_guest_reader);
 	tcase_add_test(tc, event_names);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -152,7 +152,7 @@ le=$(val late:VM_CPU_TIME_NS)
 u=$(lab_uuid "$B")
 z="$work/export/$u/class/powercap/intel-rapl:0"
 if [ -f "$z/energy_uj" ]; then
-	ex=$(cat "$z/energy_uj"); rng=$(cat "$z/max_energy_range_uj"); nm=$(cat "$z/name")
+	ex=$(tr -d " \n" <"$z/energy_uj"); rng=$(cat "$z/max_energy_range_uj"); nm=$(cat "$z/name")
 	vb=$(val "VM_ENERGY_UJ:vm=$(enc "$B")")
 	echo "export '$B': energy_uj=$ex (attributed in window $vb) range=$rng name=$nm vm_name=$(cat "$work/export/$u/vm_name")"
 	[ "$nm" = package-0 ] && [ "$ex" -le "$rng" ] && [ "$ex" -ge "$vb" ] ||

@@ -79,6 +79,7 @@ int vmp_export_vm_open(struct vmp_export_vm *e, const char *root, const char *uu
 			e->base = v;
 		fclose(f);
 	}
+	e->fd = -1;
 	snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)range);
 	if ((err = vmp_export_write_atomic(e->zone, "max_energy_range_uj", buf)) ||
 	    (err = vmp_export_write_atomic(e->zone, "name", "package-0\n")))
@@ -87,23 +88,48 @@ int vmp_export_vm_open(struct vmp_export_vm *e, const char *root, const char *uu
 	snprintf(namebuf, sizeof(namebuf), "%s\n", vm_name ? vm_name : "");
 	if ((err = vmp_export_write_atomic(vmdir, "vm_name", namebuf)))
 		return err;
+	/* energy_uj: created once (atomically), then rewritten in place, so
+	 * readers that keep it open (pv_rapl, PAPI's powercap component, as
+	 * they do on sysfs) see every update. */
+	if (!f) {
+		char pad[VMP_EXPORT_WIDTH + 2];
+		snprintf(pad, sizeof(pad), "%-*llu\n", VMP_EXPORT_WIDTH, 0ull);
+		if ((err = vmp_export_write_atomic(e->zone, "energy_uj", pad)))
+			return err;
+	}
+	e->fd = open(cur, O_WRONLY | O_CLOEXEC);
+	if (e->fd < 0)
+		return -errno;
 	e->open = 1;
 	e->last = UINT64_MAX;
 	return vmp_export_vm_write(e, 0);
 }
 
+void vmp_export_vm_close(struct vmp_export_vm *e)
+{
+	if (e->open)
+		close(e->fd);
+	e->open = 0;
+	e->fd = -1;
+}
+
 int vmp_export_vm_write(struct vmp_export_vm *e, uint64_t cum_uj)
 {
-	char buf[32];
+	char buf[VMP_EXPORT_WIDTH + 2];
 
 	if (!e->open)
 		return -EBADF;
 	if (cum_uj == e->last)
 		return 0;
 	uint64_t v = (uint64_t)(((unsigned __int128)e->base + cum_uj) % ((unsigned __int128)e->range + 1));
-	snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)v);
-	int err = vmp_export_write_atomic(e->zone, "energy_uj", buf);
-	if (!err)
-		e->last = cum_uj;
-	return err;
+	/* Fixed width (the number, blanks, newline): one pwrite of the same
+	 * length replaces the whole value in place, no truncation window. */
+	int n = snprintf(buf, sizeof(buf), "%-*llu\n", VMP_EXPORT_WIDTH, (unsigned long long)v);
+	ssize_t w = pwrite(e->fd, buf, (size_t)n, 0);
+	if (w < 0)
+		return -errno;
+	if (w != n)
+		return -EIO;
+	e->last = cum_uj;
+	return 0;
 }

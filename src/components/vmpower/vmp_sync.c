@@ -213,6 +213,7 @@ void vmp_sync_free(struct vmp_engine *e)
 {
 	for (int i = 0; i < e->nrecs; i++) {
 		free(e->recs[i].cgdir);
+		vmp_export_vm_close(&e->recs[i].exp);
 		vmp_basis_close(&e->recs[i].b);
 		if (e->recs[i].has_nsb)
 			vmp_basis_close(&e->recs[i].nsb);
