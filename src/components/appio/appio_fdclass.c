@@ -28,6 +28,8 @@ int appio_fdclass_of_mode(mode_t mode, int is_tty)
 
 int appio_fdclass_probe(int fd)
 {
+	if (fd < 0)
+		return APPIO_CLASS_OTHER;
 	int saved_errno = errno;
 	struct stat st;
 	int c = APPIO_CLASS_OTHER;

@@ -113,27 +113,42 @@ static inline uint64_t *appio_slots(void)
 	return b ? b->c : 0;
 }
 
+/* errno is read only for failed calls: on the counting path nothing changes
+ * it (attaching a block and probing a descriptor save and restore it). */
 static inline void appio_after_fd(unsigned group, int dir, int fd, uint64_t req, int64_t ret,
 				  uint64_t ticks, unsigned via)
 {
-	int e = errno;
+	int e = ret < 0 ? errno : 0;
 	uint64_t *c = appio_slots();
 	if (c)
 		appio_count_xfer(c, group, dir,
 				 group <= APPIO_G_WRITE ? appio_fdclass_get(fd) : APPIO_CLASS_UNKNOWN,
 				 req, ret, e, ticks, via);
+}
+
+/* A stream's descriptor without touching errno (fileno sets EBADF for
+ * memory streams); negative when it has none.  glibc: _fileno is only
+ * meaningful with _IO_IS_FILEBUF (0x2000, libio's ABI) set; open_memstream
+ * streams leave it 0. */
+static inline int appio_stream_fd(FILE *f)
+{
+#ifdef __GLIBC__
+	return (f->_flags & 0x2000) ? f->_fileno : -1;
+#else
+	int e = errno, fd = fileno(f);
 	errno = e;
+	return fd;
+#endif
 }
 
 static inline void appio_after_stdio(int dir, FILE *f, uint64_t req, int64_t ret, uint64_t ticks,
 				     unsigned via)
 {
-	int e = errno;
+	int e = ret < 0 ? errno : 0;
 	uint64_t *c = appio_slots();
 	if (c)
 		appio_count_xfer(c, dir == APPIO_DIR_READ ? APPIO_G_READ : APPIO_G_WRITE, dir,
-				 appio_fdclass_get(fileno(f)), req, ret, e, ticks, via | APPIO_VIA_STDIO);
-	errno = e;
+				 appio_fdclass_get(appio_stream_fd(f)), req, ret, e, ticks, via | APPIO_VIA_STDIO);
 }
 
 static inline uint64_t appio_iov_len(const struct iovec *iov, int n)

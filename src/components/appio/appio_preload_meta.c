@@ -179,7 +179,7 @@ static inline void appio_replaced(int fd);
 static inline void appio_after_fopen(FILE *f, int new_fd, uint64_t ticks)
 {
 	int e = errno;
-	appio_after_open(f ? fileno(f) : -1, new_fd, ticks);
+	appio_after_open(f ? appio_stream_fd(f) : -1, new_fd, ticks);
 	errno = e;
 }
 
@@ -200,7 +200,7 @@ APPIO_FIXED(FILE *, fdopen, (int fd, const char *m), (fd, m), (appio_no_real(), 
 			appio_no_real();                                                \
 			return NULL;                                                    \
 		}                                                                       \
-		int old = fileno(f);                                                    \
+		int old = appio_stream_fd(f);                                                    \
 		if (appio_excluded_caller(__builtin_return_address(0))) {               \
 			appio_replaced(old);                                            \
 			return appio_real_##name(p, m, f);                              \
@@ -241,7 +241,7 @@ APPIO_EXPORT int fclose(FILE *f)
 		appio_no_real();
 		return EOF;
 	}
-	int fd = fileno(f);
+	int fd = appio_stream_fd(f);
 	if (appio_excluded_caller(__builtin_return_address(0))) {
 		int r = appio_real_fclose(f);
 		appio_fdclass_forget(fd);
