@@ -73,7 +73,12 @@ cat >"$work/sample.sh" <<EOS
 #!/bin/bash
 {
   echo "\$1 busy \$(awk '/^cpu /{print \$2+\$3+\$4+\$7+\$8+\$9}' /proc/stat)"
-  echo "\$1 energy \$(cat '$zone/energy_uj')"
+  # advance_energy.sh rewrites the file (truncate + write): retry an
+  # empty read instead of taking it as 0
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    e=\$(cat '$zone/energy_uj'); [ -n "\$e" ] && break; sleep 0.01
+  done
+  echo "\$1 energy \$e"
   echo "\$1 b \$(sed -n 's/^usage_usec //p' '${cg[$B]}/cpu.stat')"
   echo "\$1 h \$(sed -n 's/^usage_usec //p' '${cg[$H]}/cpu.stat')"
 } >>"$work/samples"
