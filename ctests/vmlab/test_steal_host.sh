@@ -25,6 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lab-lib.sh"
 
 B=${PV_BUILDDIR:-$here/../..}
+# Guests boot in 4-75 s here depending on the load other work puts on the machine.
+export PV_VMLAB_BOOT_TIMEOUT=${PV_VMLAB_BOOT_TIMEOUT:-240}
 PROG=$B/ctests/papi/test_steal_host
 WINDOW=${PV_STEAL_WINDOW:-20}
 WINDOW2=${PV_STEAL_WINDOW2:-8}
@@ -175,7 +177,9 @@ pl=$!
 for _ in $(seq 1 100); do grep -q '^ready' "$tmp/m5" && break; sleep 0.2; done
 grep -q '^ready' "$tmp/m5" || { cat "$tmp/m5"; fail "late-VM program not ready"; }
 lab_restart_daemon || fail "daemon restart"
-lab_start_guests "$LAB_STATE" c:idle || fail "start c"
+# Only its existence in libvirt matters here: a slow boot on a loaded
+# machine is not a failure of this test (the program decides).
+lab_start_guests "$LAB_STATE" c:idle || echo "note: guest c did not report ready in time (it may still be booting)"
 wait "$pl"
 lrc=$?
 cat "$tmp/m5"
