@@ -85,6 +85,7 @@ int vmp_engine_name_live(struct vmp_engine *e, int i);
 /* One attribution step now (the read path: no libvirt call). */
 int vmp_engine_update(struct vmp_engine *e);
 
+
 /* A snapshot of every counter for one event, as integers:
  * num = the event's counter; den = its denominator for gauges (host active
  * energy for SHARE), t_ns = monotonic time of the last update. */
@@ -96,6 +97,16 @@ struct vmp_sample {
 /* vm = name index (ignored for HOST kinds), pkg = package or -1 for all.
  * -EINVAL for a bad index. */
 int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg, struct vmp_sample *ret);
+
+/* The same step, keeping the engine locked so that the samples taken until
+ * vmp_engine_read_end (with the _locked getters) all come from that one
+ * step: conservation then holds exactly between events of one PAPI_read,
+ * even when the engine's thread updates concurrently. */
+int vmp_engine_read_begin(struct vmp_engine *e);
+void vmp_engine_read_end(struct vmp_engine *e);
+int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
+			     struct vmp_sample *ret);
+int vmp_engine_name_count_locked(const struct vmp_engine *e);
 
 #define VMP_K_LAST_VM VMP_K_VM_SHARE_PPM
 

@@ -162,12 +162,36 @@ static uint64_t sum_pkgs(const uint64_t *v, unsigned npkg, int pkg)
 	return s;
 }
 
+int vmp_engine_read_begin(struct vmp_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	return vmp_engine_update_locked(e);
+}
+
+void vmp_engine_read_end(struct vmp_engine *e)
+{
+	pthread_mutex_unlock(&e->lock);
+}
+
+int vmp_engine_name_count_locked(const struct vmp_engine *e)
+{
+	return e->nnames;
+}
+
 int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg, struct vmp_sample *ret)
+{
+	pthread_mutex_lock(&e->lock);
+	int err = vmp_engine_sample_locked(e, kind, vm, pkg, ret);
+	pthread_mutex_unlock(&e->lock);
+	return err;
+}
+
+int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
+			     struct vmp_sample *ret)
 {
 	struct vmp_sample s = { 0, 0, 0 };
 	int err = 0;
 
-	pthread_mutex_lock(&e->lock);
 	if (pkg >= (int)e->topo.npkg || (kind <= VMP_K_LAST_VM && (vm < 0 || vm >= e->nnames))) {
 		err = -EINVAL;
 		goto out;
@@ -195,7 +219,6 @@ int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
 	}
 	*ret = s;
 out:
-	pthread_mutex_unlock(&e->lock);
 	return err;
 }
 

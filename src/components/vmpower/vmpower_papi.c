@@ -199,11 +199,11 @@ static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
 	enum vmp_kind k = (enum vmp_kind)e->kind;
 
 	if (!vmp_kind_is_vm(k) || e->arg[0] >= 0)
-		return vmp_engine_sample(vmp_eng, k, e->arg[0], e->arg[1], ret);
+		return vmp_engine_sample_locked(vmp_eng, k, e->arg[0], e->arg[1], ret);
 	struct vmp_sample s = { 0, 0, 0 }, one;
-	int n = vmp_engine_name_count(vmp_eng);
+	int n = vmp_engine_name_count_locked(vmp_eng);
 	for (int i = 0; i < n; i++) {
-		int rc = vmp_engine_sample(vmp_eng, k, i, e->arg[1], &one);
+		int rc = vmp_engine_sample_locked(vmp_eng, k, i, e->arg[1], &one);
 		if (rc < 0)
 			return rc;
 		s.num += one.num;
@@ -211,7 +211,7 @@ static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
 		s.t_ns = one.t_ns;
 	}
 	if (n == 0) {
-		int rc = vmp_engine_sample(vmp_eng, VMP_K_HOST_ACTIVE_ENERGY_UJ, -1, e->arg[1], &one);
+		int rc = vmp_engine_sample_locked(vmp_eng, VMP_K_HOST_ACTIVE_ENERGY_UJ, -1, e->arg[1], &one);
 		if (rc < 0)
 			return rc;
 		s.den = one.num;
@@ -223,18 +223,19 @@ static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
 
 static int vmp_take(struct vmp_ctl *c, int start)
 {
-	int rc = vmp_engine_update(vmp_eng);
+	/* One step, all samples from it (exact conservation within a read). */
+	int rc = vmp_engine_read_begin(vmp_eng), err = 0;
 
 	/* An energy read error keeps the last values (no negative step); it
 	 * is reported, not fatal. */
 	if (rc < 0)
 		pv_papi_error(&_vmpower_vector, "energy read failed: %s", strerror(-rc));
-	for (int i = 0; i < c->n; i++) {
+	for (int i = 0; i < c->n && !err; i++) {
 		const struct pv_event *e = pv_evtab_get(&vmp_ev.tab, c->codes[i]);
 		struct vmp_sample s;
-		rc = vmp_sample_event(e, &s);
-		if (rc < 0)
-			return pv_papi_errno(rc);
+		err = vmp_sample_event(e, &s);
+		if (err < 0)
+			break;
 		if (start) {
 			c->start[i] = s;
 			c->values[i] = 0;
@@ -250,7 +251,8 @@ static int vmp_take(struct vmp_ctl *c, int start)
 			c->values[i] = (long long)(s.num - c->start[i].num);
 		}
 	}
-	return PAPI_OK;
+	vmp_engine_read_end(vmp_eng);
+	return err < 0 ? pv_papi_errno(err) : PAPI_OK;
 }
 
 static int _vmpower_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
