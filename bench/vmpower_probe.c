@@ -2,7 +2,7 @@
  * vmpower_probe: a PAPI client of the vmpower component for the VM-lab
  * tests and the benchmark.
  *
- *   vmpower_probe [-t SECONDS] [-i MS] [-x SCRIPT] [-l NAME] [-b READS] EVENT...
+ *   vmpower_probe [-t SECONDS] [-i MS] [-x SCRIPT] [-l NAME] [-c FILE]... [-b READS] EVENT...
  *
  * Adds the EVENTs ("vmpower:::" is prepended when missing), starts, reads
  * every MS milliseconds for SECONDS, stops and prints one line per event:
@@ -13,6 +13,10 @@
  *   -l NAME    a VM that does not run yet: a second thread polls for it and,
  *              once libvirt has it, counts VM_ENERGY_UJ and VM_CPU_TIME_NS of
  *              it until the end ("late:<event>\t<value>" lines)
+ *   -c FILE    (repeatable) snapshot FILE right after PAPI_start and right
+ *              after PAPI_stop, within microseconds of them: one line
+ *              "snap\t<start|stop>\t<FILE>\t<line>" per line of the file (an
+ *              empty read, as a file being rewritten gives, is retried)
  *   -b READS   benchmark: after start, time READS PAPI_read calls and print
  *              "read_us mean p50 p99 max" and memory (VmRSS) figures
  * Exit 0 on success, 1 on any PAPI error or a counter going backwards.
@@ -77,6 +81,40 @@ static void print_value(const char *prefix, const char *name, long long v, int f
 	}
 }
 
+/* ---- snapshots of independent sources ---- */
+#define MAXSNAP 16
+static const char *snap_path[MAXSNAP];
+static int nsnap;
+static char snap_buf[2][MAXSNAP][8192];
+
+static void snap_take(int which)
+{
+	for (int i = 0; i < nsnap; i++) {
+		char *b = snap_buf[which][i];
+		b[0] = '\0';
+		for (int t = 0; t < 20 && !b[0]; t++) {
+			FILE *f = fopen(snap_path[i], "r");
+			if (f) {
+				size_t n = fread(b, 1, sizeof(snap_buf[0][0]) - 1, f);
+				b[n] = '\0';
+				fclose(f);
+			}
+			if (!b[0])
+				usleep(1000);
+		}
+	}
+}
+
+static void snap_print(int which)
+{
+	for (int i = 0; i < nsnap; i++) {
+		char *save = NULL, copy[8192];
+		snprintf(copy, sizeof(copy), "%s", snap_buf[which][i]);
+		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			printf("snap\t%s\t%s\t%s\n", which ? "stop" : "start", snap_path[i], l);
+	}
+}
+
 /* ---- the late VM ---- */
 static const char *late_name;
 static volatile int late_stop;
@@ -116,15 +154,20 @@ int main(int argc, char **argv)
 	int interval_ms = 500, bench = 0, opt;
 	const char *script = NULL;
 
-	while ((opt = getopt(argc, argv, "t:i:x:l:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:i:x:l:b:c:")) != -1) {
 		switch (opt) {
 		case 't': secs = atof(optarg); break;
 		case 'i': interval_ms = atoi(optarg); break;
 		case 'x': script = optarg; break;
 		case 'l': late_name = optarg; break;
 		case 'b': bench = atoi(optarg); break;
+		case 'c':
+			if (nsnap == MAXSNAP)
+				return 2;
+			snap_path[nsnap++] = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: vmpower_probe [-t S] [-i MS] [-x SCRIPT] [-l NAME] [-b READS] EVENT...\n");
+			fprintf(stderr, "usage: vmpower_probe [-t S] [-i MS] [-x SCRIPT] [-l NAME] [-c FILE]... [-b READS] EVENT...\n");
 			return 2;
 		}
 	}
@@ -172,6 +215,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmpower_probe: PAPI_start failed\n");
 		return 1;
 	}
+	snap_take(0);
 	if (script) {
 		char cmd[1024];
 		snprintf(cmd, sizeof(cmd), "%s start", script);
@@ -221,6 +265,7 @@ int main(int argc, char **argv)
 	}
 	if (PAPI_stop(es, v) != PAPI_OK)
 		return 1;
+	snap_take(1);
 	if (script) {
 		char cmd[1024];
 		snprintf(cmd, sizeof(cmd), "%s stop", script);
@@ -239,6 +284,8 @@ int main(int argc, char **argv)
 			printf("late:VM_CPU_TIME_NS\t%lld\n", late_vals[1]);
 		}
 	}
+	snap_print(0);
+	snap_print(1);
 	printf("reads\t%d\nmonotonic\t%s\n", reads, ok ? "ok" : "NO");
 	PAPI_shutdown();
 	return ok && late_ok ? 0 : 1;

@@ -11,8 +11,9 @@
 #     HOST_ACTIVE exactly; HOST_ENERGY within 10% of 40 W x window
 #   - each of busy/half: VM_SHARE_PCT within +-3 points of its CPU-time share
 #     measured independently (cgroup v2 cpu.stat usage_usec of the VM /
-#     busy time of all CPUs in /proc/stat, sampled right after PAPI_start and
-#     right after PAPI_stop), and its VM_CPU_TIME_NS within 5% of cpu.stat
+#     busy time of all CPUs in /proc/stat, snapshotted by the probe right
+#     after PAPI_start and PAPI_stop), and its VM_CPU_TIME_NS within 5% of
+#     cpu.stat
 #   - the idle guest's share < 3%; no counter ever went backwards (the
 #     destroyed guest froze); the late guest was found by name (through the
 #     restarted daemon) and counted
@@ -71,22 +72,10 @@ max=$(cat "$zone/max_energy_range_uj")
   done ) &
 adv_pid=$!
 
-# Independent sampler, run by the probe right after PAPI_start / PAPI_stop.
-cat >"$work/sample.sh" <<EOS
-#!/bin/bash
-{
-  echo "\$1 busy \$(awk '/^cpu /{print \$2+\$3+\$4+\$7+\$8+\$9}' /proc/stat)"
-  # advance_energy.sh rewrites the file (truncate + write): retry an
-  # empty read instead of taking it as 0
-  for i in 1 2 3 4 5 6 7 8 9 10; do
-    e=\$(cat '$zone/energy_uj'); [ -n "\$e" ] && break; sleep 0.01
-  done
-  echo "\$1 energy \$e"
-  echo "\$1 b \$(sed -n 's/^usage_usec //p' '${cg[$B]}/cpu.stat')"
-  echo "\$1 h \$(sed -n 's/^usage_usec //p' '${cg[$H]}/cpu.stat')"
-} >>"$work/samples"
-EOS
-chmod +x "$work/sample.sh"
+# Independent sources, snapshotted by the probe within microseconds of
+# PAPI_start and PAPI_stop (-c): /proc/stat, the VMs' cgroup cpu.stat, the
+# fixture counter.
+snaps=(-c /proc/stat -c "${cg[$B]}/cpu.stat" -c "${cg[$H]}/cpu.stat" -c "$zone/energy_uj")
 
 enc() { local s=${1//%/%25}; printf '%s' "${s//:/%3A}"; }
 events=()
@@ -105,23 +94,29 @@ late_job=$!
 destroy_job=$!
 
 PAPI_VIRT_SYSFS=$work/sys PAPI_VIRT_IDLE_POWER=10 PAPI_VIRT_VMPOWER_EXPORT=$work/export \
-	timeout $((WINDOW + 60)) "$PROBE" -t "$WINDOW" -i 500 -x "$work/sample.sh" -l late "${events[@]}" \
+	timeout $((WINDOW + 60)) "$PROBE" -t "$WINDOW" -i 500 "${snaps[@]}" -l late "${events[@]}" \
 	>"$work/out" 2>"$work/err"
 prc=$?
 wait "$late_job" || { cat "$work/restart.log" "$work/late.log"; fail "daemon restart or late guest start failed"; }
 wait "$destroy_job" || { cat "$work/destroy.log"; fail "destroying '$I' failed"; }
-cat "$work/out"
+grep -v '^snap' "$work/out"
 [ $prc -eq 0 ] || { cat "$work/err"; fail "vmpower_probe exited $prc"; }
 
 val() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$work/out"; }
-smp() { awk -v a="$1" -v b="$2" '$1 == a && $2 == b { print $3 }' "$work/samples"; }
+# snap WHEN FILE FIRSTWORD -> the number after FIRSTWORD on that line of FILE
+snap() { awk -F'\t' -v w="$1" -v f="$2" -v k="$3" '$1 == "snap" && $2 == w && $3 == f {
+	n = split($4, x, " "); if (x[1] == k) { print x[2]; exit } }' "$work/out"; }
+cpu_busy() { awk -F'\t' -v w="$1" '$1 == "snap" && $2 == w && $4 ~ /^cpu / {
+	split($4, x, " "); print x[2] + x[3] + x[4] + x[7] + x[8] + x[9]; exit }' "$work/out"; }
+fx_energy() { awk -F'\t' -v w="$1" -v f="$zone/energy_uj" '$1 == "snap" && $2 == w && $3 == f {
+	gsub(/ /, "", $4); print $4; exit }' "$work/out"; }
 rc=0
 E=$(val HOST_ENERGY_UJ); A=$(val HOST_ACTIVE_ENERGY_UJ); ID=$(val HOST_IDLE_ENERGY_UJ); O=$(val HOST_OTHER_ENERGY_UJ)
 VMS=$(val VM_ENERGY_UJ)
 [ $((A + ID)) -eq "$E" ] || { echo "FAIL: ACTIVE $A + IDLE $ID != ENERGY $E"; rc=1; }
 [ $((VMS + O)) -eq "$A" ] || { echo "FAIL: VMs $VMS + OTHER $O != ACTIVE $A"; rc=1; }
 # The fixture counter wrapped once in the window.
-fx=$(( ($(smp stop energy) - $(smp start energy) + max + 1) % (max + 1) ))
+fx=$(( ($(fx_energy stop) - $(fx_energy start) + max + 1) % (max + 1) ))
 echo "energy: vmpower HOST_ENERGY $E uJ, fixture counter advanced $fx uJ ($WATTS W x $WINDOW s = $((WATTS * WINDOW * 1000000)))"
 d=$((E - fx)); d=${d#-}
 [ "$d" -le $((2 * WATTS * 200000)) ] ||
@@ -129,10 +124,9 @@ d=$((E - fx)); d=${d#-}
 awk -v e="$E" -v w="$WATTS" -v t="$WINDOW" 'BEGIN { x = e / 1e6 / (w * t); exit !(x > 0.9 && x < 1.1) }' ||
 	{ echo "FAIL: HOST_ENERGY $E uJ is not ~$WATTS W x $WINDOW s"; rc=1; }
 
-busy_d=$(( ($(smp stop busy) - $(smp start busy)) * 1000000000 / $(getconf CLK_TCK) ))
-for pair in "b:$B" "h:$H"; do
-	k=${pair%%:*}; n=${pair#*:}
-	du=$(( $(smp stop "$k") - $(smp start "$k") ))
+busy_d=$(( ($(cpu_busy stop) - $(cpu_busy start)) * 1000000000 / $(getconf CLK_TCK) ))
+for n in "$B" "$H"; do
+	du=$(( $(snap stop "${cg[$n]}/cpu.stat" usage_usec) - $(snap start "${cg[$n]}/cpu.stat" usage_usec) ))
 	share=$(val "VM_SHARE_PCT:vm=$(enc "$n")")
 	read -r ind diff < <(awk -v u="$du" -v b="$busy_d" -v s="$share" 'BEGIN {
 		i = 100 * u * 1000 / b; d = s - i; if (d < 0) d = -d; printf "%.2f %.2f\n", i, d }')
