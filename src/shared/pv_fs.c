@@ -94,34 +94,26 @@ FILE *pv_fs_fopen(enum pv_fs_kind kind, const char *rel, const char *mode)
 
 int pv_fs_pread_all(int fd, char *buf, size_t len, size_t *ret_len)
 {
-	size_t got = 0;
+	ssize_t n;
 
-	if (len == 0)
+	if (len < 2)
 		return -EINVAL;
-	/* procfs and sysfs may return a file in several chunks: loop to EOF. */
-	for (;;) {
-		ssize_t n = pread(fd, buf + got, len - 1 - got, (off_t)got);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == len - 1) {
-			char probe;
-
-			n = pread(fd, &probe, 1, (off_t)got);
-			if (n > 0)
-				return -EFBIG;
-			break;
-		}
-	}
-	buf[got] = '\0';
+	/* One pread at offset 0.  procfs files built by seq_file (stat,
+	 * schedstat) and sysfs attributes return their whole text in one read
+	 * when the buffer is larger; a second read at a non-zero offset would
+	 * make the kernel generate the whole text again just to find EOF.  A
+	 * regular (fixture) file also returns everything up to len at once.
+	 * A full buffer may mean more is left: the caller grows it. */
+	do
+		n = pread(fd, buf, len - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == len - 1)
+		return -EFBIG;
+	buf[n] = '\0';
 	if (ret_len)
-		*ret_len = got;
+		*ret_len = (size_t)n;
 	return 0;
 }
 

@@ -49,8 +49,10 @@ FILE *pv_fs_fopen(enum pv_fs_kind kind, const char *rel, const char *mode);
  * content does not fit in len-1 bytes.  *ret_len (may be NULL) = bytes read. */
 int pv_fs_read(enum pv_fs_kind kind, const char *rel, char *buf, size_t len, size_t *ret_len);
 
-/* Re-reads an already open file from offset 0 (pread), NUL-terminated.
- * The fast path for files read at every PAPI_read. */
+/* Re-reads an already open file with ONE pread at offset 0, NUL-terminated:
+ * the fast path for files read at every PAPI_read (procfs seq files and
+ * sysfs attributes return their whole text at once).  -EFBIG when the
+ * text filled buf (grow it and retry). */
 int pv_fs_pread_all(int fd, char *buf, size_t len, size_t *ret_len);
 
 /* First line of a file without its trailing newline. */

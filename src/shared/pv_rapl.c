@@ -77,26 +77,6 @@ void pv_rapl_sort(struct pv_rapl *r)
 			r->npkg = r->d[i].info.pkg + 1;
 }
 
-/* One pread per counter on the read path: a sysfs attribute (and a fixture
- * file) returns its whole content at once, and a counter is at most 20
- * digits, so a short read is the whole file.  (pv_fs_pread_u64 reads again
- * to see EOF, which doubles the syscalls of every PAPI_read.) */
-int pv_rapl_pread_counter(int fd, uint64_t *ret)
-{
-	char buf[32];
-	ssize_t n;
-
-	do
-		n = pread(fd, buf, sizeof(buf) - 1, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= sizeof(buf) - 1)
-		return -EINVAL; /* not a counter */
-	buf[n] = '\0';
-	return pv_parse_u64(buf, ret);
-}
-
 int pv_rapl_update(struct pv_rapl_dstate *d)
 {
 	uint64_t raw;
@@ -115,7 +95,7 @@ int pv_rapl_update(struct pv_rapl_dstate *d)
 		d->acc_uj = (uint64_t)((double)raw * d->uj_per_cnt);
 		return 0;
 	}
-	rc = pv_rapl_pread_counter(d->fd, &raw);
+	rc = pv_fs_pread_u64(d->fd, &raw);
 	if (rc < 0)
 		return rc;
 	d->acc_uj += pv_rapl_delta(d->last_raw, raw, d->info.max_range_uj);

@@ -82,9 +82,6 @@ int pv_rapl_parse_cpulist(const char *s, int *cpus, int max, int *ret_n);
  * convention as pv_rapl_powercap_open. */
 int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t reason_len);
 
-/* Reads a counter file (energy_uj) with one pread: 0 or -errno/-EINVAL. */
-int pv_rapl_pread_counter(int fd, uint64_t *ret);
-
 /* Reads one domain's raw value and updates its accumulator (lock held). */
 int pv_rapl_update(struct pv_rapl_dstate *d);
 

@@ -73,7 +73,7 @@ static int steal_vcpu_read(struct steal_vcpu *v, struct pv_virt_schedstat *st)
 
 	if (v->fd < 0)
 		return -ESRCH;
-	rc = steal_pread_once(v->fd, buf, sizeof(buf), NULL);
+	rc = pv_fs_pread_all(v->fd, buf, sizeof(buf), NULL);
 	if (rc < 0)
 		return rc;
 	return pv_virt_parse_schedstat(buf, st);

@@ -220,25 +220,6 @@ int steal_procstat_open(struct steal_procstat_file *f)
 	return 0;
 }
 
-int steal_pread_once(int fd, char *buf, size_t len, size_t *ret_len)
-{
-	ssize_t n;
-
-	if (len < 2)
-		return -EINVAL;
-	do {
-		n = pread(fd, buf, len - 1, 0);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n == len - 1)
-		return -EFBIG;
-	buf[n] = '\0';
-	if (ret_len)
-		*ret_len = (size_t)n;
-	return 0;
-}
-
 int steal_procstat_read(struct steal_procstat_file *f, struct steal_procstat *s)
 {
 	int rc;
@@ -246,7 +227,7 @@ int steal_procstat_read(struct steal_procstat_file *f, struct steal_procstat *s)
 	for (;;) {
 		char *nb;
 
-		rc = steal_pread_once(f->fd, f->buf, f->len, NULL);
+		rc = pv_fs_pread_all(f->fd, f->buf, f->len, NULL);
 		if (rc != -EFBIG)
 			break;
 		if (f->len >= (16u << 20))

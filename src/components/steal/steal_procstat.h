@@ -70,16 +70,6 @@ struct steal_procstat_file {
 	size_t len;
 };
 
-/*
- * One pread(2) at offset 0 into buf (NUL-terminated): for procfs files made
- * by single_open (stat, schedstat) one read returns the whole text when the
- * buffer is larger than it, and a second read at a non-zero offset makes the
- * kernel generate the whole text again to skip to that offset (twice the
- * cost: pv_fs_pread_all reads until a 0-byte read).  -EFBIG when the buffer
- * was filled (grow it and retry).
- */
-int steal_pread_once(int fd, char *buf, size_t len, size_t *ret_len);
-
 /* Opens <procfs>/stat.  0 or -errno (-ENOENT: absent). */
 int steal_procstat_open(struct steal_procstat_file *f);
 /* Reads and parses into s. */

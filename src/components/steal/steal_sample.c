@@ -135,7 +135,7 @@ int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *re
 	struct rusage ru;
 	struct timespec t;
 	char buf[128];
-	int rc = steal_pread_once(s->sched_fd, buf, sizeof(buf), NULL);
+	int rc = pv_fs_pread_all(s->sched_fd, buf, sizeof(buf), NULL);
 
 	if (rc < 0)
 		return rc;
