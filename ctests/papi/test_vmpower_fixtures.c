@@ -5,6 +5,8 @@
  *                wraparound: HOST_ENERGY exact, conservation exact, the
  *                libvirt test driver's VM (no QEMU process) gets nothing,
  *                unknown VM -> PAPI_ENOEVNT, gauges are FP64
+ *   twopkg       two packages (gapped physical ids), one zone each: per-package
+ *                energy, configured idle per package, conservation per package
  *   hl           high-level API: "=instant" gauges (vm@NAME), region deltas
  *   model        no RAPL + PAPI_VIRT_POWER_MODEL: estimated, labelled so,
  *                energy between idle and max watts x time
@@ -218,6 +220,69 @@ static void run_hl(void)
 	printf("hl: =instant gauges and region deltas through PAPI_hl_region_begin/end\n");
 }
 
+/* Two packages (physical ids 0 and 3, a gap, CPU 3 offline) with one RAPL
+ * zone each: energies, idle baselines and conservation per package. */
+static void run_twopkg(void)
+{
+	const char *fx = getenv("PV_FIXTURES");
+	char z0[600], z1[600];
+	snprintf(tmp, sizeof(tmp), "/tmp/vmp-fx-XXXXXX");
+	if (!mkdtemp(tmp))
+		FAIL("mkdtemp: %s", strerror(errno));
+	sh("cp -r '%s/vmpower-2pkg/sys/.' '%s/'", fx ? fx : "ctests/fixtures", tmp);
+	setenv("PAPI_VIRT_SYSFS", tmp, 1);
+	setenv("PAPI_VIRT_URI", "test:///default", 1);
+	setenv("PAPI_VIRT_IDLE_POWER", "1,2", 1);
+	snprintf(z0, sizeof(z0), "%s/class/powercap/intel-rapl:0", tmp);
+	snprintf(z1, sizeof(z1), "%s/class/powercap/intel-rapl:1", tmp);
+	const PAPI_component_info_t *ci = init_papi();
+	if (ci->disabled)
+		FAIL("vmpower disabled: %s", ci->disabled_reason);
+	const char *names[] = {
+		"vmpower:::HOST_ENERGY_UJ:pkg=0", "vmpower:::HOST_ENERGY_UJ:pkg=1", "vmpower:::HOST_ENERGY_UJ",
+		"vmpower:::HOST_ACTIVE_ENERGY_UJ:pkg=1", "vmpower:::HOST_IDLE_ENERGY_UJ:pkg=1",
+		"vmpower:::HOST_OTHER_ENERGY_UJ:pkg=1", "vmpower:::VM_ENERGY_UJ:pkg=1",
+		"vmpower:::HOST_IDLE_ENERGY_UJ:pkg=0",
+	};
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	int es = PAPI_NULL, code;
+	long long v[N];
+	PAPI_create_eventset(&es);
+	for (int i = 0; i < N; i++)
+		if (add(es, names[i]) != PAPI_OK)
+			FAIL("add %s", names[i]);
+	if (PAPI_event_name_to_code("vmpower:::HOST_ENERGY_UJ:pkg=2", &code) != PAPI_ENOEVNT)
+		FAIL("pkg=2 exists on a 2-package host");
+	uint64_t e0 = 0, e1 = 0;
+	double t0 = now_s();
+	PAPI_start(es);
+	for (int k = 0; k < 4; k++) {
+		usleep(150000);
+		e0 += 1000000;
+		e1 += 3000000;
+		snprintf(zone, sizeof(zone), "%s", z0);
+		set_energy(e0);
+		snprintf(zone, sizeof(zone), "%s", z1);
+		set_energy(e1);
+		if (PAPI_read(es, v) != PAPI_OK)
+			FAIL("read");
+		if ((uint64_t)v[0] != e0 || (uint64_t)v[1] != e1 || v[2] != v[0] + v[1])
+			FAIL("per-package energy %lld %lld total %lld, advanced %llu %llu", v[0], v[1], v[2],
+			     (unsigned long long)e0, (unsigned long long)e1);
+		if (v[3] + v[4] != v[1] || v[6] + v[5] != v[3])
+			FAIL("pkg 1 conservation: active %lld idle %lld energy %lld vms %lld other %lld",
+			     v[3], v[4], v[1], v[6], v[5]);
+	}
+	double dt = now_s() - t0;
+	PAPI_stop(es, v);
+	double i0 = (double)v[7] / 1e6, i1 = (double)v[4] / 1e6;
+	if (i1 < 2 * dt * 0.8 || i1 > 2 * dt * 1.2 || i0 < 1 * dt * 0.8 || i0 > 1 * dt * 1.2)
+		FAIL("idle per package %.3f J / %.3f J, expected ~%.3f / ~%.3f", i0, i1, dt, 2 * dt);
+	printf("twopkg: pkg0 %.1f J pkg1 %.1f J exact, idle %.3f/%.3f J (1 W/2 W x %.2f s), conservation per package\n",
+	       (double)v[0] / 1e6, (double)v[1] / 1e6, i0, i1, dt);
+	PAPI_shutdown();
+}
+
 static void run_model(void)
 {
 	make_sysfs(0);
@@ -317,7 +382,7 @@ static void run_unreachable(void)
 int main(void)
 {
 	static const struct { const char *name; void (*fn)(void); } sc[] = {
-		{ "rapl", run_rapl }, { "hl", run_hl }, { "model", run_model }, { "noenergy", run_noenergy },
+		{ "rapl", run_rapl }, { "hl", run_hl }, { "twopkg", run_twopkg }, { "model", run_model }, { "noenergy", run_noenergy },
 		{ "badmodel", run_badmodel }, { "unreachable", run_unreachable },
 	};
 	int failed = 0;

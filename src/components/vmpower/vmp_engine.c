@@ -53,8 +53,12 @@ static int setup_energy(struct vmp_engine *e, char *reason, size_t len)
 		e->rapl_idx[p] = -1;
 	if (!err) {
 		int found = 0;
+		/* The kernel names RAPL package zones by logical package id
+		 * ("package-N", N = 0..n-1 in order), which is our dense index
+		 * (packages in order of physical_package_id), not the
+		 * physical id itself (it can have gaps). */
 		for (unsigned p = 0; p < e->topo.npkg; p++) {
-			e->rapl_idx[p] = pv_rapl_find(e->rapl, e->topo.pkg_id[p], PV_RAPL_PACKAGE);
+			e->rapl_idx[p] = pv_rapl_find(e->rapl, (int)p, PV_RAPL_PACKAGE);
 			found += e->rapl_idx[p] >= 0;
 		}
 		if (found) {
