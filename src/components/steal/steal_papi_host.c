@@ -164,13 +164,40 @@ uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, int kin
 	return sum;
 }
 
-/* VMs are listed as they run when enumeration starts (papi_native_avail). */
+/* Hides every VM instance from enumeration; codes stay valid, so EventSets
+ * that hold a VM that has gone keep reading its frozen values. */
+static void steal_host_unlist_vms(void)
+{
+	unsigned n = pv_evtab_count(&steal_ev.tab);
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, i);
+
+		if (e->key[0] && steal_kind_is_host(e->kind))
+			pv_evtab_set_listed(&steal_ev.tab, i, 0);
+	}
+}
+
+static void steal_host_list(const struct steal_req *r)
+{
+	unsigned code;
+
+	if (steal_events_add(&steal_ev.tab, r, 1, NULL, &code) == 0)
+		pv_evtab_set_listed(&steal_ev.tab, code, 1);
+	/* else: name too long for PAPI; typed names still work */
+}
+
+/* VMs are listed as they run when enumeration starts (papi_native_avail):
+ * a refresh there (not on the read path) lets a long-running client that
+ * enumerates again see VMs that started and stop seeing VMs that left. */
 void steal_host_list_vms(void)
 {
 	static const int kinds[] = { STEAL_K_VCPU_RUN, STEAL_K_VCPU_STEAL, STEAL_K_VCPU_HALT };
 
 	pthread_mutex_lock(&steal_virt_lock);
 	if (steal_virt_ensure() == 0) {
+		if (pv_virt_refresh(steal_virt, NULL) == 0)
+			steal_host_unlist_vms();
 		for (size_t i = 0; i < pv_virt_count(steal_virt); i++) {
 			const struct pv_virt_vm *vm = pv_virt_at(steal_virt, i);
 
@@ -178,14 +205,12 @@ void steal_host_list_vms(void)
 				continue;
 			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 				struct steal_req r = { .kind = kinds[k], .cpu = -1, .vcpu = -1 };
-				unsigned code;
 
 				snprintf(r.vm, sizeof(r.vm), "%s", vm->name);
-				if (steal_events_add(&steal_ev.tab, &r, 1, NULL, &code) < 0)
-					continue; /* name too long for PAPI: typed names still work */
+				steal_host_list(&r);
 				for (size_t n = 0; n < vm->n_vcpus; n++) {
 					r.vcpu = vm->vcpus[n].index;
-					steal_events_add(&steal_ev.tab, &r, 1, NULL, &code);
+					steal_host_list(&r);
 				}
 			}
 		}
