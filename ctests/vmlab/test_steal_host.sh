@@ -170,6 +170,12 @@ check "$prc == 0" "PAPI_read keeps working and nothing decreases after a destroy
 # After the destroy (last 4 reads, >= 1 s later) b's values do not move; a's do.
 frozen=$(tail -n 4 "$tmp/m4" | awk 'NR == 1 { r = $2; s = $3; h = $4; a = $5 } END { print (r == $2 && s == $3 && h == $4 && $5 > a) }')
 check "$frozen == 1" "destroyed VM's values freeze (and the live VM's keep counting)"
+LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:-$B/papi/src} papi_native_avail -i steal >"$tmp/avail2" 2>&1
+if ! grep -q ":vm=b " "$tmp/avail2" && grep -q ":vm=$AE:vcpu=0" "$tmp/avail2"; then
+	echo "ok:   papi_native_avail no longer lists the destroyed VM"
+else
+	echo "FAIL: papi_native_avail after the destroy:"; grep -n ':vm=' "$tmp/avail2" | head; rc=1
+fi
 
 # 5. late VM + daemon restart
 PAPI_VERBOSE=1 "$PROG" late c "$AE" >"$tmp/m5" 2>&1 &
