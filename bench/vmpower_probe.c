@@ -82,7 +82,7 @@ static void print_value(const char *prefix, const char *name, long long v, int f
 }
 
 /* ---- snapshots of independent sources ---- */
-#define MAXSNAP 16
+#define MAXSNAP 64
 static const char *snap_path[MAXSNAP];
 static int nsnap;
 static char snap_buf[2][MAXSNAP][8192];

@@ -13,10 +13,12 @@
 #     measured independently (cgroup v2 cpu.stat usage_usec of the VM /
 #     busy time of all CPUs in /proc/stat, snapshotted by the probe right
 #     after PAPI_start and PAPI_stop), and its VM_CPU_TIME_NS within 5% of
-#     cpu.stat
+#     per-thread schedstat
 #   - the idle guest's share < 3%; no counter ever went backwards (the
 #     destroyed guest froze); the late guest was found by name (through the
 #     restarted daemon) and counted
+#   - a SIGSTOPped daemon: PAPI_library_init reports the timeout within
+#     PAPI_VIRT_TIMEOUT_MS (1.5 s here), the component disabled with the reason
 #   - the guest export: each VM's energy_uj file (powercap layout) holds at
 #     least its attributed energy, is below max_energy_range_uj, and the
 #     guest's own reader (pv_rapl via PAPI_VIRT_SYSFS, here rapl_vm) sees it
@@ -76,6 +78,14 @@ adv_pid=$!
 # PAPI_start and PAPI_stop (-c): /proc/stat, the VMs' cgroup cpu.stat, the
 # fixture counter.
 snaps=(-c /proc/stat -c "${cg[$B]}/cpu.stat" -c "${cg[$H]}/cpu.stat" -c "$zone/energy_uj")
+# Per-thread scheduler accounting of the two guests (a third source for
+# their CPU time: vmpower's CPU time total is the cgroup's cpu.stat).
+declare -A tids
+for n in "$B" "$H"; do
+	p=$(lab_pid "$n") || fail "no pid for $n"
+	tids[$n]=$(ls "/proc/$p/task" | sed "s|^|/proc/$p/task/|; s|\$|/schedstat|" | tr '\n' ' ')
+	for f in ${tids[$n]}; do snaps+=(-c "$f"); done
+done
 
 enc() { local s=${1//%/%25}; printf '%s' "${s//:/%3A}"; }
 events=()
@@ -137,10 +147,17 @@ for n in "$B" "$H"; do
 	awk -v d="$diff" -v i="$ind" 'BEGIN { exit !(d <= 0.25 * i + 0.3) }' ||
 		{ echo "FAIL: '$n' share off by $diff points, more than 25% of $ind"; rc=1; }
 	ct=$(val "VM_CPU_TIME_NS:vm=$(enc "$n")")
-	read -r cdiff < <(awk -v c="$ct" -v u="$du" 'BEGIN { d = c - u * 1000; if (d < 0) d = -d;
-		printf "%.2f\n", (u > 0 ? 100 * d / (u * 1000) : 100) }')
-	echo "cpu time '$n': vmpower $ct ns, cgroup cpu.stat $((du * 1000)) ns (diff $cdiff%, tolerance 5%)"
-	awk -v d="$cdiff" 'BEGIN { exit !(d <= 5) }' || { echo "FAIL: '$n' CPU time off by $cdiff%"; rc=1; }
+	# schedstat: sum of run_ns deltas of the threads present at both ends
+	ss=0
+	for f in ${tids[$n]}; do
+		a=$(awk -F'\t' -v f="$f" '$1 == "snap" && $2 == "start" && $3 == f { split($4, x, " "); print x[1] }' "$work/out")
+		b=$(awk -F'\t' -v f="$f" '$1 == "snap" && $2 == "stop" && $3 == f { split($4, x, " "); print x[1] }' "$work/out")
+		[ -n "$a" ] && [ -n "$b" ] && ss=$((ss + b - a))
+	done
+	read -r cdiff < <(awk -v c="$ct" -v u="$ss" 'BEGIN { d = c - u; if (d < 0) d = -d;
+		printf "%.2f\n", (u > 0 ? 100 * d / u : 100) }')
+	echo "cpu time '$n': vmpower $ct ns, cgroup cpu.stat $((du * 1000)) ns, schedstat $ss ns (diff to schedstat $cdiff%, tolerance 5%)"
+	awk -v d="$cdiff" 'BEGIN { exit !(d <= 5) }' || { echo "FAIL: '$n' CPU time off schedstat by $cdiff%"; rc=1; }
 done
 si=$(val "VM_SHARE_PCT:vm=$(enc "$I")")
 echo "share '$I' (destroyed mid-run): $si%"
@@ -162,6 +179,19 @@ if [ -f "$z/energy_uj" ]; then
 else
 	echo "FAIL: no export file $z"; rc=1
 fi
+
+# A hung daemon (SIGSTOPped): PAPI_library_init must give up after
+# PAPI_VIRT_TIMEOUT_MS with a precise reason, not hang.
+dp=$(lab_daemon_pid "$LAB_STATE") || fail "no daemon pid"
+kill -STOP "$dp"
+t0=$(lab_now_ms)
+PAPI_VIRT_TIMEOUT_MS=1500 timeout 30 "$PROBE" -b 1 HOST_ENERGY_UJ >"$work/hung.out" 2>&1
+hrc=$?
+t1=$(lab_now_ms)
+kill -CONT "$dp"
+echo "hung daemon: exit $hrc after $((t1 - t0)) ms: $(cat "$work/hung.out")"
+[ $hrc -eq 1 ] && grep -q "did not answer within 1500 ms" "$work/hung.out" && [ $((t1 - t0)) -lt 5000 ] ||
+	{ echo "FAIL: a hung daemon was not reported as a timeout within 2 x 1.5 s + 2 s (process start)"; rc=1; }
 
 t_end=$(lab_now_ms)
 lab_cleanup

@@ -6,6 +6,11 @@
  *                      v2 directory: every thread in it or below it (vCPUs,
  *                      emulator, iothreads), whether it existed before the
  *                      counter or not, split exactly by CPU, so by package.
+ *                      For CPU time the amount is the cgroup's cpu.stat
+ *                      usage (the kernel's accounting, = libvirt's cpu.time)
+ *                      and the counters give its split over packages:
+ *                      task-clock alone also counts interrupts served while
+ *                      the VM ran (1-4% more on the lab host).
  *   VMP_B_THREAD_PERF  one inherited counter per thread of the QEMU process
  *                      found at open: threads they create later are counted
  *                      through inheritance (libvirt's perf support opens only

@@ -213,6 +213,11 @@ void vmp_engine_close(struct vmp_engine *e)
 			close(e->cpufd[i]);
 	free(e->cpufd);
 	free(e->cpuval);
+	/* Do not wait another full timeout for a worker stuck in a hung
+	 * daemon: it finishes and frees the connection on its own
+	 * (pv_virt.h). */
+	if (e->virt)
+		pv_virt_set_timeout_ms(e->virt, 50);
 	pv_virt_close(e->virt);
 	if (e->rapl)
 		pv_rapl_close(e->rapl);
