@@ -1,6 +1,7 @@
 /* Host power controls: discovery, reading, validation, batched writes.
  * See rapl_vm_ctl.h. */
 #include "rapl_vm_ctl.h"
+#include "pv_msg.h"
 #include "rapl_vm_state.h"
 #include "pv_fs.h"
 
@@ -44,17 +45,6 @@ int rapl_ctl_kind_writable(enum rapl_ctl_kind k)
 	return ((int)k >= 0 && k < RAPL_CTL_NKINDS) ? ctl_kinds[k].writable : 0;
 }
 
-static void msgf(char *msg, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void msgf(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!msg || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- discovery ------------------------------------------------------------- */
 
@@ -315,12 +305,12 @@ static int range_msg(const struct rapl_ctl *c, int64_t v, int64_t lo, int64_t hi
 	char a[PATH_MAX], l[PATH_MAX];
 
 	if (v < lo) {
-		msgf(msg, len, "%s: %" PRId64 " is below the minimum %" PRId64 "%s%s%s", abs_of(c->file, a, sizeof(a)), v,
+		pv_msgf(msg, len, "%s: %" PRId64 " is below the minimum %" PRId64 "%s%s%s", abs_of(c->file, a, sizeof(a)), v,
 		     lo, lo_file ? " (" : "", lo_file ? abs_of(lo_file, l, sizeof(l)) : "", lo_file ? ")" : "");
 		return -EINVAL;
 	}
 	if (v > hi) {
-		msgf(msg, len, "%s: %" PRId64 " is above the maximum %" PRId64 "%s%s%s", abs_of(c->file, a, sizeof(a)), v,
+		pv_msgf(msg, len, "%s: %" PRId64 " is above the maximum %" PRId64 "%s%s%s", abs_of(c->file, a, sizeof(a)), v,
 		     hi, hi_file ? " (" : "", hi_file ? abs_of(hi_file, l, sizeof(l)) : "", hi_file ? ")" : "");
 		return -EINVAL;
 	}
@@ -341,7 +331,7 @@ static int hw_range(const struct rapl_ctl *c, int64_t v, const char *lo_leaf, co
 	if (rc == 0)
 		rc = pv_fs_read_s64(PV_SYS, hi_rel, &hi);
 	if (rc < 0) {
-		msgf(msg, len, "%s: cannot check %" PRId64 ": the hardware limits %s/%s are unreadable (%s)",
+		pv_msgf(msg, len, "%s: cannot check %" PRId64 ": the hardware limits %s/%s are unreadable (%s)",
 		     abs_of(c->file, a, sizeof(a)), v, lo_leaf, hi_leaf, strerror(-rc));
 		return -EINVAL;
 	}
@@ -377,7 +367,7 @@ static int check_rapl(const struct batch *b, const struct rapl_ctl *c, int64_t v
 		hi = 0;
 	}
 	if (v > hi) {
-		msgf(msg, len,
+		pv_msgf(msg, len,
 		     "%s: %" PRId64 " is above %" PRId64 ", the value before the first change: the hardware publishes no"
 		     " maximum (%s absent), so this limit can only be lowered",
 		     abs_of(c->file, a, sizeof(a)), v, hi, leaf);
@@ -404,7 +394,7 @@ static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v,
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d=%s", i ? " " : "", i,
 					 c->gov[i]);
 			sibling(c, "scaling_available_governors", rel, sizeof(rel));
-			msgf(msg, len, "%s: governor index %" PRId64 " is out of range: %s lists %d (%s)",
+			pv_msgf(msg, len, "%s: governor index %" PRId64 " is out of range: %s lists %d (%s)",
 			     abs_of(c->file, a, sizeof(a)), v, abs_of(rel, l, sizeof(l)), c->ngov, list);
 			return -EINVAL;
 		}
@@ -415,12 +405,12 @@ static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v,
 		if (rc < 0)
 			return rc;
 		if (c->kind == RAPL_CTL_MIN_FREQ && effective(b, RAPL_CTL_MAX_FREQ, c->cpu, &e, &o) == 0 && v > e) {
-			msgf(msg, len, "%s: %" PRId64 " is above the maximum frequency %" PRId64 " (%s)",
+			pv_msgf(msg, len, "%s: %" PRId64 " is above the maximum frequency %" PRId64 " (%s)",
 			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
 			return -EINVAL;
 		}
 		if (c->kind == RAPL_CTL_MAX_FREQ && effective(b, RAPL_CTL_MIN_FREQ, c->cpu, &e, &o) == 0 && v < e) {
-			msgf(msg, len, "%s: %" PRId64 " is below the minimum frequency %" PRId64 " (%s)",
+			pv_msgf(msg, len, "%s: %" PRId64 " is below the minimum frequency %" PRId64 " (%s)",
 			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
 			return -EINVAL;
 		}
@@ -428,7 +418,7 @@ static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v,
 	case RAPL_CTL_SETSPEED:
 		if (effective(b, RAPL_CTL_GOVERNOR, c->cpu, &e, &o) < 0 || e < 0 || e >= o->ngov ||
 		    strcmp(o->gov[e], "userspace") != 0) {
-			msgf(msg, len,
+			pv_msgf(msg, len,
 			     "%s: cannot set %" PRId64 " kHz: the governor of cpu%d is %s, not userspace (%s); set"
 			     " CPU_GOVERNOR:cpu=%d to userspace in the same PAPI_write",
 			     abs_of(c->file, a, sizeof(a)), v, c->cpu,
@@ -438,12 +428,12 @@ static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v,
 		}
 		rc = hw_range(c, v, "cpuinfo_min_freq", "cpuinfo_max_freq", msg, len);
 		if (rc == 0 && effective(b, RAPL_CTL_MIN_FREQ, c->cpu, &e, &o) == 0 && v < e) {
-			msgf(msg, len, "%s: %" PRId64 " is below the policy minimum %" PRId64 " (%s)",
+			pv_msgf(msg, len, "%s: %" PRId64 " is below the policy minimum %" PRId64 " (%s)",
 			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
 			rc = -EINVAL;
 		}
 		if (rc == 0 && effective(b, RAPL_CTL_MAX_FREQ, c->cpu, &e, &o) == 0 && v > e) {
-			msgf(msg, len, "%s: %" PRId64 " is above the policy maximum %" PRId64 " (%s)",
+			pv_msgf(msg, len, "%s: %" PRId64 " is above the policy maximum %" PRId64 " (%s)",
 			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
 			rc = -EINVAL;
 		}
@@ -454,12 +444,12 @@ static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v,
 		if (rc < 0)
 			return rc;
 		if (c->kind == RAPL_CTL_PSTATE_MIN && effective(b, RAPL_CTL_PSTATE_MAX, -1, &e, &o) == 0 && v > e) {
-			msgf(msg, len, "%s: %" PRId64 " is above max_perf_pct %" PRId64 " (%s)",
+			pv_msgf(msg, len, "%s: %" PRId64 " is above max_perf_pct %" PRId64 " (%s)",
 			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
 			return -EINVAL;
 		}
 		if (c->kind == RAPL_CTL_PSTATE_MAX && effective(b, RAPL_CTL_PSTATE_MIN, -1, &e, &o) == 0 && v < e) {
-			msgf(msg, len, "%s: %" PRId64 " is below min_perf_pct %" PRId64 " (%s)",
+			pv_msgf(msg, len, "%s: %" PRId64 " is below min_perf_pct %" PRId64 " (%s)",
 			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
 			return -EINVAL;
 		}
@@ -493,7 +483,7 @@ static int validate(const struct batch *b, char *msg, size_t len)
 		const struct rapl_ctl *c;
 
 		if (b->idx[j] < 0 || b->idx[j] >= b->set->n) {
-			msgf(msg, len, "control %d does not exist", b->idx[j]);
+			pv_msgf(msg, len, "control %d does not exist", b->idx[j]);
 			return -ENOENT;
 		}
 		c = &b->set->c[b->idx[j]];
@@ -624,7 +614,7 @@ int rapl_ctl_apply(const struct rapl_ctl_set *set, struct rapl_state *st, const 
 			rc = pv_fs_write_str(PV_SYS, c->file, buf);
 		}
 		if (rc < 0) {
-			msgf(msg, len, "%s: cannot write %" PRId64 ": %s%s", abs_of(c->file, a, sizeof(a)), val[s[j].j],
+			pv_msgf(msg, len, "%s: cannot write %" PRId64 ": %s%s", abs_of(c->file, a, sizeof(a)), val[s[j].j],
 			     strerror(-rc), write_hint(rc));
 			rollback(&b, s, j);
 			goto out;

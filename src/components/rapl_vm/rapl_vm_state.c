@@ -1,5 +1,6 @@
 /* Saved original values of host controls; see rapl_vm_state.h. */
 #include "rapl_vm_state.h"
+#include "pv_msg.h"
 #include "rapl_vm_ctl.h"
 
 #include <dirent.h>
@@ -32,17 +33,6 @@ struct rapl_state {
 	struct rapl_state_entry *e;
 };
 
-static void msgf(char *msg, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void msgf(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!msg || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-}
 
 int rapl_state_escape(const char *raw, char *buf, size_t len)
 {
@@ -311,7 +301,7 @@ static int restore_entries(struct rapl_state_entry *e, int n, FILE *report, char
 			if (w < 0 && !ignorable(o[i])) {
 				if (rc == 0) {
 					rc = w;
-					msgf(msg, len, "%s: cannot restore %s: %s", o[i]->path, o[i]->kind, strerror(-w));
+					pv_msgf(msg, len, "%s: cannot restore %s: %s", o[i]->path, o[i]->kind, strerror(-w));
 				}
 				if (pass == 1 && report)
 					fprintf(report, "rapl_vm: %s: cannot restore %s: %s\n", o[i]->path, o[i]->kind,
@@ -556,12 +546,12 @@ static int owned_elsewhere(struct rapl_state *st, const char *path, char *msg, s
 					continue;
 				rc = -EBUSY;
 				if (held)
-					msgf(msg, len,
+					pv_msgf(msg, len,
 					     "%s is being controlled by process %ld (state file %s): it restores it when it"
 					     " ends",
 					     path, (long)f.pid, p);
 				else
-					msgf(msg, len,
+					pv_msgf(msg, len,
 					     "%s was changed by process %ld, which died without restoring it: run"
 					     " 'papi_vmctl restore' first (state file %s)",
 					     path, (long)f.pid, p);
@@ -662,14 +652,14 @@ static int save_locked(struct rapl_state *st, const char *kind, const char *path
 
 	rc = read_abs(path, orig, sizeof(orig));
 	if (rc < 0) {
-		msgf(msg, len, "%s: cannot read the original value: %s", path, strerror(-rc));
+		pv_msgf(msg, len, "%s: cannot read the original value: %s", path, strerror(-rc));
 		return rc;
 	}
 	rc = owned_elsewhere(st, path, msg, len);
 	if (rc < 0)
 		return rc;
 	if (st->fd < 0 && (rc = create_file(st)) < 0) {
-		msgf(msg, len, "%s: cannot create the state file: %s", st->file, strerror(-rc));
+		pv_msgf(msg, len, "%s: cannot create the state file: %s", st->file, strerror(-rc));
 		return rc;
 	}
 	if (st->n >= RAPL_STATE_MAX_ENTRIES)
@@ -687,7 +677,7 @@ static int save_locked(struct rapl_state *st, const char *kind, const char *path
 	if (rc == 0 && fsync(st->fd) < 0)
 		rc = -errno;
 	if (rc < 0) {
-		msgf(msg, len, "%s: cannot write the state file: %s", st->file, strerror(-rc));
+		pv_msgf(msg, len, "%s: cannot write the state file: %s", st->file, strerror(-rc));
 		return rc;
 	}
 	snprintf(ne[st->n].kind, sizeof(ne[st->n].kind), "%s", kind);
@@ -715,7 +705,7 @@ int rapl_state_save(struct rapl_state *st, const char *kind, const char *abs_pat
 	}
 	dfd = lock_dir(st->dir);
 	if (dfd < 0) {
-		msgf(msg, len, "%s: cannot use the state directory: %s", st->dir, strerror(-dfd));
+		pv_msgf(msg, len, "%s: cannot use the state directory: %s", st->dir, strerror(-dfd));
 		pthread_mutex_unlock(&st->lock);
 		return dfd;
 	}
