@@ -69,12 +69,32 @@ static int vmp_resolve(struct pv_papi_events *ev, const char *name, unsigned *re
 	return rc;
 }
 
-/* VMs are listed as they run when enumeration starts (papi_native_avail). */
-static void vmp_list_vms(void)
+/* Hides every VM instance from enumeration; codes stay valid, so an
+ * EventSet holding a VM that left keeps reading its frozen values. */
+static void vmp_unlist_vms(void)
+{
+	unsigned n = pv_evtab_count(&vmp_ev.tab);
+
+	for (unsigned i = 0; i < n; i++)
+		if (pv_evtab_get(&vmp_ev.tab, i)->key[0])
+			pv_evtab_set_listed(&vmp_ev.tab, i, 0);
+}
+
+static void vmp_list(const struct vmp_req *r, int vm_idx)
 {
 	unsigned code;
 
+	if (vmp_events_add(&vmp_ctx, &vmp_ev.tab, r, vm_idx, 1, &code) == 0)
+		pv_evtab_set_listed(&vmp_ev.tab, code, 1);
+}
+
+/* VMs are listed as they run when enumeration starts (papi_native_avail);
+ * a client that enumerates again sees VMs that started, and no longer
+ * sees VMs that left. */
+static void vmp_list_vms(void)
+{
 	vmp_engine_sync(vmp_eng, NULL, 0);
+	vmp_unlist_vms();
 	for (int i = 0; i < vmp_engine_name_count(vmp_eng); i++) {
 		if (!vmp_engine_name_live(vmp_eng, i))
 			continue;
@@ -83,14 +103,14 @@ static void vmp_list_vms(void)
 			if (!vmp_kind_available(&vmp_ctx, r.kind))
 				continue;
 			snprintf(r.vm, sizeof(r.vm), "%s", vmp_engine_name(vmp_eng, i));
-			vmp_events_add(&vmp_ctx, &vmp_ev.tab, &r, i, 1, &code);
+			vmp_list(&r, i);
 		}
 	}
 	for (int k = VMP_K_HOST_ENERGY_UJ; k < VMP_K_COUNT; k++) {
 		for (unsigned p = 0; p < vmp_ctx.info.npkg; p++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = (int)p };
 			if (vmp_kind_available(&vmp_ctx, r.kind))
-				vmp_events_add(&vmp_ctx, &vmp_ev.tab, &r, -1, 1, &code);
+				vmp_list(&r, -1);
 		}
 	}
 }
