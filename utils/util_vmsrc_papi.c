@@ -321,11 +321,17 @@ static int papi_sample(struct util_src *src, struct util_sample *s, char *err, s
 		struct util_vmread **rows = calloc(p->n ? p->n : 1, sizeof(*rows));
 		if (!rows)
 			return -ENOMEM;
+		/* Every row first, then the pointers: util_sample_vm may move
+		 * s->vms when it adds a row, which would leave a pointer taken
+		 * before it dangling (values written to freed memory, the VM
+		 * shown without them). */
 		for (size_t i = 0; i < p->n; i++)
-			if (!(rows[i] = util_sample_vm(s, p->names[i]))) {
+			if (!util_sample_vm(s, p->names[i])) {
 				free(rows);
 				return -ENOMEM;
 			}
+		for (size_t i = 0; i < p->n; i++)
+			rows[i] = util_sample_vm(s, p->names[i]);
 		fill(p, &p->es_vmp, p->map_vmp, s, rows);
 		fill(p, &p->es_stl, p->map_stl, s, rows);
 		free(rows);
