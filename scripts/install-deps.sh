@@ -15,7 +15,7 @@ PACKAGES="
  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
  qemu-system-x86 busybox-static cpio
  prometheus curl
- valgrind
+ valgrind strace python3 xz-utils
 "
 
 missing=""
