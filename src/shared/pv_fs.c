@@ -267,17 +267,17 @@ int pv_fs_pread_u64(int fd, uint64_t *ret)
 	return pv_parse_file_u64(buf, ret);
 }
 
-int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s)
+int pv_fs_write_path(const char *path, const char *s)
 {
 	/* O_TRUNC as a shell redirection does: sysfs ignores it, and a regular
 	 * fixture file loses its old content as a sysfs attribute would. */
-	int fd = pv_fs_open(kind, rel, O_WRONLY | O_TRUNC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	size_t len = strlen(s);
 	ssize_t n;
 	int rc = 0;
 
 	if (fd < 0)
-		return fd;
+		return -errno;
 	do
 		n = write(fd, s, len);
 	while (n < 0 && errno == EINTR);
@@ -288,6 +288,14 @@ int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s)
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	return rc;
+}
+
+int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s)
+{
+	char path[PATH_MAX];
+	int rc = pv_fs_path(kind, rel, path, sizeof(path));
+
+	return rc < 0 ? rc : pv_fs_write_path(path, s);
 }
 
 int pv_fs_exists(enum pv_fs_kind kind, const char *rel)

@@ -67,6 +67,10 @@ int pv_fs_pread_u64(int fd, uint64_t *ret);
  * one write(2) call; a short write is -EIO.  For controls. */
 int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s);
 
+/* The same write for a path that is already absolute (a saved-state file
+ * records the full paths it changed, under whatever root was in force). */
+int pv_fs_write_path(const char *path, const char *s);
+
 /* 1 if the root-relative path exists, 0 if absent, -errno if it cannot be
  * told (e.g. -EACCES on a parent directory). */
 int pv_fs_exists(enum pv_fs_kind kind, const char *rel);

@@ -1,5 +1,6 @@
 /* Saved original values of host controls; see rapl_vm_state.h. */
 #include "rapl_vm_state.h"
+#include "pv_fs.h"
 #include "pv_msg.h"
 #include "rapl_vm_ctl.h"
 
@@ -233,27 +234,6 @@ static int cmp_entry(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
-static int write_abs(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	size_t len = strlen(s);
-	ssize_t n;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	do
-		n = write(fd, s, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		rc = -errno;
-	else if ((size_t)n != len)
-		rc = -EIO;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	return rc;
-}
-
 static int same_content(const char *path, const char *want)
 {
 	char buf[RAPL_STATE_VALUE_MAX + 2];
@@ -297,7 +277,7 @@ static int restore_entries(struct rapl_state_entry *e, int n, FILE *report, char
 
 			if (same_content(o[i]->path, o[i]->orig))
 				continue;
-			w = write_abs(o[i]->path, o[i]->orig);
+			w = pv_fs_write_path(o[i]->path, o[i]->orig);
 			if (w < 0 && !ignorable(o[i])) {
 				if (rc == 0) {
 					rc = w;
