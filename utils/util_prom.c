@@ -2,7 +2,8 @@
  * Prometheus text exposition (format 0.0.4) of papi_vmpower's latest state.
  * Names follow Prometheus conventions: base units (joules, seconds, watts),
  * counters end in _total, ratios in 0..1 end in _ratio.  VMs that are gone
- * are left out, so their series end.
+ * are left out, so their series end.  Per-VM series carry `vm` (the name)
+ * and `uuid` (libvirt's, which tells apart VMs that reuse a name).
  */
 #include "util_out.h"
 
@@ -49,6 +50,10 @@ static void vm_family(FILE *f, const struct util_tracker *t, const char *name, c
 			continue;
 		fprintf(f, "%s{vm=", name);
 		label(f, vm->name);
+		/* Always present ("" when libvirt did not say) so every
+		 * series of a family has the same label set. */
+		fputs(",uuid=", f);
+		label(f, vm->uuid);
 		fprintf(f, "} %.9g\n", v);
 	}
 }

@@ -2,7 +2,9 @@
 # papi_vmpower and papi_vmcheck: --help is a man page (NAME, SYNOPSIS,
 # DESCRIPTION, OPTIONS, ENVIRONMENT, EXIT STATUS, EXAMPLES, SEE ALSO), exits
 # 0, documents every long option the tool accepts; bad usage exits 2 with a
-# message on stderr.
+# message on stderr.  Every utility's help text (all four) is printed as
+# written: no printf artefacts ('%%', '%s', '%d'...) from a text passed
+# through fputs or a format string.
 set -u
 U=${PV_UTILS:?run through ctests/run-tests.sh}
 export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
@@ -23,6 +25,16 @@ for tool in papi_vmpower papi_vmcheck; do
 	err=$("$U/$tool" --no-such-option 2>&1 >/dev/null); st=$?
 	[ $st -eq 2 ] || fail "$tool --no-such-option exited $st, want 2"
 	grep -q -- "--help" <<<"$err" || fail "$tool usage error does not point to --help: $err"
+done
+
+# Help texts of every utility, as the user sees them.
+for tool in papi_vmpower papi_vmcheck papi_vmctl papi_appio_run; do
+	[ -x "$U/$tool" ] || { fail "$U/$tool not built"; continue; }
+	out=$("$U/$tool" --help 2>&1) || fail "$tool --help exited $?"
+	[ "$(wc -l <<<"$out")" -ge 3 ] || fail "$tool --help is too short: $out"
+	bad=$(grep -n -E '%%|%[-0-9.]*[sdfgluzx]' <<<"$out")
+	[ -z "$bad" ] && continue
+	fail "$tool --help shows printf artefacts: $bad"
 done
 
 check_usage() { # expected-substring args...
