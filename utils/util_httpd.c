@@ -268,6 +268,11 @@ void util_httpd_stop(struct util_httpd *h)
 	if (!h)
 		return;
 	MHD_stop_daemon(h->d);
+	/* Once, at the end: what the limits did (slow or too many clients). */
+	if (h->conns.timed_out || h->conns.evicted || h->conns.refused)
+		fprintf(stderr, "papi_vmpower: HTTP: %lu connections timed out (request header not "
+			"complete within %.0f s), %lu evicted for newer ones, %lu refused (all busy)\n",
+			h->conns.timed_out, UTIL_HTTPD_HEADER_S, h->conns.evicted, h->conns.refused);
 	util_conns_fini(&h->conns);
 	free_httpd(h);
 }
