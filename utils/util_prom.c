@@ -95,6 +95,11 @@ int util_out_prometheus(const struct util_tracker *t, char **ret)
 	fputs(",energy_source=", f);
 	label(f, *t->source ? t->source : "none");
 	fputs("} 1\n", f);
+	/* Scrapes and samples are not in step: this says which sample a scrape
+	 * got (as node_exporter's node_time_seconds says when it was made). */
+	head(f, "papi_virt_sample_timestamp_seconds", "gauge",
+	     "Unix time of the sample the values below come from.");
+	fprintf(f, "papi_virt_sample_timestamp_seconds %.3f\n", t->last_wall);
 	head(f, "papi_virt_vms", "gauge", "Running VMs seen by the monitor.");
 	fprintf(f, "papi_virt_vms %zu\n", util_tracker_live(t));
 
