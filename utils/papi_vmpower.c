@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "papi.h"
+#include "util_hist.h"
 #include "util_httpd.h"
 #include "util_out.h"
+#include "util_report.h"
 #include "util_src.h"
 #include "util_webcfg.h"
 
@@ -26,7 +28,7 @@ static const char usage_text[] =
 "SYNOPSIS\n"
 "    papi_vmpower [-i SECONDS] [-c COUNT] [--csv | --json | --quiet]\n"
 "                 [--prometheus ADDR:PORT [--web.config.file FILE]]\n"
-"                 [--no-redraw] [--replay FILE]\n"
+"                 [--no-redraw] [--replay FILE] [--report FILE.html]\n"
 "\n"
 "DESCRIPTION\n"
 "    Every interval, prints one row per running VM: the host energy attributed\n"
@@ -74,8 +76,13 @@ static const char usage_text[] =
 "                             basic_auth_users: NAME: BCRYPT_HASH); a file\n"
 "                             with an error stops papi_vmpower at start\n"
 "        --no-redraw          append samples even on a terminal\n"
-"        --replay FILE        take samples from FILE instead of PAPI (format in\n"
-"                             docs/utils.md; for tests and offline rendering)\n"
+"        --replay FILE        take samples from FILE instead of PAPI: a replay\n"
+"                             file (format in docs/utils.md) or a run recorded\n"
+"                             with --json; for tests and offline rendering\n"
+"        --report FILE.html   at the end, write one self-contained HTML page\n"
+"                             with SVG charts (VM power stacked up to the\n"
+"                             host's active power, idle and other apart; CPU,\n"
+"                             steal, halt per VM) and the summary table\n"
 "    -h, --help               this text\n"
 "\n"
 "COLUMNS\n"
@@ -105,6 +112,8 @@ static const char usage_text[] =
 "    papi_vmpower --quiet --prometheus 127.0.0.1:9977 &\n"
 "    curl -s http://127.0.0.1:9977/metrics\n"
 "    papi_vmpower --quiet --prometheus :9977 --web.config.file web.yml\n"
+"    papi_vmpower --count 600 --json > run.jsonl\n"
+"    papi_vmpower --replay run.jsonl -i 0 --quiet --report run.html\n"
 "\n"
 "SEE ALSO\n"
 "    papi_vmcheck(1), papi_native_avail(1), docs/vmpower.md, docs/steal.md\n";
@@ -124,6 +133,7 @@ struct opts {
 	int quiet, no_redraw;
 	const char *prom, *replay;
 	const char *web_config;
+	const char *report;
 };
 
 static int parse_double(const char *s, double *ret)
@@ -139,7 +149,7 @@ static int parse_double(const char *s, double *ret)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_CSV = 256, O_JSON, O_PROM, O_QUIET, O_NOREDRAW, O_REPLAY, O_WEBCFG };
+	enum { O_CSV = 256, O_JSON, O_PROM, O_QUIET, O_NOREDRAW, O_REPLAY, O_WEBCFG, O_REPORT };
 	static const struct option lo[] = {
 		{ "interval", required_argument, NULL, 'i' }, { "count", required_argument, NULL, 'c' },
 		{ "csv", no_argument, NULL, O_CSV },          { "json", no_argument, NULL, O_JSON },
@@ -147,6 +157,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "quiet", no_argument, NULL, O_QUIET },      { "no-redraw", no_argument, NULL, O_NOREDRAW },
 		{ "replay", required_argument, NULL, O_REPLAY }, { "help", no_argument, NULL, 'h' },
 		{ "web.config.file", required_argument, NULL, O_WEBCFG },
+		{ "report", required_argument, NULL, O_REPORT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, nfmt = 0;
@@ -176,6 +187,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_NOREDRAW: o->no_redraw = 1; break;
 		case O_REPLAY: o->replay = optarg; break;
 		case O_WEBCFG: o->web_config = optarg; break;
+		case O_REPORT: o->report = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default:
 			fputs("Try 'papi_vmpower --help'.\n", stderr);
@@ -233,12 +245,14 @@ static void output(const struct opts *o, const struct util_tracker *t, int redra
 static int run(const struct opts *o, struct util_src *src, struct util_httpd *httpd)
 {
 	struct util_tracker t;
+	struct util_hist hist;
 	struct util_sample s = { 0 };
 	struct timespec next;
 	char err[1024] = "";
 	int rc = 0, redraw = o->fmt == UTIL_FMT_TABLE && !o->no_redraw && isatty(STDOUT_FILENO);
 
 	util_tracker_init(&t);
+	util_hist_init(&hist);
 	if (o->fmt == UTIL_FMT_CSV && !o->quiet)
 		util_out_csv_header(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &next);
@@ -256,6 +270,11 @@ static int run(const struct opts *o, struct util_src *src, struct util_httpd *ht
 			rc = 1;
 			break;
 		}
+		if (o->report && util_hist_add(&hist, &t) < 0) {
+			fputs("papi_vmpower: out of memory for the report's history\n", stderr);
+			rc = 1;
+			break;
+		}
 		output(o, &t, redraw);
 		if (httpd) {
 			char *body;
@@ -269,6 +288,15 @@ static int run(const struct opts *o, struct util_src *src, struct util_httpd *ht
 			fputc('\n', f);
 		util_out_summary(f, &t, o->fmt == UTIL_FMT_JSON && !o->quiet);
 	}
+	if (o->report && rc == 0) {
+		if (util_report_write(o->report, &hist, &t, err, sizeof(err)) < 0) {
+			fprintf(stderr, "papi_vmpower: %s\n", err);
+			rc = 1;
+		} else {
+			fprintf(stderr, "papi_vmpower: report written to %s\n", o->report);
+		}
+	}
+	util_hist_fini(&hist);
 	util_sample_free(&s);
 	util_tracker_fini(&t);
 	return rc;

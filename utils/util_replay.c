@@ -241,6 +241,19 @@ int util_src_replay_open(const char *path, struct util_src **ret, char *err, siz
 		free(r);
 		return -e;
 	}
+	/* A --json recording starts with an object. */
+	int c;
+	while ((c = fgetc(r->f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	if (c != EOF)
+		ungetc(c, r->f);
+	if (c == '{') {
+		int rc = util_src_json_open(r->f, path, ret);
+		if (rc < 0)
+			fclose(r->f);
+		free(r);
+		return rc;
+	}
 	r->path = strdup(path);
 	r->base.sample = replay_sample;
 	r->base.close = replay_close;
