@@ -7,6 +7,9 @@
 # Every per-VM series has the labels vm and uuid (uuid="" when unknown); a
 # name taken over by a VM with another UUID starts a new series from 0.
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ctests/scripts/prom-lib.sh
+. "$here/prom-lib.sh"
 U=${PV_UTILS:?run through ctests/run-tests.sh}
 export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
 command -v promtool >/dev/null || { echo "FAIL: promtool missing (apt-get install prometheus)"; exit 1; }
@@ -28,15 +31,8 @@ fail() { echo "FAIL: $*"; rc=1; }
 	done
 } >"$T/r.txt"
 
-"$U/papi_vmpower" --replay "$T/r.txt" -i 0.2 --quiet --prometheus 127.0.0.1:0 >"$T/out" 2>"$T/err" &
-pid=$!
-port=
-for _ in $(seq 50); do
-	port=$(sed -n 's/.*on port \([0-9]*\) at \/metrics.*/\1/p' "$T/err")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { fail "no port announced: $(cat "$T/err")"; exit 1; }
+EXPORTER_STDOUT=$T/out exporter_start "$T/err" --replay "$T/r.txt" -i 0.2 --quiet --prometheus 127.0.0.1:0 || { fail "exporter did not start"; exit 1; }
+pid=$EXPORTER_PID port=$EXPORTER_PORT
 sleep 1   # a few samples
 code=$(curl -s -o "$T/m" -w '%{http_code} %{content_type}' --max-time 5 "http://127.0.0.1:$port/metrics")
 [ "$code" = "200 text/plain; version=0.0.4; charset=utf-8" ] || fail "GET /metrics: $code"

@@ -10,6 +10,9 @@
 # account says it timed out and evicted connections.  The client raises its
 # descriptor limit (1500 sockets).
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ctests/scripts/prom-lib.sh
+. "$here/prom-lib.sh"
 U=${PV_UTILS:?run through ctests/run-tests.sh}
 export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
 T=$(mktemp -d)
@@ -19,23 +22,13 @@ trap cleanup EXIT
 rc=0
 fail() { echo "FAIL: $*"; rc=1; }
 
-{
-	echo "info basis=cpu_time source=estimated"
-	for i in $(seq 1 400); do
-		echo "sample $i epoch=1 t0=0"
-		echo "vm web uuid=0b6c3f5e-1d2a-4c1b-9f00-aa00bb11cc22 energy_uj=$((i * 1000000)) cpu_ns=$((i * 500000000))"
-		echo "host energy_uj=$((i * 3000000)) active_uj=$((i * 1000000)) idle_uj=$((i * 2000000)) other_uj=0"
-	done
-} >"$T/r.txt"
-"$U/papi_vmpower" --replay "$T/r.txt" -i 0.5 --quiet --prometheus 127.0.0.1:0 >"$T/out" 2>"$T/err" &
-pid=$!
-port=
-for _ in $(seq 50); do
-	port=$(sed -n 's/.*on port \([0-9]*\) at \/metrics.*/\1/p' "$T/err")
-	[ -n "$port" ] && break
+exporter_fixture "$T/r.txt" 400
+exporter_start "$T/err" --replay "$T/r.txt" -i 0.5 --quiet --prometheus 127.0.0.1:0 || { fail "exporter did not start"; exit 1; }
+pid=$EXPORTER_PID port=$EXPORTER_PORT
+for _ in $(seq 50); do   # the first sample takes one interval
+	curl -s --max-time 2 "http://127.0.0.1:$port/metrics" | grep -q '^papi_virt_vm_energy' && break
 	sleep 0.1
 done
-[ -n "$port" ] || { fail "no port announced: $(cat "$T/err")"; exit 1; }
 
 t_start=$(date +%s.%N)
 python3 - "$port" <<'PY' || fail "slow clients starved the scrapes or outlived the limits (above)"

@@ -46,28 +46,18 @@ basic_auth_users:
 YML
 promtool check web-config "$T/web.yml" >"$T/pt" 2>&1 || fail "promtool check web-config: $(cat "$T/pt")"
 
-{
-	echo "info basis=cpu_time source=estimated"
-	for i in $(seq 1 300); do
-		echo "sample $i epoch=1 t0=0"
-		echo "vm web uuid=0b6c3f5e-1d2a-4c1b-9f00-aa00bb11cc22 energy_uj=$((i * 1000000)) cpu_ns=$((i * 500000000))"
-		echo "host energy_uj=$((i * 3000000)) active_uj=$((i * 1000000)) idle_uj=$((i * 2000000)) other_uj=0"
-	done
-} >"$T/r.txt"
-"$U/papi_vmpower" --replay "$T/r.txt" -i 0.5 --quiet --prometheus 127.0.0.1:0 \
-	--web.config.file "$T/web.yml" >/dev/null 2>"$T/err" &
-pid=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n 's/.*on port \([0-9]*\) at \/metrics.*/\1/p' "$T/err")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { fail "no port announced: $(cat "$T/err")"; exit 1; }
+exporter_fixture "$T/r.txt" 300
+exporter_start "$T/err" --replay "$T/r.txt" -i 0.5 --quiet --prometheus 127.0.0.1:0 \
+	--web.config.file "$T/web.yml" || { fail "exporter did not start"; exit 1; }
+pid=$EXPORTER_PID port=$EXPORTER_PORT
 grep -q '(HTTPS) (basic auth)' "$T/err" || fail "start-up line does not say HTTPS and basic auth: $(cat "$T/err")"
 https=https://127.0.0.1:$port/metrics
 
-code=$(curl -s -o "$T/m" -w '%{http_code}' --max-time 5 --cacert "$T/ca.crt" -u 'prom:s3cret pass' "$https")
+for _ in $(seq 50); do   # the first sample takes one interval
+	code=$(curl -s -o "$T/m" -w '%{http_code}' --max-time 5 --cacert "$T/ca.crt" -u 'prom:s3cret pass' "$https")
+	grep -q '^papi_virt_vm_energy_joules_total' "$T/m" && break
+	sleep 0.1
+done
 [ "$code" = 200 ] && grep -q '^papi_virt_vm_energy_joules_total{vm="web"' "$T/m" || fail "HTTPS with the password: $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$T/ca.crt" -u 'prom:wrong' "$https")
 [ "$code" = 401 ] || fail "wrong password: HTTP $code, want 401"
@@ -102,12 +92,17 @@ scrape_configs:
     static_configs: [{targets: ['127.0.0.1:$port']}]
 YML
 prom_start "$T" "$T/prometheus.yml" || { fail "Prometheus did not start"; exit 1; }
-sleep 4
 python3 - "$PROM_URL" <<'PY' || fail "Prometheus over HTTPS (above)"
-import json, sys, urllib.parse, urllib.request
+import json, sys, time, urllib.parse, urllib.request
 def q(e):
     with urllib.request.urlopen(sys.argv[1] + '/api/v1/query?' + urllib.parse.urlencode({'query': e}), timeout=10) as r:
         return json.load(r)['data']['result']
+# Until both jobs were scraped 3 times (at most 30 s: a loaded host is slow).
+for _ in range(150):
+    n = {s['metric']['job']: float(s['value'][1]) for s in q('count_over_time(up[1m])')}
+    if len(n) == 2 and min(n.values()) >= 3:
+        break
+    time.sleep(0.2)
 up = {s['metric']['job']: float(s['value'][1]) for s in q('up')}
 n = q('count_over_time(up{job="tls"}[1m])')
 e = q('papi_virt_vm_energy_joules_total{job="tls"}')

@@ -70,20 +70,10 @@ PY
 sampler=$!
 
 export PAPI_VIRT_POWER_MODEL="idle=20,max=60"
-start_exporter() { # log file; prints the port
-	"$U/papi_vmpower" --quiet -i 1 --prometheus 127.0.0.1:0 2>"$1" &
-	echo $! >"$1.pid"
-}
-start_exporter "$T/a.err"; exa=$(cat "$T/a.err.pid")
-start_exporter "$T/b.err"; exb=$(cat "$T/b.err.pid")
-pa= pb=
-for _ in $(seq 100); do
-	pa=$(sed -n 's/.*on port \([0-9]*\) at \/metrics.*/\1/p' "$T/a.err")
-	pb=$(sed -n 's/.*on port \([0-9]*\) at \/metrics.*/\1/p' "$T/b.err")
-	[ -n "$pa" ] && [ -n "$pb" ] && break
-	sleep 0.1
-done
-[ -n "$pa" ] && [ -n "$pb" ] || { echo "FAIL: exporters did not start: $(cat "$T/a.err" "$T/b.err")"; exit 1; }
+exporter_start "$T/a.err" --quiet -i 1 --prometheus 127.0.0.1:0 || { echo "FAIL: exporter a did not start"; exit 1; }
+exa=$EXPORTER_PID pa=$EXPORTER_PORT
+exporter_start "$T/b.err" --quiet -i 1 --prometheus 127.0.0.1:0 || { echo "FAIL: exporter b did not start"; exit 1; }
+exb=$EXPORTER_PID pb=$EXPORTER_PORT
 
 cat >"$T/prometheus.yml" <<YML
 global:
