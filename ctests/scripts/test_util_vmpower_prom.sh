@@ -65,6 +65,19 @@ grep -q '^summary: ' "$T/err" || fail "no summary after SIGINT: $(cat "$T/err")"
 grep -q '^busy ' "$T/err" || fail "summary lacks busy"
 [ -s "$T/out" ] && fail "--quiet printed on stdout: $(head -3 "$T/out")"
 
+# ':PORT' listens on every address: IPv4 and (where the host has it) IPv6.
+exporter_start "$T/any.err" --replay "$T/r.txt" -i 0.2 --quiet --prometheus :0 || fail "--prometheus :0 did not start"
+any=$EXPORTER_PID
+for _ in $(seq 30); do
+	curl -s --max-time 2 "http://127.0.0.1:$EXPORTER_PORT/metrics" | grep -q '^papi_virt_vms ' && break
+	sleep 0.1
+done
+curl -s --max-time 2 "http://127.0.0.1:$EXPORTER_PORT/metrics" | grep -q '^papi_virt_vms ' || fail ":PORT not reachable on 127.0.0.1"
+if [ -s /proc/net/if_inet6 ] && grep -q ' lo$' /proc/net/if_inet6; then
+	curl -s --max-time 2 "http://[::1]:$EXPORTER_PORT/metrics" | grep -q '^papi_virt_vms ' || fail ":PORT not reachable on [::1]"
+fi
+kill "$any"; wait "$any" 2>/dev/null
+
 # A name taken over by another VM (new UUID, same epoch): new series from 0.
 {
 	echo "info basis=cpu_time source=estimated"
