@@ -241,14 +241,20 @@ int util_src_replay_open(const char *path, struct util_src **ret, char *err, siz
 		free(r);
 		return -e;
 	}
-	/* A --json recording starts with an object. */
+	/* A --json recording starts with an object, a --csv one with its header. */
+	char head[16] = "";
 	int c;
 	while ((c = fgetc(r->f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
 		;
 	if (c != EOF)
 		ungetc(c, r->f);
-	if (c == '{') {
-		int rc = util_src_json_open(r->f, path, ret);
+	int csv = 0;
+	if (c == 't' && fgets(head, sizeof(head), r->f)) {
+		csv = strncmp(head, "time,scope,", 11) == 0;
+		rewind(r->f);
+	}
+	if (c == '{' || csv) {
+		int rc = util_src_json_open(r->f, path, csv, ret);
 		if (rc < 0)
 			fclose(r->f);
 		free(r);

@@ -6,8 +6,10 @@
  * *_energy_j -> uJ; steal and halt were recorded as percentages only, so
  * run/steal/halt time is rebuilt from them and the interval (the
  * percentages come out the same).  VMs recorded as gone are left out, as
- * they were not running; the summary object ends the run.
+ * they were not running; the summary object ends the run.  A --csv
+ * recording is read through util_replay_csv.c into the same objects.
  */
+#include "util_replay_csv.h"
 #include "util_src.h"
 
 #include <errno.h>
@@ -32,6 +34,7 @@ struct jreplay {
 	uint64_t prev_ns;          /* the previous sample's time */
 	struct vmacc *acc;
 	size_t nacc;
+	struct util_csv *csv;      /* a --csv recording, else NULL */
 };
 
 static double num(json_object *o, const char *key)
@@ -156,58 +159,77 @@ static int take_sample(struct jreplay *r, json_object *o, struct util_sample *s)
 	return 0;
 }
 
-static int jr_sample(struct util_src *src, struct util_sample *s, char *err, size_t errlen)
+/* The next recorded object: 1 and *ret, 0 at the end, or -errno. */
+static int next_object(struct jreplay *r, json_object **ret, char *err, size_t errlen)
 {
-	struct jreplay *r = (struct jreplay *)src;
+	if (r->csv)
+		return util_csv_next(r->csv, r->f, r->path, ret, err, errlen);
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
-
-	util_sample_reset(s);
-	s->nvm = 0;
+	int rc = 0;
 	while ((n = getline(&buf, &cap, r->f)) > 0) {
 		r->line++;
 		if (strspn(buf, " \t\r\n") == (size_t)n)
 			continue;
-		json_object *o = json_tokener_parse(buf);
-		const char *type = o ? str(o, "type") : NULL;
-		int rc = 0;
-		if (!type) {
+		*ret = json_tokener_parse(buf);
+		if (*ret && json_object_is_type(*ret, json_type_object)) {
+			rc = 1;
+		} else {
+			json_object_put(*ret);
 			snprintf(err, errlen, "%s:%u: not a papi_vmpower --json object", r->path, r->line);
 			rc = -EINVAL;
-		} else if (strcmp(type, "summary") == 0) {
-			rc = UTIL_SRC_END;
-		} else if (strcmp(type, "sample") == 0) {
-			rc = take_sample(r, o, s);
-			if (rc == -EINVAL)
-				snprintf(err, errlen, "%s:%u: sample without a time or a VM without a name",
-					 r->path, r->line);
-			else if (rc == 0)
-				rc = 1;
 		}
-		json_object_put(o);
-		if (rc != 0) {
-			free(buf);
-			return rc == 1 ? 0 : rc;
-		}
+		break;
 	}
 	free(buf);
-	return UTIL_SRC_END;
+	return rc;
+}
+
+static int jr_sample(struct util_src *src, struct util_sample *s, char *err, size_t errlen)
+{
+	struct jreplay *r = (struct jreplay *)src;
+	json_object *o;
+	int rc;
+
+	util_sample_reset(s);
+	s->nvm = 0;
+	while ((rc = next_object(r, &o, err, errlen)) > 0) {
+		const char *type = str(o, "type");
+		if (type && strcmp(type, "summary") == 0) {
+			json_object_put(o);
+			return UTIL_SRC_END;
+		}
+		if (!type || strcmp(type, "sample") != 0) {
+			json_object_put(o);
+			continue;
+		}
+		rc = take_sample(r, o, s);
+		json_object_put(o);
+		if (rc == -EINVAL)
+			snprintf(err, errlen, "%s:%u: sample without a time or a VM without a name", r->path,
+				 r->line);
+		return rc;
+	}
+	return rc < 0 ? rc : UTIL_SRC_END;
 }
 
 static void jr_close(struct util_src *src)
 {
 	struct jreplay *r = (struct jreplay *)src;
 	fclose(r->f);
+	util_csv_free(r->csv);
 	free(r->acc);
 	free(r->path);
 	free(r);
 }
 
-int util_src_json_open(FILE *f, const char *path, struct util_src **ret)
+int util_src_json_open(FILE *f, const char *path, int csv, struct util_src **ret)
 {
 	struct jreplay *r = calloc(1, sizeof(*r));
-	if (!r || !(r->path = strdup(path))) {
+	if (!r || !(r->path = strdup(path)) || (csv && !(r->csv = util_csv_new()))) {
+		if (r)
+			free(r->path);
 		free(r);
 		return -ENOMEM;
 	}

@@ -1,13 +1,13 @@
 #!/bin/bash
-# papi_vmpower --report FILE.html, from a replay file and from a run
-# recorded with --json (--replay), with three VMs (one named with
+# papi_vmpower --report FILE.html, from a replay file and from runs
+# recorded with --json and --csv (--replay), with three VMs (one named with
 # & < > " ' and UTF-8, one arriving late):
 #   - the page is self-contained: no script, link, img, iframe, object, no
 #     src/href/url()/@import, no http(s) reference at all;
 #   - five inline SVG charts; every VM's name and the legend entries (host
 #     active power, other, idle baseline, host total) are SVG text;
 #   - the summary table has each VM's energy as the run's summary says;
-#   - the JSON-recorded run gives the same VM energies as the replay;
+#   - the JSON- and CSV-recorded runs give the same VM energies as the replay;
 #   - headless Chromium (Debian's package, no network, fresh profile) renders
 #     it to a PNG that is not blank: decoded here, more than 3% of the pixels
 #     are not white and the VM colours of the palette are present.
@@ -34,11 +34,17 @@ t0=$(date +%s%N)
 "$U/papi_vmpower" --replay "$T/r.txt" -i 0 --quiet --report "$T/a.html" 2>"$T/a.err" || fail "report from a replay: exit $?: $(cat "$T/a.err")"
 "$U/papi_vmpower" --replay "$T/r.txt" -i 0 --json >"$T/run.jsonl" 2>"$T/j.err" || fail "--json recording: exit $?"
 "$U/papi_vmpower" --replay "$T/run.jsonl" -i 0 --quiet --report "$T/b.html" 2>"$T/b.err" || fail "report from --json: exit $?: $(cat "$T/b.err")"
+# The CSV recording quotes the name with quotes in it (RFC 4180).
+"$U/papi_vmpower" --replay "$T/r.txt" -i 0 --csv >"$T/run.csv" 2>"$T/k.err" || fail "--csv recording: exit $?"
+"$U/papi_vmpower" --replay "$T/run.csv" -i 0 --quiet --report "$T/c.html" 2>"$T/c2.err" || fail "report from --csv: exit $?: $(cat "$T/c2.err")"
+{ head -1 "$T/run.csv"; printf '1,vm,x\n'; } >"$T/bad.csv"
+"$U/papi_vmpower" --replay "$T/bad.csv" -i 0 --quiet 2>"$T/bad.err"; st=$?
+[ $st -eq 1 ] && grep -q "bad.csv:2: not a papi_vmpower --csv row" "$T/bad.err" || fail "malformed CSV: exit $st, $(cat "$T/bad.err")"
 grep -q "report written to $T/b.html" "$T/b.err" || fail "no 'report written' line: $(cat "$T/b.err")"
 "$U/papi_vmpower" --replay "$T/r.txt" -i 0 --quiet --report /nonexistent-dir/x.html 2>"$T/c.err"; st=$?
 [ $st -eq 1 ] && grep -q -- "--report /nonexistent-dir/x.html: No such file" "$T/c.err" || fail "unwritable report: exit $st, $(cat "$T/c.err")"
 
-python3 - "$T/a.html" "$T/b.html" "$T/a.err" <<'PY' || fail "HTML checks (above)"
+python3 - "$T/a.html" "$T/b.html" "$T/c.html" "$T/a.err" <<'PY' || fail "HTML checks (above)"
 import html.parser, re, sys
 names = ['wéb <1> & "q" \'s\'', 'db', 'late']
 legend = ['host active power', 'other (host, not VMs)', 'idle baseline', 'host total power', 'active (VMs + other)']
@@ -63,7 +69,7 @@ def energies(p):
         out[n] = float(p.cells[i + 2])
     return out
 res = []
-for path in sys.argv[1:3]:
+for path in sys.argv[1:4]:
     src = open(path, encoding='utf-8').read()
     p = P(); p.feed(src)
     for bad in ('script', 'link', 'img', 'iframe', 'object', 'embed'):
@@ -75,12 +81,12 @@ for path in sys.argv[1:3]:
         assert n in p.texts, (path, n, sorted(set(p.texts))[:40])
     res.append(energies(p))
     print(path.rsplit('/', 1)[1], 'svg charts', p.svg, 'text elements', len(p.texts), 'energies', res[-1])
-summ = open(sys.argv[3], encoding='utf-8').read()
+summ = open(sys.argv[4], encoding='utf-8').read()
 for n, e in res[0].items():
     pre = n if n == 'db' or n == 'late' else 'wéb <1>'
     row = [l for l in summ.splitlines() if l.startswith(pre)]
     assert row and abs(float(row[0][len(n):].split()[0]) - e) < 0.05, (n, row, e)
-assert res[0] == res[1], ('replay and --json recording differ', res)
+assert res[0] == res[1] == res[2], ('replay and --json/--csv recordings differ', res)
 PY
 
 # Rendered by Chromium: not blank.
