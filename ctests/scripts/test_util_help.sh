@@ -18,7 +18,7 @@ for tool in papi_vmpower papi_vmcheck; do
 		grep -q "^$sec\$" <<<"$out" || fail "$tool --help has no '$sec' section"
 	done
 	# Every long option in the source's option table is documented.
-	for opt in $(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$PV_SRCDIR/utils/$tool.c" | sed 's/{ "\([a-z-]*\)".*/\1/'); do
+	for opt in $(grep -o '{ "[a-z.-]*", [a-z_]*_argument' "$PV_SRCDIR/utils/$tool.c" | sed 's/{ "\([a-z.-]*\)".*/\1/'); do
 		grep -q -- "--$opt" <<<"$out" || fail "$tool --help does not document --$opt"
 	done
 	[ "$("$U/$tool" -h | md5sum)" = "$(md5sum <<<"$out")" ] || fail "$tool -h differs from --help"
