@@ -17,6 +17,7 @@ export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
 command -v chromium >/dev/null || { echo "FAIL: chromium missing (apt-get install chromium)"; exit 1; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+trap 'exit 143' TERM INT
 rc=0
 fail() { echo "FAIL: $*"; rc=1; }
 t0=$(date +%s%N)

@@ -23,6 +23,8 @@ T=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; prom_stop; rm -rf "$T"; }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM   # the EXIT trap then cleans up
 rc=0
 fail() { echo "FAIL: $*"; rc=1; }
 t0=$(date +%s%N)
