@@ -29,21 +29,26 @@ roots=$top/scripts/papi-tools-root.sh
 # The Debian roots for the variants' real clients are made (first run) or
 # checked (later runs) in the background while the main build and tests run;
 # the tests wait for them.
-prefetch=
+prefetch=()
 stop_prefetch() {
-	if [ -n "$prefetch" ] && kill -0 "$prefetch" 2>/dev/null; then
-		kill -- -"$prefetch" 2>/dev/null || true
-	fi
+	local p
+	for p in "${prefetch[@]}"; do
+		if kill -0 "$p" 2>/dev/null; then kill -- -"$p" 2>/dev/null || true; fi
+	done
 }
 trap stop_prefetch EXIT
 if [ -n "$variants" ] && [ "$(id -u)" = 0 ]; then
 	sh "$top/scripts/install-deps.sh" >&2
-	suites=$(for v in $variants; do bash "$roots" suite-for "$v"; done)
-	mkdir -p "$top/build"
-	# Own process group, so that an early exit stops debootstrap too.
-	# shellcheck disable=SC2086 # one argument per suite
-	setsid bash "$roots" prepare $suites >"$top/build/papi-tools-roots.log" 2>&1 &
-	prefetch=$!
+	logs=${PV_BUILDDIR:-$top/build}
+	mkdir -p "$logs"
+	for v in $variants; do
+		suite=$(bash "$roots" suite-for "$v")
+		# One at a time per suite (the script locks), both suites at once;
+		# each in its own process group, so that an early exit stops
+		# debootstrap too.
+		setsid bash "$roots" prepare "$suite" >"$logs/papi-tools-root-$suite.log" 2>&1 &
+		prefetch+=($!)
+	done
 fi
 
 B=$(sh "$top/scripts/build.sh")
