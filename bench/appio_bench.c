@@ -16,6 +16,7 @@
  * timer, which needs it).
  */
 #include <dlfcn.h>
+#include <papi.h> /* PAPI_VER_CURRENT only: libpapi is found with dlsym */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static void init_papi_if_loaded(void)
 {
 	int (*init)(int) = (int (*)(int))dlsym(RTLD_DEFAULT, "PAPI_library_init");
 	if (init) {
-		int v = init(0x07000000); /* PAPI_VER_CURRENT of PAPI 7.0 */
+		int v = init(PAPI_VER_CURRENT); /* of the papi.h the library was built from */
 		if (v < 0)
 			fprintf(stderr, "appio_bench: PAPI_library_init returned %d\n", v);
 	}

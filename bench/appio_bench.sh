@@ -5,7 +5,7 @@
 #   preload  our libpapi_appio_preload.so (papi_appio_run's interposer)
 #   libpapi  our libpapi.so (the appio component's interposer)
 #   stock    a peer libpapi built from the same PAPI source with stock appio,
-#            if APPIO_STOCK_LIBPAPI=/path/libpapi.so.7.0 (or $1) is given
+#            if APPIO_STOCK_LIBPAPI=/path/libpapi.so.X.Y (or $1) is given
 # Each mode runs appio_bench, which times the interposed call and glibc's
 # own function (called directly, bypassing interposers) in alternating
 # batches of the same process: the ratio of the two is robust to load from
@@ -14,7 +14,8 @@ set -eu
 B=${PV_BUILDDIR:?PV_BUILDDIR not set}
 BIN=$B/bench/appio_bench
 PRELOAD=$B/utils/libpapi_appio_preload.so
-OURS=$B/papi/src/libpapi.so.7.0
+SONAME=${PV_PAPI_SONAME:-$(. "$B/papi-version.env" && echo "$PV_PAPI_SONAME")}
+OURS=$B/papi/src/$SONAME
 STOCK=${1:-${APPIO_STOCK_LIBPAPI:-}}
 ITERS=${APPIO_BENCH_ITERS:-10000}
 ROUNDS=${APPIO_BENCH_ROUNDS:-3}

@@ -9,7 +9,7 @@ PV_BENCH := bench-run
 
 PVB_DIR := $(B)/bench
 PVB_PEER_DIR := $(B)/bench-peer
-PVB_PEER_LIB := $(PVB_PEER_DIR)/papi/src/libpapi.so.7.0
+PVB_PEER_LIB := $(PVB_PEER_DIR)/papi/src/$(PAPI_SONAME)
 PVB_HDRS := $(srcdir)/bench/common_timing.h
 PVB_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -pthread $(PV_WARN) -I$(srcdir)/bench
 PVB_PROGS := $(PVB_DIR)/common_readlat $(PVB_DIR)/common_iolat $(PVB_DIR)/common_fsfloor \
@@ -21,9 +21,9 @@ $(PVB_DIR)/common_readlat: $(srcdir)/bench/common_readlat.c $(PVB_HDRS) | papi
 	@mkdir -p $(dir $@)
 	$(CC) $(PVB_CFLAGS) -I$(PAPI_SRC) $< -o $@ -L$(PAPI_SRC) -lpapi -ldl
 
-$(PVB_DIR)/common_iolat: $(srcdir)/bench/common_iolat.c $(PVB_HDRS)
+$(PVB_DIR)/common_iolat: $(srcdir)/bench/common_iolat.c $(PVB_HDRS) | papi
 	@mkdir -p $(dir $@)
-	$(CC) $(PVB_CFLAGS) $< -o $@ -ldl
+	$(CC) $(PVB_CFLAGS) -I$(PAPI_SRC) $< -o $@ -ldl
 
 $(PVB_DIR)/common_fsfloor: $(srcdir)/bench/common_fsfloor.c $(PVB_HDRS)
 	@mkdir -p $(dir $@)
@@ -33,7 +33,7 @@ $(PVB_DIR)/common_fsfloor: $(srcdir)/bench/common_fsfloor.c $(PVB_HDRS)
 # stock appio intercepts anything (see common_iolat.c).
 $(PVB_DIR)/common_iolat_stockappio: $(srcdir)/bench/common_iolat.c $(PVB_HDRS) bench-peer
 	@mkdir -p $(dir $@)
-	$(CC) $(PVB_CFLAGS) -DPVB_STATIC_PAPI $< -o $@ $(PVB_PEER_DIR)/papi/src/libpapi.a -L$(PFM_LIBDIR) -lpfm -ldl -lm
+	$(CC) $(PVB_CFLAGS) -I$(PAPI_SRC) -DPVB_STATIC_PAPI $< -o $@ $(PVB_PEER_DIR)/papi/src/libpapi.a -L$(PFM_LIBDIR) -lpfm -ldl -lm
 
 # APPIO_STOCK_LIBPAPI is deliberately not given to appio's own bench: it
 # preloads the peer libpapi.so, whose stock appio wrappers are hidden symbols

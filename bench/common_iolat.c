@@ -23,6 +23,7 @@
  * nothing there; linked statically they replace the program's calls.
  */
 #include <dlfcn.h>
+#include <papi.h> /* PAPI_VER_CURRENT only: libpapi is found with dlsym */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -113,10 +114,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-#ifdef PVB_STATIC_PAPI
-int PAPI_library_init(int version);
-#endif
-
 static void init_papi_if_loaded(void)
 {
 #ifdef PVB_STATIC_PAPI
@@ -125,7 +122,7 @@ static void init_papi_if_loaded(void)
 	int (*init)(int) = (int (*)(int))dlsym(RTLD_DEFAULT, "PAPI_library_init");
 #endif
 	if (init) {
-		int v = init(0x07000000); /* PAPI_VER_CURRENT of PAPI 7.0 */
+		int v = init(PAPI_VER_CURRENT); /* of the papi.h the library was built from */
 		if (v < 0)
 			fprintf(stderr, "%s: PAPI_library_init returned %d\n", prog, v);
 	}

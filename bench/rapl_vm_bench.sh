@@ -11,7 +11,7 @@
 #     namespace (bench/peer/powercap-ns.sh, root only), same run, rounds
 #     interleaved.  Reports the ratio ours/stock.
 # Environment: PV_BUILDDIR, PV_SRCDIR, PV_PAPI_LIBDIR; RAPL_VM_PEER_LIBDIR (dir
-# of the peer libpapi.so.7.0 with stock powercap; default PV_PEER_LIBDIR, then
+# of the peer libpapi.so.X.Y with stock powercap; default PV_PEER_LIBDIR, then
 # $PV_BUILDDIR/bench-peer/papi/src; stock is skipped, with a note, when it is
 # absent or when not root); PVB_BIN (common_readlat, common_fsfloor,
 # rapl_vm_readcost); PVB_QUICK=1 for a smoke run.
@@ -21,6 +21,7 @@ B=${PV_BUILDDIR:?PV_BUILDDIR not set}
 SRC=${PV_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 OURS=${PV_PAPI_LIBDIR:-$B/papi/src}
 PEER=${RAPL_VM_PEER_LIBDIR:-${PV_PEER_LIBDIR:-$B/bench-peer/papi/src}}
+SONAME=${PV_PAPI_SONAME:-$(. "$B/papi-version.env" && echo "$PV_PAPI_SONAME")}
 BIN=${PVB_BIN:-$B/bench}
 OUT=$B/bench/rapl_vm-results.txt
 if [ "${PVB_QUICK:-0}" = 1 ]; then ROUNDS=1 NB=5 NR=200; else ROUNDS=3 NB=15 NR=2000; fi
@@ -56,7 +57,7 @@ for p in 0 1; do
 	for z in "$p" "$p:0" "$p:1"; do FILES6+=("$T/tree6/class/powercap/intel-rapl:$z/energy_uj"); done
 done
 stock=1
-if [ ! -e "$PEER/libpapi.so.7.0" ]; then
+if [ ! -e "$PEER/$SONAME" ]; then
 	say "note: stock powercap not measured: no peer libpapi at $PEER (set RAPL_VM_PEER_LIBDIR or run make bench-peer)"
 	stock=0
 elif [ "$(id -u)" != 0 ]; then

@@ -6,8 +6,8 @@
 #
 # Environment (bench.mk sets it):
 #   PV_BUILDDIR PV_SRCDIR     build and source trees
-#   PV_PAPI_LIBDIR            dir of our libpapi.so.7.0
-#   PV_PEER_LIBDIR            dir of the peer libpapi.so.7.0 (stock appio, stealtime, powercap)
+#   PV_PAPI_LIBDIR            dir of our libpapi.so.X.Y (PV_PAPI_SONAME, from papi-version.env)
+#   PV_PEER_LIBDIR            dir of the peer libpapi.so.X.Y (stock appio, stealtime, powercap)
 #   PVB_BIN                   dir of the bench programs (common_readlat, common_iolat, common_fsfloor)
 #   PVB_PARTS                 make targets of component benches (PV_BENCH of the components' .mk)
 #   MAKE                      to run those targets
@@ -25,6 +25,7 @@ B=${PV_BUILDDIR:?PV_BUILDDIR not set}
 SRC=${PV_SRCDIR:?PV_SRCDIR not set}
 OURS=${PV_PAPI_LIBDIR:-$B/papi/src}
 PEER=${PV_PEER_LIBDIR:-$B/bench-peer/papi/src}
+SONAME=${PV_PAPI_SONAME:-$(. "$B/papi-version.env" && echo "$PV_PAPI_SONAME")}
 BIN=${PVB_BIN:-$B/bench}
 R=${PVB_RESULTS:-$B/bench/results}
 QUICK=${PVB_QUICK:-0}
@@ -96,7 +97,7 @@ meta() {
 
 # ------------------------------------------------------------------ appio
 appio_section() {
-	local rounds iters batches r op t impl pre prog ourlib=$OURS/libpapi.so.7.0
+	local rounds iters batches r op t impl pre prog ourlib=$OURS/$SONAME
 	local preload=$B/utils/libpapi_appio_preload.so impls="none ours stock"
 	[ -x "$BIN/common_iolat" ] || { note appio "common_iolat not built"; return; }
 	[ -x "$BIN/common_iolat_stockappio" ] || { note appio "common_iolat_stockappio not built: stock appio not measured"; impls="none ours"; }
@@ -122,7 +123,7 @@ appio_section() {
 appio_impl() {
 	pre= prog=$BIN/common_iolat
 	case $1 in
-	ours) pre=$OURS/libpapi.so.7.0 ;;
+	ours) pre=$OURS/$SONAME ;;
 	stock) prog=$BIN/common_iolat_stockappio ;;
 	preload) pre=$B/utils/libpapi_appio_preload.so ;;
 	esac

@@ -8,7 +8,7 @@
 #     1-vCPU guests (default 16; 0 skips), 3 events per vCPU
 #     (VCPU_RUN/STEAL/HALT_NS).  Goal: <= 2 us per vCPU.
 # Environment: PV_BUILDDIR, PV_SRCDIR; STEAL_PEER_LIBDIR (dir of the peer
-# libpapi.so.7.0; default $PV_BUILDDIR/bench-peer/papi/src, skipped when
+# libpapi.so.X.Y; default $PV_BUILDDIR/bench-peer/papi/src, skipped when
 # absent); PVB_BIN (dir of common_readlat, default $PV_BUILDDIR/bench);
 # STEAL_BENCH_PARTS ("system host", the default, or either).
 # Prints medians (of per-batch means) and ratios; results in
@@ -18,6 +18,7 @@ B=${PV_BUILDDIR:?PV_BUILDDIR not set}
 SRC=${PV_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 OURS=${PV_PAPI_LIBDIR:-$B/papi/src}
 PEER=${STEAL_PEER_LIBDIR:-${PV_PEER_LIBDIR:-$B/bench-peer/papi/src}}
+SONAME=${PV_PAPI_SONAME:-$(. "$B/papi-version.env" && echo "$PV_PAPI_SONAME")}
 BIN=${PVB_BIN:-$B/bench}
 GUESTS=${STEAL_BENCH_GUESTS:-16}
 [ "${PVB_QUICK:-0}" = 1 ] && GUESTS=${STEAL_BENCH_GUESTS:-0}
@@ -48,7 +49,7 @@ case " $PARTS " in *" system "*) ;; *) rounds=0 ;; esac
 for ((round = 1; round <= rounds; round++)); do
 	acc[ours]+=" $(run_rl "$OURS" "$RL" -b 15 -n 2000 steal:::STEAL_NS)"
 	acc[ours_nocache]+=" $(run_rl "$OURS" env PAPI_VIRT_STEAL_CACHE_US=0 "$RL" -b 15 -n 2000 steal:::STEAL_NS)"
-	if [ -e "$PEER/libpapi.so.7.0" ]; then
+	if [ -e "$PEER/$SONAME" ]; then
 		acc[stock]+=" $(run_rl "$PEER" "$RL" -b 15 -n 2000 stealtime:::TOTAL)"
 	fi
 	if [ -x "$BIN/common_fsfloor" ]; then
@@ -62,7 +63,7 @@ if [ $rounds -gt 0 ] && [ -x "$RC" ]; then
 		case $v in
 		ours) out=$(LD_LIBRARY_PATH="$OURS" "$RC" 15 2000 steal:::STEAL_NS 2>&1) ;;
 		ours_nocache) out=$(PAPI_VIRT_STEAL_CACHE_US=0 LD_LIBRARY_PATH="$OURS" "$RC" 15 2000 steal:::STEAL_NS 2>&1) ;;
-		stock) [ -e "$PEER/libpapi.so.7.0" ] || continue
+		stock) [ -e "$PEER/$SONAME" ] || continue
 			out=$(LD_LIBRARY_PATH="$PEER" "$RC" 15 2000 stealtime:::TOTAL 2>&1) ;;
 		esac
 		acc[cpu_$v]=$(echo "$out" | awk '$1 == "cpu_ns" { print $2 }')

@@ -4,7 +4,9 @@
 # Exit status: 0 only when nothing failed.
 #
 # usage: run-tests.sh [-k SUBSTRING]... [-t SECONDS]
-#   run from the build directory, or set PV_BUILDDIR.
+#   run from the build directory, or set PV_BUILDDIR.  A build of only the
+#   library and the PAPI API tests (the 7.1/7.2 builds of scripts/run-tests.sh)
+#   runs what it has: tests whose program was not built are not listed.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,13 +27,22 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) filters+=("$2"); shift 2 ;;
 	-t) limit=$2; shift 2 ;;
-	-h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,11p' "$0"; exit 0 ;;
 	*) echo "run-tests.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 
-if [ ! -f "$PV_PAPI_LIBDIR/libpapi.so.7.0" ]; then
-	echo "run-tests.sh: $PV_PAPI_LIBDIR/libpapi.so.7.0 not found: build first (make), or set PV_BUILDDIR" >&2
+# The PAPI version the build is made from (configure wrote it): tests use
+# PV_PAPI_SONAME / PV_PAPI_LIB instead of naming a version.
+if [ ! -f "$PV_BUILDDIR/papi-version.env" ]; then
+	echo "run-tests.sh: $PV_BUILDDIR/papi-version.env not found: configure and build first, or set PV_BUILDDIR" >&2
+	exit 2
+fi
+. "$PV_BUILDDIR/papi-version.env"
+PV_PAPI_LIB=$PV_PAPI_LIBDIR/$PV_PAPI_SONAME
+export PV_PAPI_VERSION PV_PAPI_SOVER PV_PAPI_SONAME PV_PAPI_LIB
+if [ ! -f "$PV_PAPI_LIB" ]; then
+	echo "run-tests.sh: $PV_PAPI_LIB (PAPI $PV_PAPI_VERSION) not found: build first (make), or set PV_BUILDDIR" >&2
 	exit 2
 fi
 

@@ -1,7 +1,10 @@
 #!/bin/sh
-# Fetches PAPI 7's source from Debian's registry (apt-get source) into DEST and
-# applies Debian's patch series, so the tree matches what Debian's libpapi7.0 is
-# built from. PAPI's code is fetched at build time and never committed.
+# Fetches the running distribution's PAPI source (apt-get source papi: 7.0 on
+# Debian 12, 7.1 on Debian 13 and Ubuntu 24.04, 7.2 on sid) into DEST and
+# applies the distribution's patch series (debian/patches), so the tree matches
+# what its libpapi is built from.  configure runs this when no --with-papi-src
+# is given, then reads the version from the tree's papi.h.  PAPI's code is
+# fetched at build time and never committed.
 #
 # usage: get-papi-src.sh DEST
 #   DEST/papi-src  the patched PAPI source tree (contains src/configure)
@@ -17,7 +20,7 @@ if [ -f "$dest/papi-src/src/configure" ]; then
 fi
 
 # A deb-src entry for the mirror that is already configured for binaries.
-# Debian 12 keeps its entries as deb822 files; we add a sibling file that
+# Debian 12 and later keep their entries as deb822 files; we add a sibling file that
 # mirrors the URIs and suites of every "Types: deb" stanza.
 has_deb_src() {
     grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null
@@ -30,8 +33,12 @@ add_deb_src() {
         exit 1
     fi
     out=/etc/apt/sources.list.d/papi-virt-src.sources
-    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-        sed -e 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$out"
+    # debian.sources on Debian 12 and 13, ubuntu.sources on Ubuntu 24.04
+    deb822=$(grep -lE '^Types: deb$' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+    if [ -n "$deb822" ]; then
+        for f in $deb822; do   # stanzas of different files stay apart
+            sed -e 's/^Types: deb$/Types: deb-src/' "$f"; echo
+        done > "$out"
     elif [ -f /etc/apt/sources.list ]; then
         grep -E '^deb ' /etc/apt/sources.list | sed -e 's/^deb /deb-src /' > /etc/apt/sources.list.d/papi-virt-src.list
     else

@@ -16,6 +16,7 @@ PACKAGES="
  qemu-system-x86 busybox-static cpio
  prometheus curl openssl apache2-utils systemd chromium
  valgrind strace python3 xz-utils
+ debootstrap
 "
 
 missing=""

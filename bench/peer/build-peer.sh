@@ -9,7 +9,7 @@
 # Rebuilt only when the source tree or the flags change.
 #
 # usage: build-peer.sh PAPI_SOURCE_TREE DEST PFM_LIBDIR [AUTOCONF]
-#   DEST/papi/src/libpapi.so.7.0   the peer library
+#   DEST/papi/src/libpapi.so.X.Y   the peer library (X.Y: the tree's PAPI version)
 #   DEST/papi/src/libpapi.a        the same, static (for stock appio)
 set -eu
 
@@ -25,7 +25,10 @@ dest=$(cd "$dest" && pwd)
 flags="--with-static-lib=no --with-shared-lib=yes --with-components=\"$components\" --with-perf-events --with-pfm-incdir=/usr/include --with-pfm-libdir=$pfm_libdir"
 # Identity of what we build: source tree path + newest mtime + flags.
 key=$( (echo "$src $flags"; find "$src/src" -maxdepth 1 -newer "$dest/.stamp" -name '*.c' 2>/dev/null | head -n 1) | cksum)
-lib=$dest/papi/src/libpapi.so.7.0
+# libpapi.so.MAJOR.MINOR of the tree's papi.h.
+ver=$(sh "$(dirname "$0")/../../scripts/papi-tree-version.sh" "$src") || exit 1
+sover=${ver%.*}
+lib=$dest/papi/src/libpapi.so.$sover
 if [ -e "$lib" ] && [ -e "$dest/papi/src/libpapi.a" ] && [ -e "$dest/.stamp" ] && [ "$(cat "$dest/.stamp")" = "$key" ]; then
 	echo "build-peer: $lib up to date"
 	exit 0

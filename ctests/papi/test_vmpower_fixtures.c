@@ -10,7 +10,8 @@
  *   hl           high-level API: "=instant" gauges (vm@NAME), region deltas
  *   model        no RAPL + PAPI_VIRT_POWER_MODEL: estimated, labelled so,
  *                energy between idle and max watts x time
- *   noenergy     no RAPL, no model: energy events absent, reason given
+ *   noenergy     no RAPL, no model: energy events absent, reason given (and,
+ *                on PAPI >= 7.2, the component partially disabled with it)
  *   badmodel     malformed model: component disabled, reason names it
  *   unreachable  libvirt socket missing: disabled with the URI, fast
  * Fails (never skips) when the vmpower component is missing.
@@ -293,6 +294,10 @@ static void run_model(void)
 		FAIL("vmpower disabled: %s", ci->disabled_reason);
 	if (!strstr(ci->description, "ESTIMATED"))
 		FAIL("description does not say ESTIMATED: %s", ci->description);
+#if PAPI_VERSION >= PAPI_VERSION_NUMBER(7, 2, 0, 0)
+	if (ci->partially_disabled)
+		FAIL("partially disabled with a power model: %s", ci->partially_disabled_reason);
+#endif
 	int code;
 	char descr[PAPI_HUGE_STR_LEN];
 	PAPI_event_info_t info;
@@ -347,6 +352,12 @@ static void run_noenergy(void)
 		FAIL("VM_CPU_TIME_NS does not say the basis: %s", info.long_descr);
 	if (!strstr(ci->description, "none"))
 		FAIL("description does not say there is no energy: %s", ci->description);
+#if PAPI_VERSION >= PAPI_VERSION_NUMBER(7, 2, 0, 0)
+	/* PAPI 7.2's papi_component_avail shows it as "Partially disabled". */
+	if (!ci->partially_disabled || !strstr(ci->partially_disabled_reason, "PAPI_VIRT_POWER_MODEL"))
+		FAIL("not partially disabled with a reason naming PAPI_VIRT_POWER_MODEL: %d '%s'",
+		     ci->partially_disabled, ci->partially_disabled_reason);
+#endif
 	printf("noenergy: energy events absent; %s\n", ci->description);
 	PAPI_shutdown();
 }

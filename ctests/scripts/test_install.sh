@@ -3,7 +3,7 @@
 # to the prefix's lib directory (so they load our libpapi, not Debian's), keep
 # Debian's soname, and the staged papi_component_avail runs.
 set -u
-: "${PV_BUILDDIR:?}"
+: "${PV_BUILDDIR:?}" "${PV_PAPI_SONAME:?}" "${PV_PAPI_VERSION:?}"
 
 stage=$(mktemp -d /tmp/pv-install-XXXXXX)
 trap 'rm -rf "$stage"' EXIT
@@ -21,10 +21,12 @@ libdir=$(sed -n 's/^libdir *:= *//p' "$PV_BUILDDIR/Makefile")
 libdir=${libdir//\$\{exec_prefix\}/$prefix}
 libdir=${libdir//\$(exec_prefix)/$prefix}
 
-lib=$stage$libdir/libpapi.so.7.0
+lib=$stage$libdir/$PV_PAPI_SONAME
 [ -e "$lib" ] || { echo "FAIL: $lib not installed"; ls -R "$stage" | head -40; exit 1; }
 soname=$(readelf -d "$lib" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
-[ "$soname" = "$(readelf -d /usr/lib/x86_64-linux-gnu/libpapi.so.7.0 | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" ] ||
+[ "$soname" = "$PV_PAPI_SONAME" ] || err "soname $soname is not $PV_PAPI_SONAME (PAPI $PV_PAPI_VERSION)"
+distro=/usr/lib/x86_64-linux-gnu/$PV_PAPI_SONAME
+[ ! -e "$distro" ] || [ "$soname" = "$(readelf -d "$distro" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" ] ||
 	err "soname $soname differs from Debian's libpapi"
 for f in "$lib" "$stage$prefix/bin/papi_component_avail" "$stage$prefix/bin/papi_native_avail"; do
 	[ -e "$f" ] || { err "$f not installed"; continue; }

@@ -3,14 +3,27 @@
 # papi_native_avail, papi_command_line), pointed at our libpapi with
 # LD_LIBRARY_PATH, must list every papi-virt component in the tree (active, or
 # disabled with a reason) and list and read events of the active ones.
+# The tools are those of the Debian release whose PAPI is our build's: the
+# host's own when they load our soname, else those of a cached debootstrap
+# root of that release (PAPI 7.1: trixie, 7.2: sid; scripts/papi-tools-root.sh).
 set -u
-: "${PV_SRCDIR:?}" "${PV_PAPI_LIBDIR:?}"
+: "${PV_SRCDIR:?}" "${PV_PAPI_LIBDIR:?}" "${PV_PAPI_SONAME:?}" "${PV_PAPI_VERSION:?}"
 
 fail=0
 err() { echo "FAIL: $*"; fail=1; }
 
+tools_root= in_root=()
+if ! readelf -d /usr/bin/papi_component_avail 2>/dev/null | grep -q "NEEDED.*\[$PV_PAPI_SONAME\]"; then
+	roots=$PV_SRCDIR/scripts/papi-tools-root.sh
+	suite=$(bash "$roots" suite-for "$PV_PAPI_VERSION") || exit 1
+	tools_root=$(bash "$roots" path "$suite") || { echo "FAIL: no $suite root for PAPI $PV_PAPI_VERSION's tools"; exit 1; }
+	in_root=(bash "$roots" run "$suite" --bind "$PV_PAPI_LIBDIR" --)
+	echo "PAPI $PV_PAPI_VERSION: the tools of Debian $suite ($tools_root)"
+fi
 for t in papi_component_avail papi_native_avail papi_command_line; do
-	[ -x /usr/bin/$t ] || { echo "FAIL: /usr/bin/$t missing (Debian package papi-tools)"; exit 1; }
+	[ -x "$tools_root/usr/bin/$t" ] || { echo "FAIL: $tools_root/usr/bin/$t missing (Debian package papi-tools)"; exit 1; }
+	readelf -d "$tools_root/usr/bin/$t" | grep -q "NEEDED.*\[$PV_PAPI_SONAME\]" ||
+		{ echo "FAIL: $tools_root/usr/bin/$t does not load $PV_PAPI_SONAME"; exit 1; }
 done
 
 components=()
@@ -23,7 +36,7 @@ if [ ${#components[@]} -eq 0 ]; then
 fi
 
 export LD_LIBRARY_PATH=$PV_PAPI_LIBDIR
-avail=$(/usr/bin/papi_component_avail 2>&1)
+avail=$("${in_root[@]}" /usr/bin/papi_component_avail 2>&1)
 echo "$avail" | sed -n '/^Compiled-in components/,$p'
 
 # The section after "Active components:" lists the usable ones.
@@ -36,7 +49,7 @@ for c in "${components[@]}"; do
 		continue
 	fi
 	if echo "$active" | grep -Eq "^Name: +$c +"; then
-		list=$(/usr/bin/papi_native_avail --noqual -i "$c:::" 2>&1)
+		list=$("${in_root[@]}" /usr/bin/papi_native_avail --noqual -i "$c:::" 2>&1)
 		events=$(echo "$list" | sed -n "s/^| *\($c:::[^ ]*\) .*/\1/p")
 		if [ -z "$events" ]; then
 			err "$c is active but papi_native_avail lists no $c::: event"
@@ -45,7 +58,7 @@ for c in "${components[@]}"; do
 		echo "$c: $(echo "$events" | wc -l) events listed by papi_native_avail"
 		read_ok=0
 		for e in $events; do
-			out=$(timeout 60 /usr/bin/papi_command_line "$e" 2>&1)
+			out=$(timeout 60 "${in_root[@]}" /usr/bin/papi_command_line "$e" 2>&1)
 			if echo "$out" | grep -Eq "^$e :[[:space:]]+-?[0-9.]+"; then
 				echo "$c: papi_command_line read $e: $(echo "$out" | grep -E "^$e :")"
 				read_ok=1

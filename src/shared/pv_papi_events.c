@@ -67,6 +67,22 @@ int pv_papi_disable(papi_vector_t *vector, const char *fmt, ...)
 	return PAPI_ECMP;
 }
 
+void pv_papi_partial(papi_vector_t *vector, const char *fmt, ...)
+{
+#if PAPI_VERSION >= PAPI_VERSION_NUMBER(7, 2, 0, 0)
+	va_list ap;
+
+	va_start(ap, fmt);
+	pv_vreason(vector->cmp_info.partially_disabled_reason,
+		   sizeof(vector->cmp_info.partially_disabled_reason), fmt, ap);
+	va_end(ap);
+	vector->cmp_info.partially_disabled = 1;
+#else
+	(void)vector;
+	(void)fmt;
+#endif
+}
+
 void pv_papi_error(const papi_vector_t *vector, const char *fmt, ...)
 {
 	char msg[PAPI_HUGE_STR_LEN];

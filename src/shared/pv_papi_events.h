@@ -44,6 +44,13 @@ int pv_papi_errno(int neg_errno);
 int pv_papi_disable(papi_vector_t *vector, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Marks an active component partially disabled with a reason: PAPI 7.2's
+ * papi_component_avail shows it under the component ("Partially disabled:
+ * REASON").  PAPI 7.0 and 7.1 have no such field: there it does nothing, and
+ * callers state the limit where every version shows it too (description). */
+void pv_papi_partial(papi_vector_t *vector, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Reports an error once, through PAPI's own channel (shown with
  * PAPI_VERBOSE=1 or PAPI_set_debug(PAPI_VERB_ECONT)), prefixed by the
  * component name. */

@@ -28,9 +28,9 @@ $(B)/ctests/papi/test_appio_fortify: $(srcdir)/ctests/papi/test_appio_accuracy.c
 
 APPIO_BENCH_BIN := $(B)/bench/appio_bench
 
-$(APPIO_BENCH_BIN): $(srcdir)/bench/appio_bench.c
+$(APPIO_BENCH_BIN): $(srcdir)/bench/appio_bench.c | papi
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -g $(PV_WARN) $< -o $@ -ldl
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -g $(PV_WARN) -I$(PAPI_SRC) $< -o $@ -ldl
 
 .PHONY: bench-appio
 bench-appio: $(APPIO_BENCH_BIN) $(APPIO_PRELOAD) papi

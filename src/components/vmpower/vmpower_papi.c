@@ -165,6 +165,10 @@ static int _vmpower_init_component(int cidx)
 		 vmp_ctx.info.unit == VMP_CYCLES ? "cycles" : "CPU time (no HW cycles)",
 		 vmp_ctx.info.energy == VMP_E_RAPL ? "RAPL" :
 		 vmp_ctx.info.energy == VMP_E_MODEL ? "ESTIMATED (power model)" : "none (no RAPL, no model)");
+	if (vmp_ctx.info.energy == VMP_E_NONE)
+		pv_papi_partial(&_vmpower_vector, "no energy events: no RAPL energy source and "
+				"PAPI_VIRT_POWER_MODEL is not set (the per-VM %s events work)",
+				vmp_ctx.info.unit == VMP_CYCLES ? "cycle" : "CPU time");
 	_vmpower_vector.cmp_info.num_native_events = (int)pv_evtab_count(&vmp_ev.tab);
 	if (vmp_engine_export_dir(vmp_eng)[0] && (rc = vmp_engine_start_thread(vmp_eng)) < 0)
 		return pv_papi_disable(&_vmpower_vector, "cannot start the export thread: %s", strerror(-rc));
