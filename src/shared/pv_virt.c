@@ -105,6 +105,11 @@ void pv_virt_set_timeout_ms(struct pv_virt *v, unsigned int ms)
 	v->timeout_ms = ms ? ms : 1;
 }
 
+unsigned int pv_virt_timeout_ms(const struct pv_virt *v)
+{
+	return v->timeout_ms;
+}
+
 const char *pv_virt_last_error(const struct pv_virt *v)
 {
 	return v->err;

@@ -106,6 +106,7 @@ const char *pv_virt_env_uri(void);
 
 /* Upper bound for one libvirt exchange (connect + list), in ms (>= 1). */
 void pv_virt_set_timeout_ms(struct pv_virt *v, unsigned int ms);
+unsigned int pv_virt_timeout_ms(const struct pv_virt *v);
 
 /*
  * Asks libvirt for the running domains (reconnecting if needed), then
