@@ -167,25 +167,43 @@ static void steal_set(char *dst, size_t len, const char *src)
 		snprintf(dst, len, "%s", src);
 }
 
-enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len)
+static int steal_irqtime_on(const char *config)
+{
+	return strstr(config, "\nCONFIG_IRQ_TIME_ACCOUNTING=y") != NULL ||
+	       strncmp(config, "CONFIG_IRQ_TIME_ACCOUNTING=y", 28) == 0;
+}
+
+/* The kernel config is read (and decompressed) once for both answers:
+ * it is the costliest step of PAPI_library_init for this component. */
+enum steal_pvacct steal_pvacct_probe(const char *bootdir, char *ret_source, size_t len, int *ret_irqtime)
 {
 	char line[4096], path[PATH_MAX];
 	char *config = NULL;
-	int on;
+	int on, have;
 
 	steal_set(ret_source, len, "");
+	have = steal_kconfig(bootdir, &config, path, sizeof(path)) == 0;
+	*ret_irqtime = have ? steal_irqtime_on(config) : 1;
 	if (pv_fs_read_line(PV_PROC, "cmdline", line, sizeof(line)) == 0 &&
 	    steal_pvacct_cmdline_off(line)) {
+		free(config);
 		if (pv_fs_path(PV_PROC, "cmdline", path, sizeof(path)) == 0)
 			steal_set(ret_source, len, path);
 		return STEAL_PVACCT_CMDLINE_OFF;
 	}
-	if (steal_kconfig(bootdir, &config, path, sizeof(path)) < 0)
+	if (!have)
 		return STEAL_PVACCT_UNKNOWN;
 	steal_set(ret_source, len, path);
 	on = steal_pvacct_config_on(config);
 	free(config);
 	return on ? STEAL_PVACCT_KERNEL : STEAL_PVACCT_CONFIG_OFF;
+}
+
+enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len)
+{
+	int irq;
+
+	return steal_pvacct_probe(bootdir, ret_source, len, &irq);
 }
 
 /* The running kernel's config text (malloc'd) and its path. */
@@ -209,8 +227,7 @@ int steal_pvacct_irqtime(const char *bootdir)
 
 	if (steal_kconfig(bootdir, &config, path, sizeof(path)) < 0)
 		return 1;
-	on = strstr(config, "\nCONFIG_IRQ_TIME_ACCOUNTING=y") != NULL ||
-	     strncmp(config, "CONFIG_IRQ_TIME_ACCOUNTING=y", 28) == 0;
+	on = steal_irqtime_on(config);
 	free(config);
 	return on;
 }
