@@ -41,13 +41,18 @@ def run(lib, mode):
     if lib:
         env["LD_LIBRARY_PATH"] = lib
     t0 = time.perf_counter()
-    p = subprocess.Popen([probe, mode], env=env, stdout=subprocess.DEVNULL)
+    p = subprocess.Popen([probe, mode], env=env, stdout=subprocess.PIPE)
     _, st, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
+    out = p.stdout.read().decode()
+    p.stdout.close()
     p.returncode = st
-    if st != 0:
-        sys.exit(f"startup bench: {probe} {mode} failed (status {st})")
-    return wall * 1e3, (ru.ru_utime + ru.ru_stime) * 1e3, ru.ru_maxrss
+    hwm = [int(l.split()[1]) for l in out.splitlines() if l.startswith("hwm_kib ")]
+    if st != 0 or not hwm:
+        sys.exit(f"startup bench: {probe} {mode} failed (status {st}, output {out!r})")
+    # wall includes the fork+exec of this runner, the same for both sides;
+    # CPU is the child's own (rusage after exec); RSS is VmHWM from the probe.
+    return wall * 1e3, (ru.ru_utime + ru.ru_stime) * 1e3, hwm[0]
 
 cases = [("init", ("ours", ours, "init"), ("debian", "", "init")),
          ("init+steal", ("ours", ours, "steal"), ("debian", "", "init"))]

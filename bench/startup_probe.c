@@ -8,9 +8,12 @@
  *   startup_probe vmpower EVENT   prints "first_add_ms X": the first
  *                                 PAPI_add_named_event of a vmpower event
  *                                 (activation: energy, counters, libvirt)
+ * Every mode ends with "hwm_kib N": the process's peak RSS (VmHWM), read
+ * here because a parent's rusage would also count its own pre-exec pages.
  * Exit 0, or 1 with the failing call on stderr.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -59,5 +62,12 @@ int main(int argc, char **argv)
 	else if (strcmp(mode, "init") != 0)
 		return fprintf(stderr, "usage: startup_probe init|steal|vmpower EVENT\n"), 2;
 	PAPI_shutdown();
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			printf("hwm_kib %ld\n", strtol(line + 6, NULL, 10));
+	if (f)
+		fclose(f);
 	return rc;
 }

@@ -71,6 +71,22 @@ static int steal_zlib_load(struct steal_zlib *z)
 }
 
 /* Reads a gzip (or plain: gzread passes plain files through) file. */
+/* 1 when the config text holds a complete line setting CONFIG_<opt>
+ * ("CONFIG_<opt>=..." or "# CONFIG_<opt> is not set"): each option appears
+ * once, so the rest of the file cannot change the answer. */
+static int steal_kconfig_decided(const char *config, const char *opt)
+{
+	char set[96], unset[96];
+	const char *p;
+
+	snprintf(set, sizeof(set), "\nCONFIG_%s=", opt);
+	snprintf(unset, sizeof(unset), "\n# CONFIG_%s is not set\n", opt);
+	if (strstr(config, unset))
+		return 1;
+	p = strstr(config, set);
+	return p && strchr(p + 1, '\n') != NULL;
+}
+
 static int steal_read_gz(const char *path, char **ret)
 {
 	struct steal_zlib z;
@@ -107,7 +123,10 @@ static int steal_read_gz(const char *path, char **ret)
 			buf = nb;
 			cap *= 2;
 		}
-		n = z.gzread(f, buf + got, (unsigned)(cap - 1 - got));
+		/* 16 KiB at a time, so decompression stops once both
+		 * options are decided (near the start of a kconfig). */
+		size_t want = cap - 1 - got < 16384 ? cap - 1 - got : 16384;
+		n = z.gzread(f, buf + got, (unsigned)want);
 		if (n < 0) {
 			rc = -EIO;
 			break;
@@ -115,6 +134,10 @@ static int steal_read_gz(const char *path, char **ret)
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		buf[got] = '\0';
+		if (steal_kconfig_decided(buf, "PARAVIRT_TIME_ACCOUNTING") &&
+		    steal_kconfig_decided(buf, "IRQ_TIME_ACCOUNTING"))
+			break;
 	}
 	z.gzclose(f);
 	if (rc < 0) {
