@@ -10,4 +10,9 @@ bench-startup: $(B)/bench/startup_probe
 	PV_SRCDIR=$(srcdir) PV_BUILDDIR=$(B) PV_PAPI_LIBDIR=$(PAPI_SRC) bash $(srcdir)/bench/startup_bench.sh
 
 PV_EXTRA_ALL += $(B)/bench/startup_probe
+# bench.mk takes PV_BENCH over into PVB_PARTS: join whichever exists now.
+ifdef PVB_PARTS
 PVB_PARTS += bench-startup
+else
+PV_BENCH += bench-startup
+endif
