@@ -214,10 +214,16 @@ static int _rapl_vm_update_control_state(hwd_control_state_t *ctl, NativeInfo_t 
 					 hwd_context_t *ctx)
 {
 	struct rv_ctl *c = (struct rv_ctl *)ctl, nc;
-	size_t k = (size_t)(count ? count : 1);
+	size_t k = (size_t)count;
 	int i;
 
 	(void)ctx;
+	/* PAPI_cleanup_eventset calls this with count 0 and then frees the
+	 * state itself: allocate nothing (each cycle leaked 256 bytes). */
+	if (count == 0) {
+		rv_ctl_free(c);
+		return PAPI_OK;
+	}
 	memset(&nc, 0, sizeof(nc));
 	nc.codes = calloc(k, sizeof(*nc.codes));
 	nc.values = calloc(k, sizeof(*nc.values));

@@ -209,6 +209,22 @@ static void steal_ctl_close_sources(struct steal_ctl *c)
 	steal_host_free(c);
 }
 
+/* Everything the control state owns.  PAPI frees the state itself right
+ * after update_control_state(count=0) (PAPI_cleanup_eventset), so that
+ * call must leave nothing allocated. */
+static void steal_ctl_release(struct steal_ctl *c)
+{
+	steal_ctl_close_sources(c);
+	free(c->codes);
+	free(c->values);
+	free(c->slot);
+	c->codes = NULL;
+	c->values = NULL;
+	c->slot = NULL;
+	c->n = 0;
+	c->need_sys = c->need_thread = 0;
+}
+
 static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
 				       hwd_context_t *ctx)
 {
@@ -218,9 +234,13 @@ static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *n
 	int *slot;
 
 	(void)ctx;
-	codes = calloc((size_t)(count ? count : 1), sizeof(*codes));
-	values = calloc((size_t)(count ? count : 1), sizeof(*values));
-	slot = calloc((size_t)(count ? count : 1), sizeof(*slot));
+	if (count == 0) {
+		steal_ctl_release(c);
+		return PAPI_OK;
+	}
+	codes = calloc((size_t)count, sizeof(*codes));
+	values = calloc((size_t)count, sizeof(*values));
+	slot = calloc((size_t)count, sizeof(*slot));
 	if (!codes || !values || !slot) {
 		free(codes);
 		free(values);
@@ -348,16 +368,7 @@ static int _steal_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
 
 static int _steal_cleanup_eventset(hwd_control_state_t *ctl)
 {
-	struct steal_ctl *c = (struct steal_ctl *)ctl;
-
-	steal_ctl_close_sources(c);
-	free(c->codes);
-	free(c->values);
-	free(c->slot);
-	c->codes = NULL;
-	c->values = NULL;
-	c->slot = NULL;
-	c->n = 0;
+	steal_ctl_release((struct steal_ctl *)ctl);
 	return PAPI_OK;
 }
 
