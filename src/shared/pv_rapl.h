@@ -108,6 +108,11 @@ int pv_rapl_read(struct pv_rapl *r, int i, uint64_t *ret_uj);
  * at the first error, leaving ret_uj[] of the later ones untouched. */
 int pv_rapl_read_many(struct pv_rapl *r, const int *idx, int n, uint64_t *ret_uj);
 
+/* 1 (once per pv_rapl) when a domain has read a value above its
+ * max_energy_range_uj, which the counters took as a reset: msg names the
+ * file, the value and the range.  0 otherwise. */
+int pv_rapl_range_note(struct pv_rapl *r, char *msg, size_t len);
+
 /* Convenience: the package domain of package pkg. */
 int pv_rapl_read_package(struct pv_rapl *r, int pkg, uint64_t *ret_uj);
 

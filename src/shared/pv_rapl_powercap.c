@@ -138,8 +138,9 @@ static int pc_open_domain(struct pv_rapl_dstate *s, const char *zdir, char *reas
 	s->info.src = PV_RAPL_SRC_POWERCAP;
 	s->info.max_range_uj = max;
 	snprintf(s->info.zone, sizeof(s->info.zone), "%s", zdir);
-	s->last_raw = raw;
-	s->acc_uj = raw;
+	s->last_raw = 0;
+	s->acc_uj = 0;
+	pv_rapl_feed(s, raw); /* acc_uj = raw, unless out of range */
 	return 0;
 }
 

@@ -269,6 +269,7 @@ static int _rapl_vm_update_control_state(hwd_control_state_t *ctl, NativeInfo_t 
 static int rv_read_energy(struct rv_ctl *c, uint64_t *ret)
 {
 	uint64_t tmp[RV_MAX_EVENTS];
+	char why[PATH_MAX + 128];
 	int k, rc;
 
 	if (c->ndom == 0)
@@ -284,6 +285,8 @@ static int rv_read_energy(struct rv_ctl *c, uint64_t *ret)
 	}
 	for (k = 0; k < c->ndom; k++)
 		ret[c->dpos[k]] = tmp[k];
+	if (pv_rapl_range_note(rv_rapl, why, sizeof(why)))
+		pv_papi_error(&_rapl_vm_vector, "%s", why);
 	return 0;
 }
 

@@ -21,6 +21,19 @@ static int steal_irqtime;
 
 /* ---- sampling ------------------------------------------------------------ */
 
+/* A counter that jumped past the range is taken as a reset (steal_acc.h);
+ * said once per process, naming the file it came from. */
+static void steal_say_jumps(const struct steal_guest *g)
+{
+	static int said;
+
+	if (steal_guest_jumps(g) == 0 || __atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		return;
+	pv_papi_error(&_steal_vector,
+		      "%s/%s: a counter jumped past the 64-bit range; taken as a reset, nothing added (said once)",
+		      pv_fs_root(PV_PROC), g->jumps ? "thread-self/schedstat" : "stat");
+}
+
 static int steal_sample_all(struct steal_ctl *c, int start, int fresh)
 {
 	const struct steal_procstat *ps = NULL;
@@ -48,6 +61,7 @@ static int steal_sample_all(struct steal_ctl *c, int start, int fresh)
 		   : steal_guest_update(&c->guest, ps, c->need_thread ? &ts : NULL);
 	if (rc < 0)
 		return rc;
+	steal_say_jumps(&c->guest);
 	now = steal_now_ns();
 	for (size_t i = 0; i < c->nhvm; i++) {
 		for (size_t k = 0; k < c->hvm[i].n; k++) {
