@@ -36,6 +36,7 @@ static struct rapl_state *rv_state;
 
 struct rv_ctl {
 	int n;
+	int failed; /* pv_papi_read_status */
 	unsigned *codes;
 	long long *values;
 	int *dom;        /* energy: pv_rapl domain index, else -1 */
@@ -311,8 +312,9 @@ static int _rapl_vm_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 	(void)ctx;
 	(void)flags;
 	rc = rv_read_energy(c, c->now);
+	*events = c->values;
 	if (rc < 0)
-		return pv_papi_errno(rc);
+		return pv_papi_read_status(&c->failed, pv_papi_errno(rc));
 	for (i = 0; i < c->n; i++) {
 		if (c->dom[i] >= 0) {
 			c->values[i] = (long long)(c->now[i] - c->start[i]);
@@ -325,13 +327,12 @@ static int _rapl_vm_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 
 				pv_papi_error(&_rapl_vm_vector, "%s",
 					      pv_fs_describe(PV_SYS, rv_set.c[c->ctl[i]].file, rc, why, sizeof(why)));
-				return pv_papi_errno(rc);
+				return pv_papi_read_status(&c->failed, pv_papi_errno(rc));
 			}
 			c->values[i] = v;
 		}
 	}
-	*events = c->values;
-	return PAPI_OK;
+	return pv_papi_read_status(&c->failed, PAPI_OK);
 }
 
 static int _rapl_vm_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)

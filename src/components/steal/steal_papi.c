@@ -346,23 +346,26 @@ static int _steal_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long *
 	(void)ctx;
 	(void)flags;
 	rc = steal_sample_all(c, 0, 0);
-	if (rc < 0)
-		return pv_papi_errno(rc);
-	steal_fill(c);
 	*events = c->values;
-	return PAPI_OK;
+	if (rc < 0)
+		return pv_papi_read_status(&c->failed, pv_papi_errno(rc));
+	steal_fill(c);
+	return pv_papi_read_status(&c->failed, PAPI_OK);
 }
 
 static int _steal_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
 	struct steal_ctl *c = (struct steal_ctl *)ctl;
-	int rc;
 
 	(void)ctx;
-	rc = steal_sample_all(c, 0, 1);
-	if (rc < 0)
-		return pv_papi_errno(rc);
-	steal_fill(c);
+	/* PAPI_stop always stops: an error here leaves the EventSet RUNNING
+	 * for good.  A final sample is taken only when the sources are open
+	 * (after a failed PAPI_start, PAPI's rollback calls stop on closed
+	 * ones, which used to blame /proc/stat for a bad schedstat); a
+	 * failure was reported by steal_sample_all and the values keep
+	 * the last good sample. */
+	if ((c->sampler_open || !(c->need_sys || c->need_thread)) && steal_sample_all(c, 0, 1) == 0)
+		steal_fill(c);
 	return PAPI_OK;
 }
 

@@ -1,6 +1,7 @@
 /* The vmpower engine: configuration, energy, attribution steps, values
  * (see vmp_engine.h; VM records are in vmp_sync.c). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,16 @@ static int setup_energy(struct vmp_engine *e, char *reason, size_t len)
 		if (vmp_model_parse(model, &e->model, perr, sizeof(perr)) != 0) {
 			snprintf(reason, len, "%s", perr);
 			return -EINVAL;
+		}
+		/* The model integrates CPU activity from /proc/stat: without
+		 * it every energy would stay 0, so no energy at all. */
+		struct vmp_pkgstat ps;
+		int perr_rc = vmp_procstat_read(&e->topo, &ps);
+		if (perr_rc < 0) {
+			char d[PATH_MAX + 64];
+			snprintf(reason, len, "PAPI_VIRT_POWER_MODEL needs the cpuN lines of %s",
+				 pv_fs_describe(PV_PROC, "stat", perr_rc, d, sizeof(d)));
+			return perr_rc;
 		}
 		e->info.energy = VMP_E_MODEL;
 		snprintf(e->info.energy_why, sizeof(e->info.energy_why),

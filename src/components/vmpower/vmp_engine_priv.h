@@ -45,6 +45,7 @@ struct vmp_rec {
 
 struct vmp_engine {
 	pthread_mutex_t lock;      /* everything below but virt */
+	char read_err[512];        /* why the last update failed ("" if it did not) */
 	pthread_mutex_t vlock;     /* virt */
 	struct vmp_engine_info info;
 	struct vmp_topo topo;
