@@ -60,34 +60,6 @@ static int scenario(const char *ev, const char *path, const char *const *texts, 
 	return rc;
 }
 
-static char proc_tmp[PATH_MAX];
-
-static void drop_proc(void)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", proc_tmp);
-	if (proc_tmp[0] && system(cmd) != 0)
-		printf("cannot remove %s\n", proc_tmp);
-}
-
-static int copy_proc(char *root, size_t len)
-{
-	char cmd[3 * PATH_MAX];
-
-	snprintf(root, len, "/tmp/test_counter_range.XXXXXX");
-	if (!mkdtemp(root))
-		return -1;
-	snprintf(proc_tmp, sizeof(proc_tmp), "%s", root);
-	atexit(drop_proc);
-	snprintf(cmd, sizeof(cmd), "cp -r '%s/steal-basic/proc' '%s/'", rv_fixtures(), root);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "%s/proc", root);
-	setenv("PAPI_VIRT_PROCFS", cmd, 1);
-	return 0;
-}
-
 #define STAT_TAIL "intr 0\nctxt 1\nbtime 1\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n"
 
 static int steal_stat(void)
@@ -108,9 +80,9 @@ static int steal_stat(void)
 	static const long long want[] = { 0, 0, 0, 1000000000 };
 	char root[PATH_MAX], path[PATH_MAX + 16];
 
-	if (copy_proc(root, sizeof(root)) < 0)
+	if (rv_copy_proc("steal-basic", root, sizeof(root)) < 0)
 		return rv_fail("fixture copy");
-	snprintf(path, sizeof(path), "%s/proc/stat", root);
+	snprintf(path, sizeof(path), "%s/stat", root);
 	setenv("PAPI_VIRT_STEAL_CACHE_US", "0", 1);
 	return scenario("steal:::STEAL_NS", path, t, want, 4);
 }
@@ -126,9 +98,9 @@ static int steal_schedstat(void)
 	static const long long want[] = { 0, 0, 0, 1000 };
 	char root[PATH_MAX], path[PATH_MAX + 32];
 
-	if (copy_proc(root, sizeof(root)) < 0)
+	if (rv_copy_proc("steal-basic", root, sizeof(root)) < 0)
 		return rv_fail("fixture copy");
-	snprintf(path, sizeof(path), "%s/proc/thread-self/schedstat", root);
+	snprintf(path, sizeof(path), "%s/thread-self/schedstat", root);
 	return scenario("steal:::THREAD_RUN_DELAY_NS", path, t, want, 4);
 }
 

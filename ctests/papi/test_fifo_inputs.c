@@ -19,36 +19,16 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-static char ptmp[PATH_MAX];
-
-static void drop_proc(void)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ptmp);
-	if (ptmp[0] && system(cmd) != 0)
-		printf("cannot remove %s\n", ptmp);
-}
-
 /* steal-basic's proc tree with rel replaced by a FIFO. */
 static int proc_with_fifo(const char *rel, char *fifo, size_t len)
 {
-	char cmd[3 * PATH_MAX];
+	char root[PATH_MAX];
 
-	snprintf(ptmp, sizeof(ptmp), "/tmp/test_fifo_inputs.XXXXXX");
-	if (!mkdtemp(ptmp))
+	if (rv_copy_proc("steal-basic", root, sizeof(root)) < 0)
 		return -1;
-	atexit(drop_proc);
-	snprintf(cmd, sizeof(cmd), "cp -r '%s/steal-basic/proc' '%s/'", rv_fixtures(), ptmp);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(fifo, len, "%s/proc/%s", ptmp, rel);
+	snprintf(fifo, len, "%s/%s", root, rel);
 	unlink(fifo);
-	if (mkfifo(fifo, 0600) < 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "%s/proc", ptmp);
-	setenv("PAPI_VIRT_PROCFS", cmd, 1);
-	return 0;
+	return mkfifo(fifo, 0600);
 }
 
 static const PAPI_component_info_t *init(const char *comp)
