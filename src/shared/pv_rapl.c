@@ -193,8 +193,8 @@ int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reas
 	free(r);
 	return rc;
 found:
-	if (reason && reason_len)
-		reason[0] = '\0';
+	/* reason now lists only what this source could not use (a zone with a
+	 * malformed file, zones past the limit): empty when all was used. */
 	pv_rapl_sort(r);
 	*ret = r;
 	return 0;

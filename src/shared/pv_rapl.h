@@ -82,6 +82,8 @@ const char *pv_rapl_dom_name(enum pv_rapl_dom dom);
  * source can be used, returns -ENODEV (nothing there), -EACCES/-EPERM
  * (present but not readable, e.g. energy_uj is root-only since Linux 5.10)
  * or another -errno, and reason says why (which files, which error).
+ * On success reason lists what the source could not use (a zone with a
+ * malformed or unreadable file, zones past the limit), "" when nothing.
  * reason may be NULL. */
 int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reason_len);
 void pv_rapl_close(struct pv_rapl *r);

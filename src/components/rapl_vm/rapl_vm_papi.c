@@ -104,6 +104,10 @@ static int _rapl_vm_init_component(int cidx)
 		return pv_papi_disable(&_rapl_vm_vector, "RAPL energy is not readable: %s", why);
 	if (rc < 0 && rc != -ENODEV)
 		return pv_papi_disable(&_rapl_vm_vector, "RAPL energy cannot be read: %s", why);
+	/* Usable, but some zones were not (a malformed energy_uj drops its
+	 * package zone and its limits): say which and why, once. */
+	if (rc == 0 && why[0])
+		pv_papi_error(&_rapl_vm_vector, "some RAPL zones are not used: %s", why);
 	nz = rv_zones(z, 64);
 	rc = rapl_ctl_discover(&rv_set, z, nz);
 	if (rc < 0)
