@@ -119,6 +119,16 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Replaces the stat copy: "empty" or "good" (this host's /proc/stat). */
+static void set_stat(int good)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), good ? "cat /proc/stat > '%s'" : ": > '%s'", stat_path);
+	sh(cmd);
+	usleep(50000);
+}
+
 static int good_then_broken(void)
 {
 	const char *sc = "breaks";
@@ -152,9 +162,7 @@ static int good_then_broken(void)
 		snprintf(cmd, sizeof(cmd), "%lld", v[0]);
 		rc = fail(sc, "HOST_ENERGY_UJ %s is below the idle energy", cmd);
 	}
-	snprintf(cmd, sizeof(cmd), ": > '%s'", stat_path);
-	sh(cmd);
-	usleep(50000);
+	set_stat(0);
 	r = PAPI_read(es, v);
 	printf("emptied: PAPI_read -> %d (%s)\n", r, PAPI_strerror(r));
 	if (r == PAPI_OK)
@@ -165,17 +173,14 @@ static int good_then_broken(void)
 	r = PAPI_cleanup_eventset(es);
 	if (r != PAPI_OK)
 		rc = fail(sc, "PAPI_cleanup_eventset failed (EventSet stuck running?): %s", PAPI_strerror(r));
-	snprintf(cmd, sizeof(cmd), "cat /proc/stat > '%s'", stat_path);
-	sh(cmd);
+	set_stat(1);
 	if (PAPI_add_named_event(es, "vmpower:::HOST_ENERGY_UJ") != PAPI_OK || PAPI_start(es) != PAPI_OK ||
 	    PAPI_read(es, v) != PAPI_OK || PAPI_stop(es, v) != PAPI_OK)
 		rc = fail(sc, "%s", "reads did not recover once the stat was back");
 	/* "stop": broken with no read in between */
 	if (PAPI_start(es) != PAPI_OK)
 		rc = fail(sc, "%s", "restart failed");
-	snprintf(cmd, sizeof(cmd), ": > '%s'", stat_path);
-	sh(cmd);
-	usleep(50000);
+	set_stat(0);
 	r = PAPI_stop(es, v);
 	printf("stop: first PAPI_stop -> %d (%s)\n", r, PAPI_strerror(r));
 	if (r == PAPI_OK)
