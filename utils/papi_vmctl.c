@@ -415,18 +415,18 @@ static int cmd_run(int argc, char **argv, double hold_s)
 static int cmd_restore(const char *dir)
 {
 	int restored = 0, alive = 0, rc;
-	char d[4096];
+	char d[4096], msg[8192] = "";
 
 	if (!dir) {
 		rapl_state_dir(d, sizeof(d));
 		dir = d;
 	}
-	rc = rapl_state_restore_dead(dir, quiet ? NULL : stderr, &restored, &alive);
+	rc = rapl_state_restore_dead(dir, quiet ? NULL : stderr, &restored, &alive, msg, sizeof(msg));
 	if (!quiet)
 		fprintf(stderr, "papi_vmctl: %d state file(s) restored, %d of live processes left alone (%s)\n",
 			restored, alive, dir);
 	if (rc < 0) {
-		fprintf(stderr, "papi_vmctl: restore: %s\n", strerror(-rc));
+		fprintf(stderr, "papi_vmctl: restore: %s\n", msg[0] ? msg : strerror(-rc));
 		return 1;
 	}
 	return 0;

@@ -62,6 +62,36 @@ static __attribute__((unused)) void rv_drop(void)
 	rv_tmp[0] = '\0';
 }
 
+/* Copies ctests/fixtures/<scenario>/proc to a new temp dir removed at exit;
+ * points PAPI_VIRT_PROCFS at it and returns the copy's proc path in root. */
+static char rv_ptmp[PATH_MAX];
+
+static void rv_drop_proc(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rv_ptmp);
+	if (rv_ptmp[0] && system(cmd) != 0)
+		printf("cannot remove %s\n", rv_ptmp);
+	rv_ptmp[0] = '\0';
+}
+
+static __attribute__((unused)) int rv_copy_proc(const char *scenario, char *root, size_t len)
+{
+	char cmd[3 * PATH_MAX];
+
+	snprintf(rv_ptmp, sizeof(rv_ptmp), "/tmp/test_pv_proc.XXXXXX");
+	if (!mkdtemp(rv_ptmp))
+		return -1;
+	atexit(rv_drop_proc);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/%s/proc' '%s/'", rv_fixtures(), scenario, rv_ptmp);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(root, len, "%s/proc", rv_ptmp);
+	setenv("PAPI_VIRT_PROCFS", root, 1);
+	return 0;
+}
+
 /* 1 when the copy is byte-identical to the committed fixture. */
 static __attribute__((unused)) int rv_unchanged(void)
 {

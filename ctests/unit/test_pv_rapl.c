@@ -322,9 +322,30 @@ START_TEST(unknown_and_broken_zones_are_skipped)
 	put("class/powercap/intel-rapl:0:1/name", "gpu\n");
 	put("class/powercap/intel-rapl:2:0/max_energy_range_uj", "\n");
 	ck_assert_int_eq(pv_rapl_open(0, &r, reason, sizeof(reason)), 0);
+	/* the skipped zone is named with its file and the cause */
+	ck_assert_msg(strstr(reason, "intel-rapl:2:0/max_energy_range_uj: malformed content") != NULL, "%s", reason);
 	ck_assert_int_eq(pv_rapl_count(r), 6);
 	ck_assert_int_eq(pv_rapl_find(r, 0, PV_RAPL_UNCORE), -ENOENT);
 	ck_assert_int_eq(pv_rapl_find(r, 1, PV_RAPL_CORE), -ENOENT);
+	pv_rapl_close(r);
+	drop_copy();
+}
+END_TEST
+
+/* More zones than the reader keeps: the rest are ignored, and said so. */
+START_TEST(too_many_zones_are_said)
+{
+	struct pv_rapl *r = NULL;
+	char reason[PV_RAPL_REASON_MAX], cmd[PATH_MAX + 512];
+
+	copy_fixture("rapl-intel-2pkg");
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s/sys/class/powercap' && for k in $(seq 10 309); do d=intel-rapl:$k:0; mkdir $d && "
+		 "echo dram > $d/name && echo 1 > $d/energy_uj && echo 1000 > $d/max_energy_range_uj; done",
+		 tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(pv_rapl_open(0, &r, reason, sizeof(reason)), 0);
+	ck_assert_msg(strstr(reason, "more than 256 intel-rapl zones in ") != NULL, "%s", reason);
 	pv_rapl_close(r);
 	drop_copy();
 }
@@ -412,6 +433,7 @@ static Suite *suite(void)
 	tcase_add_test(t, perf_parsers);
 	tcase_add_test(t, perf_fallback_reports_open_failure);
 	tcase_add_test(t, unknown_and_broken_zones_are_skipped);
+	tcase_add_test(t, too_many_zones_are_said);
 	tcase_add_test(t, non_root_gets_precise_reason);
 	tcase_add_test(t, advance_tool_matches_reader);
 	suite_add_tcase(s, t);

@@ -230,6 +230,26 @@ START_TEST(evname_rejects_malformed)
 }
 END_TEST
 
+/* Each refusal says what is wrong, not one generic message. */
+START_TEST(evname_says_why)
+{
+	struct pv_evname ev;
+	char why[256], name[5100];
+
+	ck_assert_int_eq(pv_evname_parse_why("X:vm=a:vm=b", &ev, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "the qualifier 'vm' is given twice");
+	memset(name, 'v', sizeof(name));
+	memcpy(name, "X:vm=", 5);
+	name[5005] = '\0'; /* a 5000-character VM name */
+	ck_assert_int_eq(pv_evname_parse_why(name, &ev, why, sizeof(why)), -ENAMETOOLONG);
+	ck_assert_msg(strstr(why, "is 5003 characters long (key at most 15, value at most 255)") != NULL, "%s", why);
+	ck_assert_int_eq(pv_evname_parse_why("X:vm=%zz", &ev, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "the qualifier 'vm=%zz' is malformed (empty key or bad %XX escape)");
+	ck_assert_int_eq(pv_evname_parse_why("X:a=1:b=2:c=3:d=4:e=5", &ev, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "more than 4 qualifiers");
+}
+END_TEST
+
 START_TEST(evname_escape_round_trip)
 {
 	const char *names[] = { "plain-vm_1.2", "my vm", "a:b", "k=v", "100%", "caf\xc3\xa9 \xe2\x98\x83", "x,y" };
@@ -363,6 +383,7 @@ int main(void)
 	tcase_add_test(fs, describe_names_path_and_cause);
 	tcase_add_test(nm, evname_qualifiers);
 	tcase_add_test(nm, evname_rejects_malformed);
+	tcase_add_test(nm, evname_says_why);
 	tcase_add_test(nm, evname_escape_round_trip);
 	tcase_add_test(tb, evtab_codes_are_stable);
 	tcase_add_test(tb, evtab_enumeration);

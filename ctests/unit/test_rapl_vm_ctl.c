@@ -419,12 +419,12 @@ START_TEST(sigkill_then_restore_command)
 	close(go);
 	ck_assert_str_eq(content("devices/system/cpu/intel_pstate/no_turbo"), "1\n");
 	ck_assert(!unchanged());
-	ck_assert_int_eq(rapl_state_restore_dead(statedir, stderr, &restored, &alive), 0);
+	ck_assert_int_eq(rapl_state_restore_dead(statedir, stderr, &restored, &alive, NULL, 0), 0);
 	ck_assert_int_eq(restored, 1);
 	ck_assert_int_eq(alive, 0);
 	ck_assert(unchanged());
 	/* Nothing left to do the second time. */
-	ck_assert_int_eq(rapl_state_restore_dead(statedir, NULL, &restored, &alive), 0);
+	ck_assert_int_eq(rapl_state_restore_dead(statedir, NULL, &restored, &alive, NULL, 0), 0);
 	ck_assert_int_eq(restored, 0);
 	teardown_copy();
 }
@@ -442,7 +442,7 @@ START_TEST(two_processes_one_control)
 	pid = change_then_wait(&go, 0);
 	ck_assert_int_eq(rapl_state_new(statedir, &st), 0);
 	/* The restore command leaves a live owner alone. */
-	ck_assert_int_eq(rapl_state_restore_dead(statedir, NULL, &restored, &alive), 0);
+	ck_assert_int_eq(rapl_state_restore_dead(statedir, NULL, &restored, &alive, NULL, 0), 0);
 	ck_assert_int_eq(alive, 1);
 	ck_assert_int_eq(restored, 0);
 	i = ctl(RAPL_CTL_PSTATE_NO_TURBO, -1, -1);
@@ -460,7 +460,7 @@ START_TEST(two_processes_one_control)
 	i = ctl(RAPL_CTL_PSTATE_NO_TURBO, -1, -1);
 	ck_assert_int_eq(rapl_ctl_apply(&set, st, &i, &v, 1, msg, sizeof(msg)), -EBUSY);
 	ck_assert_msg(strstr(msg, "died without restoring it: run 'papi_vmctl restore'"), "%s", msg);
-	ck_assert_int_eq(rapl_state_restore_dead(statedir, NULL, &restored, &alive), 0);
+	ck_assert_int_eq(rapl_state_restore_dead(statedir, NULL, &restored, &alive, NULL, 0), 0);
 	ck_assert_int_eq(restored, 1);
 	ck_assert_int_eq(alive, 1); /* our own file: we are alive */
 	v = 1;

@@ -68,7 +68,10 @@ START_TEST(ticks_conversion)
 	ck_assert_uint_eq(steal_ticks_to_ns(5, 250), 20000000ull);
 	/* hz that does not divide 1e9: exact to the ns, no overflow */
 	ck_assert_uint_eq(steal_ticks_to_ns(1024 * 3 + 512, 1024), 3500000000ull);
-	ck_assert_uint_eq(steal_ticks_to_ns(UINT64_MAX / 1000, 100), UINT64_MAX / 1000 / 100 * 1000000000ull + (UINT64_MAX / 1000 % 100) * 10000000ull);
+	ck_assert_uint_eq(steal_ticks_to_ns(9223372035ull * 100 + 47, 100), 9223372035470000000ull);
+	/* past what PAPI's long long holds: saturates, never wraps negative */
+	ck_assert_uint_eq(steal_ticks_to_ns(UINT64_MAX / 1000, 100), (uint64_t)INT64_MAX);
+	ck_assert_uint_eq(steal_ticks_to_ns(UINT64_MAX, 100), (uint64_t)INT64_MAX);
 	ck_assert_uint_eq(steal_ticks_to_ns(7, 0), 0);
 }
 END_TEST

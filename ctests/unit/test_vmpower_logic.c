@@ -203,6 +203,12 @@ START_TEST(watts_and_model_parsing)
 	ck_assert_int_eq(vmp_model_parse("idle=1,max=2,model=cubic", &m, err, sizeof(err)), -EINVAL);
 	ck_assert_int_eq(vmp_model_parse("idle=1,max=2,foo=3", &m, err, sizeof(err)), -EINVAL);
 	ck_assert_int_eq(vmp_model_parse("", &m, err, sizeof(err)), -EINVAL);
+	/* out of range is not a syntax error; a repeated key is refused */
+	ck_assert_int_eq(vmp_model_parse("idle=1000000,max=2000000", &m, err, sizeof(err)), -ERANGE);
+	ck_assert_msg(strstr(err, "idle='1000000' is out of range (at most 100000 W)") != NULL, "%s", err);
+	ck_assert_int_eq(vmp_model_parse("idle=10,max=50,idle=20", &m, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "'idle' is given twice (second value '20')") != NULL, "%s", err);
+	ck_assert_int_eq(vmp_model_parse("idle=10,max=50,model=linear,model=linear", &m, err, sizeof(err)), -EINVAL);
 
 	struct vmp_model lin = { 60000000, 200000000 };
 	ck_assert_uint_eq(vmp_model_power_uw(&lin, 0, 100), 60000000);

@@ -235,13 +235,16 @@ lab_start_daemon() {
 
 # ---------------------------------------------------------------- guests
 
+# The replacements are quoted: with bash 5.2's patsub_replacement (on by
+# default) an unquoted '&' in the replacement inserts the match ("<" became
+# "<lt;"); quoted, it is literal in every bash version.
 lab_xml_escape() {
 	local s=$1
-	s=${s//&/&amp;}
-	s=${s//</&lt;}
-	s=${s//>/&gt;}
-	s=${s//\"/&quot;}
-	s=${s//\'/&apos;}
+	s=${s//&/'&amp;'}
+	s=${s//</'&lt;'}
+	s=${s//>/'&gt;'}
+	s=${s//\"/'&quot;'}
+	s=${s//\'/'&apos;'}
 	printf '%s' "$s"
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pv_fs.h"
+#include "pv_msg.h"
 
 static int pv_hexval(char c)
 {
@@ -117,15 +118,25 @@ static int pv_parse_qual(const char *seg, size_t n, struct pv_qual *q)
 
 int pv_evname_parse(const char *name, struct pv_evname *ret)
 {
+	return pv_evname_parse_why(name, ret, NULL, 0);
+}
+
+int pv_evname_parse_why(const char *name, struct pv_evname *ret, char *why, size_t wlen)
+{
 	struct pv_evname ev;
 	const char *p = strchr(name, ':');
 	size_t blen = p ? (size_t)(p - name) : strlen(name);
 
 	memset(&ev, 0, sizeof(ev));
-	if (blen == 0)
+	if (blen == 0) {
+		pv_msgf(why, wlen, "the name before the first ':' is empty");
 		return -EINVAL;
-	if (blen >= sizeof(ev.base))
+	}
+	if (blen >= sizeof(ev.base)) {
+		pv_msgf(why, wlen, "the name before the first ':' is %zu characters (at most %zu)", blen,
+			sizeof(ev.base) - 1);
 		return -ENAMETOOLONG;
+	}
 	memcpy(ev.base, name, blen);
 	ev.base[blen] = '\0';
 	while (p) {
@@ -134,14 +145,26 @@ int pv_evname_parse(const char *name, struct pv_evname *ret)
 		size_t n = next ? (size_t)(next - seg) : strlen(seg);
 		int rc;
 
-		if (ev.nquals == PV_EVNAME_MAX_QUALS)
+		if (ev.nquals == PV_EVNAME_MAX_QUALS) {
+			pv_msgf(why, wlen, "more than %d qualifiers", PV_EVNAME_MAX_QUALS);
 			return -EINVAL;
+		}
 		rc = pv_parse_qual(seg, n, &ev.quals[ev.nquals]);
-		if (rc < 0)
+		if (rc == -ENAMETOOLONG) {
+			pv_msgf(why, wlen, "the qualifier '%.20s%s' is %zu characters long (key at most %d, value at most %d)",
+				seg, n > 20 ? "..." : "", n, PV_EVNAME_KEY_MAX - 1, PV_EVNAME_VALUE_MAX - 1);
 			return rc;
+		}
+		if (rc < 0) {
+			pv_msgf(why, wlen, "the qualifier '%.*s' is malformed (empty key or bad %%XX escape)",
+				(int)(n > 40 ? 40 : n), seg);
+			return rc;
+		}
 		for (int i = 0; i < ev.nquals; i++)
-			if (strcmp(ev.quals[i].key, ev.quals[ev.nquals].key) == 0)
+			if (strcmp(ev.quals[i].key, ev.quals[ev.nquals].key) == 0) {
+				pv_msgf(why, wlen, "the qualifier '%s' is given twice", ev.quals[i].key);
 				return -EINVAL;
+			}
 		ev.nquals++;
 		p = next;
 	}

@@ -40,6 +40,11 @@ struct pv_evname {
  * -ENAMETOOLONG when a part does not fit. */
 int pv_evname_parse(const char *name, struct pv_evname *ret);
 
+/* The same, with one sentence in why (may be NULL) saying what is wrong:
+ * which part is too long and its length, which qualifier is repeated or
+ * malformed. */
+int pv_evname_parse_why(const char *name, struct pv_evname *ret, char *why, size_t wlen);
+
 /* The decoded value of key, or NULL when the name has no such qualifier. */
 const char *pv_evname_value(const struct pv_evname *ev, const char *key);
 

@@ -52,16 +52,40 @@ int pv_fs_pathf(enum pv_fs_kind kind, char *buf, size_t len, const char *fmt, ..
 	return pv_fs_path(kind, rel, buf, len);
 }
 
+int pv_fs_open_path(const char *path, int flags)
+{
+	struct stat st;
+	int fd;
+
+	if (flags & O_DIRECTORY) {
+		fd = open(path, flags | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	/* O_NONBLOCK: open(2) of a FIFO for reading returns at once instead of
+	 * waiting for a writer; the type check then refuses it.  Regular files
+	 * (procfs, sysfs, fixtures) ignore the flag. */
+	fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENXIO ? -PV_ENOTREG : -errno; /* FIFO without a reader, O_WRONLY */
+	if (fstat(fd, &st) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -PV_ENOTREG;
+	}
+	return fd;
+}
+
 int pv_fs_open(enum pv_fs_kind kind, const char *rel, int flags)
 {
 	char path[PATH_MAX];
 	int rc = pv_fs_path(kind, rel, path, sizeof(path));
-	int fd;
 
-	if (rc < 0)
-		return rc;
-	fd = open(path, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return rc < 0 ? rc : pv_fs_open_path(path, flags);
 }
 
 DIR *pv_fs_opendir(enum pv_fs_kind kind, const char *rel)
@@ -78,18 +102,24 @@ DIR *pv_fs_opendir(enum pv_fs_kind kind, const char *rel)
 
 FILE *pv_fs_fopen(enum pv_fs_kind kind, const char *rel, const char *mode)
 {
-	char path[PATH_MAX], m[8];
-	int rc = pv_fs_path(kind, rel, path, sizeof(path));
+	FILE *f;
+	int fd;
 
-	if (rc < 0) {
-		errno = -rc;
-		return NULL;
-	}
-	if (snprintf(m, sizeof(m), "%se", mode) >= (int)sizeof(m)) {
+	/* Through pv_fs_open so a FIFO is refused here too; read-only is all
+	 * any caller needs from /proc and /sys. */
+	if (strcmp(mode, "r") != 0) {
 		errno = EINVAL;
 		return NULL;
 	}
-	return fopen(path, m);
+	fd = pv_fs_open(kind, rel, O_RDONLY);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
 }
 
 int pv_fs_pread_all(int fd, char *buf, size_t len, size_t *ret_len)
@@ -271,13 +301,13 @@ int pv_fs_write_path(const char *path, const char *s)
 {
 	/* O_TRUNC as a shell redirection does: sysfs ignores it, and a regular
 	 * fixture file loses its old content as a sysfs attribute would. */
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int fd = pv_fs_open_path(path, O_WRONLY | O_TRUNC);
 	size_t len = strlen(s);
 	ssize_t n;
 	int rc = 0;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do
 		n = write(fd, s, len);
 	while (n < 0 && errno == EINTR);
@@ -329,6 +359,9 @@ const char *pv_fs_describe(enum pv_fs_kind kind, const char *rel, int err, char 
 		break;
 	case -ENOENT:
 		why = "not present";
+		break;
+	case -PV_ENOTREG:
+		why = "not a regular file (a FIFO, socket or device is refused)";
 		break;
 	default:
 		why = strerror(-err);

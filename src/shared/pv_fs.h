@@ -16,6 +16,7 @@
 #define PV_FS_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,8 +37,20 @@ int pv_fs_path(enum pv_fs_kind kind, const char *rel, char *buf, size_t len);
 int pv_fs_pathf(enum pv_fs_kind kind, char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* open(2) of a root-relative path: fd >= 0 or -errno.  O_CLOEXEC is added. */
+/* What a reader gets for a FIFO, socket or device where a /proc or /sys
+ * file was expected (PAPI_VIRT_PROCFS/SYSFS can point anywhere): refused
+ * before any read, which could block forever.  pv_fs_describe() says "not a
+ * regular file". */
+#define PV_ENOTREG EMEDIUMTYPE
+
+/* open(2) of a root-relative path: fd >= 0 or -errno.  As pv_fs_open_path. */
 int pv_fs_open(enum pv_fs_kind kind, const char *rel, int flags);
+
+/* open(2) of an absolute path for reading or writing a file: O_CLOEXEC and
+ * O_NONBLOCK are added (opening a FIFO never waits for a peer) and anything
+ * but a regular file is -PV_ENOTREG.  With O_DIRECTORY in flags, a plain
+ * open of a directory. */
+int pv_fs_open_path(const char *path, int flags);
 
 /* opendir(3) of a root-relative path; NULL with errno set on failure. */
 DIR *pv_fs_opendir(enum pv_fs_kind kind, const char *rel);

@@ -83,6 +83,18 @@ void pv_papi_partial(papi_vector_t *vector, const char *fmt, ...)
 #endif
 }
 
+int pv_papi_read_status(int *failed, int papi_rc)
+{
+	if (papi_rc == PAPI_OK) {
+		*failed = 0;
+		return PAPI_OK;
+	}
+	if (*failed)
+		return PAPI_OK;
+	*failed = 1;
+	return papi_rc;
+}
+
 void pv_papi_error(const papi_vector_t *vector, const char *fmt, ...)
 {
 	char msg[PAPI_HUGE_STR_LEN];

@@ -51,6 +51,15 @@ int pv_papi_disable(papi_vector_t *vector, const char *fmt, ...)
 void pv_papi_partial(papi_vector_t *vector, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The status of a read callback whose source failed (papi_rc != PAPI_OK):
+ * the first failure of a run is returned, so PAPI_read tells the caller;
+ * later ones return PAPI_OK with the last values.  PAPI_stop reads before
+ * it stops and gives up on a read error, leaving the EventSet RUNNING for
+ * good (PAPI_cleanup_eventset then fails): after the reported failure, a
+ * stop must get through.  *failed is the EventSet's flag; a good read
+ * (papi_rc == PAPI_OK) clears it. */
+int pv_papi_read_status(int *failed, int papi_rc);
+
 /* Reports an error once, through PAPI's own channel (shown with
  * PAPI_VERBOSE=1 or PAPI_set_debug(PAPI_VERB_ECONT)), prefixed by the
  * component name. */

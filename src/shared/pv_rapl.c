@@ -2,8 +2,11 @@
  * See pv_rapl.h; discovery lives in pv_rapl_powercap.c and pv_rapl_perf.c. */
 #include "pv_rapl_priv.h"
 #include "pv_fs.h"
+#include "pv_msg.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +80,48 @@ void pv_rapl_sort(struct pv_rapl *r)
 			r->npkg = r->d[i].info.pkg + 1;
 }
 
+int pv_rapl_feed(struct pv_rapl_dstate *d, uint64_t raw)
+{
+	/* The counter counts modulo max_energy_range_uj + 1: a value above
+	 * the range is no energy reading (a corrupt file, a firmware reset).
+	 * Adding it would count up to 2^64 uJ and wrap the caller's long long
+	 * negative: it is a reset instead, and the next reading in range
+	 * becomes the new base. */
+	if (d->info.max_range_uj && raw > d->info.max_range_uj) {
+		d->out_of_range++;
+		d->bad_raw = raw;
+		d->rebase = 1;
+		return 0;
+	}
+	if (!d->rebase)
+		d->acc_uj += pv_rapl_delta(d->last_raw, raw, d->info.max_range_uj);
+	d->rebase = 0;
+	d->last_raw = raw;
+	return 0;
+}
+
+int pv_rapl_range_note(struct pv_rapl *r, char *msg, size_t len)
+{
+	int i, said = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (i = 0; !r->range_said && i < r->n; i++) {
+		const struct pv_rapl_dstate *d = &r->d[i];
+		char path[PATH_MAX];
+
+		if (!d->out_of_range)
+			continue;
+		pv_fs_pathf(PV_SYS, path, sizeof(path), "%s/energy_uj", d->info.zone);
+		pv_msgf(msg, len,
+			"%s: %" PRIu64 " is above max_energy_range_uj %" PRIu64 "; taken as a counter reset, no energy"
+			" added (said once)",
+			path, d->bad_raw, d->info.max_range_uj);
+		r->range_said = said = 1;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return said;
+}
+
 int pv_rapl_update(struct pv_rapl_dstate *d)
 {
 	uint64_t raw;
@@ -98,9 +143,7 @@ int pv_rapl_update(struct pv_rapl_dstate *d)
 	rc = pv_fs_pread_u64(d->fd, &raw);
 	if (rc < 0)
 		return rc;
-	d->acc_uj += pv_rapl_delta(d->last_raw, raw, d->info.max_range_uj);
-	d->last_raw = raw;
-	return 0;
+	return pv_rapl_feed(d, raw);
 }
 
 static void pv_rapl_close_fds(struct pv_rapl *r)
@@ -150,8 +193,8 @@ int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reas
 	free(r);
 	return rc;
 found:
-	if (reason && reason_len)
-		reason[0] = '\0';
+	/* reason now lists only what this source could not use (a zone with a
+	 * malformed file, zones past the limit): empty when all was used. */
 	pv_rapl_sort(r);
 	*ret = r;
 	return 0;

@@ -82,6 +82,8 @@ const char *pv_rapl_dom_name(enum pv_rapl_dom dom);
  * source can be used, returns -ENODEV (nothing there), -EACCES/-EPERM
  * (present but not readable, e.g. energy_uj is root-only since Linux 5.10)
  * or another -errno, and reason says why (which files, which error).
+ * On success reason lists what the source could not use (a zone with a
+ * malformed or unreadable file, zones past the limit), "" when nothing.
  * reason may be NULL. */
 int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reason_len);
 void pv_rapl_close(struct pv_rapl *r);
@@ -107,6 +109,11 @@ int pv_rapl_read(struct pv_rapl *r, int i, uint64_t *ret_uj);
 /* Reads n domains (indices idx[0..n-1]) under one lock acquisition; stops
  * at the first error, leaving ret_uj[] of the later ones untouched. */
 int pv_rapl_read_many(struct pv_rapl *r, const int *idx, int n, uint64_t *ret_uj);
+
+/* 1 (once per pv_rapl) when a domain has read a value above its
+ * max_energy_range_uj, which the counters took as a reset: msg names the
+ * file, the value and the range.  0 otherwise. */
+int pv_rapl_range_note(struct pv_rapl *r, char *msg, size_t len);
 
 /* Convenience: the package domain of package pkg. */
 int pv_rapl_read_package(struct pv_rapl *r, int pkg, uint64_t *ret_uj);

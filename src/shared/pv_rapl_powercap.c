@@ -84,9 +84,21 @@ static int pc_list(struct pc_zone *z, int max, int *ret_n, char *reason, size_t 
 		pv_rapl_reason_add(reason, rlen, "powercap: %s", pv_fs_describe(PV_SYS, PC_DIR, -err, msg, sizeof(msg)));
 		return err == ENOENT ? -ENODEV : -err;
 	}
-	while ((de = readdir(d)) != NULL && n < max) {
-		if (pc_parse_dirname(de->d_name, &z[n].top, &z[n].sub) < 0)
+	while ((de = readdir(d)) != NULL) {
+		int top, sub;
+
+		if (pc_parse_dirname(de->d_name, &top, &sub) < 0)
 			continue;
+		if (n == max) {
+			char path[PATH_MAX];
+
+			pv_fs_path(PV_SYS, PC_DIR, path, sizeof(path));
+			pv_rapl_reason_add(reason, rlen, "powercap: more than %d intel-rapl zones in %s; %s and later ones ignored",
+					   max, path, de->d_name);
+			break;
+		}
+		z[n].top = top;
+		z[n].sub = sub;
 		snprintf(z[n].dir, sizeof(z[n].dir), PC_DIR "/%.40s", de->d_name);
 		n++;
 	}
@@ -138,8 +150,9 @@ static int pc_open_domain(struct pv_rapl_dstate *s, const char *zdir, char *reas
 	s->info.src = PV_RAPL_SRC_POWERCAP;
 	s->info.max_range_uj = max;
 	snprintf(s->info.zone, sizeof(s->info.zone), "%s", zdir);
-	s->last_raw = raw;
-	s->acc_uj = raw;
+	s->last_raw = 0;
+	s->acc_uj = 0;
+	pv_rapl_feed(s, raw); /* acc_uj = raw, unless out of range */
 	return 0;
 }
 
@@ -227,6 +240,9 @@ int pv_rapl_powercap_open(struct pv_rapl *r, char *reason, size_t rlen)
 		}
 		r->n++;
 	}
+	if (i < nz)
+		pv_rapl_reason_add(reason, rlen, "powercap: more than %d RAPL domains; %s/%s and later zones ignored",
+				   PV_RAPL_MAX_DOMS, pv_fs_root(PV_SYS), z[i].dir);
 	pthread_mutex_unlock(&zlock);
 	if (r->n == 0)
 		return first_err ? first_err : -ENODEV;

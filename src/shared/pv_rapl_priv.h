@@ -18,10 +18,14 @@ struct pv_rapl_dstate {
 	double uj_per_cnt; /* perf: the PMU's .scale (J) * 1e6 */
 	uint64_t last_raw; /* last raw reading (powercap) */
 	uint64_t acc_uj;   /* 64-bit accumulated energy */
+	int rebase;        /* powercap: last_raw is no base (after an out-of-range reading) */
+	unsigned out_of_range; /* readings above max_energy_range_uj, taken as resets */
+	uint64_t bad_raw;  /* the last such reading, for the message */
 };
 
 struct pv_rapl {
 	pthread_mutex_t lock;
+	int range_said; /* pv_rapl_range_note() reported it */
 	enum pv_rapl_source src;
 	int n;
 	int npkg;
@@ -84,5 +88,9 @@ int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t reason_len);
 
 /* Reads one domain's raw value and updates its accumulator (lock held). */
 int pv_rapl_update(struct pv_rapl_dstate *d);
+
+/* Accounts one raw powercap reading (wraparound; a value above the range
+ * is a reset: counted in out_of_range, the next reading is the new base). */
+int pv_rapl_feed(struct pv_rapl_dstate *d, uint64_t raw);
 
 #endif

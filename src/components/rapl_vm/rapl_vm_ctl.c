@@ -5,6 +5,7 @@
 #include "rapl_vm_state.h"
 #include "pv_fs.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -14,21 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* pattern: the file of a writable control relative to the sysfs root, as
+ * discovery builds it ('#' = a decimal number, '*' = a powercap zone name);
+ * restore writes only files that match it (rapl_ctl_known_file). */
 static const struct {
 	const char *name;
 	int writable;
+	const char *pattern;
 } ctl_kinds[] = {
-	[RAPL_CTL_GOVERNOR] = { "CPU_GOVERNOR", 1 },
-	[RAPL_CTL_MIN_FREQ] = { "CPU_MIN_FREQ_KHZ", 1 },
-	[RAPL_CTL_MAX_FREQ] = { "CPU_MAX_FREQ_KHZ", 1 },
-	[RAPL_CTL_SETSPEED] = { "CPU_SETSPEED_KHZ", 1 },
-	[RAPL_CTL_CUR_FREQ] = { "CPU_CUR_FREQ_KHZ", 0 },
-	[RAPL_CTL_PSTATE_NO_TURBO] = { "PSTATE_NO_TURBO", 1 },
-	[RAPL_CTL_PSTATE_MIN] = { "PSTATE_MIN_PERF_PCT", 1 },
-	[RAPL_CTL_PSTATE_MAX] = { "PSTATE_MAX_PERF_PCT", 1 },
-	[RAPL_CTL_POWER_LIMIT] = { "POWER_LIMIT_UW", 1 },
-	[RAPL_CTL_TIME_WINDOW] = { "TIME_WINDOW_US", 1 },
-	[RAPL_CTL_LIMIT_ENABLED] = { "LIMIT_ENABLED", 1 },
+	[RAPL_CTL_GOVERNOR] = { "CPU_GOVERNOR", 1, "devices/system/cpu/cpu#/cpufreq/scaling_governor" },
+	[RAPL_CTL_MIN_FREQ] = { "CPU_MIN_FREQ_KHZ", 1, "devices/system/cpu/cpu#/cpufreq/scaling_min_freq" },
+	[RAPL_CTL_MAX_FREQ] = { "CPU_MAX_FREQ_KHZ", 1, "devices/system/cpu/cpu#/cpufreq/scaling_max_freq" },
+	[RAPL_CTL_SETSPEED] = { "CPU_SETSPEED_KHZ", 1, "devices/system/cpu/cpu#/cpufreq/scaling_setspeed" },
+	[RAPL_CTL_CUR_FREQ] = { "CPU_CUR_FREQ_KHZ", 0, NULL },
+	[RAPL_CTL_PSTATE_NO_TURBO] = { "PSTATE_NO_TURBO", 1, "devices/system/cpu/intel_pstate/no_turbo" },
+	[RAPL_CTL_PSTATE_MIN] = { "PSTATE_MIN_PERF_PCT", 1, "devices/system/cpu/intel_pstate/min_perf_pct" },
+	[RAPL_CTL_PSTATE_MAX] = { "PSTATE_MAX_PERF_PCT", 1, "devices/system/cpu/intel_pstate/max_perf_pct" },
+	[RAPL_CTL_POWER_LIMIT] = { "POWER_LIMIT_UW", 1, "class/powercap/*/constraint_#_power_limit_uw" },
+	[RAPL_CTL_TIME_WINDOW] = { "TIME_WINDOW_US", 1, "class/powercap/*/constraint_#_time_window_us" },
+	[RAPL_CTL_LIMIT_ENABLED] = { "LIMIT_ENABLED", 1, "class/powercap/*/enabled" },
 };
 _Static_assert(sizeof(ctl_kinds) / sizeof(ctl_kinds[0]) == RAPL_CTL_NKINDS, "one entry per control kind");
 
@@ -43,6 +48,55 @@ const char *rapl_ctl_kind_name(enum rapl_ctl_kind k)
 int rapl_ctl_kind_writable(enum rapl_ctl_kind k)
 {
 	return ((int)k >= 0 && k < RAPL_CTL_NKINDS) ? ctl_kinds[k].writable : 0;
+}
+
+static int zone_char(char c)
+{
+	return isalnum((unsigned char)c) || c == ':' || c == '-' || c == '_';
+}
+
+/* Whole-string match of rel against a control pattern.  Neither '#' nor '*'
+ * matches '.' or '/', so "..", "." and extra components never match. */
+static int pattern_match(const char *pat, const char *rel)
+{
+	for (; *pat; pat++) {
+		if (*pat == '#' || *pat == '*') {
+			const char *start = rel;
+
+			while (*pat == '#' ? isdigit((unsigned char)*rel) : zone_char(*rel))
+				rel++;
+			if (rel == start)
+				return 0;
+		} else if (*rel++ != *pat) {
+			return 0;
+		}
+	}
+	return *rel == '\0';
+}
+
+int rapl_ctl_known_file(const char *kind, const char *abs_path, char *msg, size_t len)
+{
+	char root[PATH_MAX];
+	size_t rl;
+	int k;
+
+	if (pv_fs_path(PV_SYS, "", root, sizeof(root)) < 0)
+		return -ENAMETOOLONG;
+	rl = strlen(root); /* "<sysfs root>/" */
+	for (k = 0; k < RAPL_CTL_NKINDS; k++)
+		if (strcmp(kind, ctl_kinds[k].name) == 0)
+			break;
+	if (k == RAPL_CTL_NKINDS || !ctl_kinds[k].pattern) {
+		pv_msgf(msg, len, "%s: refusing to write it: '%s' is not a writable rapl_vm control", abs_path, kind);
+		return -EPERM;
+	}
+	if (strncmp(abs_path, root, rl) != 0 || !pattern_match(ctl_kinds[k].pattern, abs_path + rl)) {
+		pv_msgf(msg, len,
+			"%s: refusing to write it: not a %s control file (%s%s) under the sysfs root %s (PAPI_VIRT_SYSFS)",
+			abs_path, kind, root, ctl_kinds[k].pattern, pv_fs_root(PV_SYS));
+		return -EPERM;
+	}
+	return 0;
 }
 
 

@@ -66,6 +66,11 @@ struct rapl_ctl_zone {
 const char *rapl_ctl_kind_name(enum rapl_ctl_kind k);
 int rapl_ctl_kind_writable(enum rapl_ctl_kind k);
 
+/* 0 if abs_path is the file of a writable control named kind (its event
+ * base name) under the sysfs root in force now; -EPERM with msg otherwise.
+ * The restore of a saved-state file writes nothing else. */
+int rapl_ctl_known_file(const char *kind, const char *abs_path, char *msg, size_t len);
+
 /* Finds every control present: RAPL limits of the given zones, cpufreq of
  * every cpuN with a cpufreq directory, intel_pstate's global knobs.  0 (an
  * empty set is not an error) or -ENOMEM. */

@@ -36,6 +36,7 @@ static struct rapl_state *rv_state;
 
 struct rv_ctl {
 	int n;
+	int failed; /* pv_papi_read_status */
 	unsigned *codes;
 	long long *values;
 	int *dom;        /* energy: pv_rapl domain index, else -1 */
@@ -103,6 +104,10 @@ static int _rapl_vm_init_component(int cidx)
 		return pv_papi_disable(&_rapl_vm_vector, "RAPL energy is not readable: %s", why);
 	if (rc < 0 && rc != -ENODEV)
 		return pv_papi_disable(&_rapl_vm_vector, "RAPL energy cannot be read: %s", why);
+	/* Usable, but some zones were not (a malformed energy_uj drops its
+	 * package zone and its limits): say which and why, once. */
+	if (rc == 0 && why[0])
+		pv_papi_error(&_rapl_vm_vector, "some RAPL zones are not used: %s", why);
 	nz = rv_zones(z, 64);
 	rc = rapl_ctl_discover(&rv_set, z, nz);
 	if (rc < 0)
@@ -214,10 +219,16 @@ static int _rapl_vm_update_control_state(hwd_control_state_t *ctl, NativeInfo_t 
 					 hwd_context_t *ctx)
 {
 	struct rv_ctl *c = (struct rv_ctl *)ctl, nc;
-	size_t k = (size_t)(count ? count : 1);
+	size_t k = (size_t)count;
 	int i;
 
 	(void)ctx;
+	/* PAPI_cleanup_eventset calls this with count 0 and then frees the
+	 * state itself: allocate nothing (each cycle leaked 256 bytes). */
+	if (count == 0) {
+		rv_ctl_free(c);
+		return PAPI_OK;
+	}
 	memset(&nc, 0, sizeof(nc));
 	nc.codes = calloc(k, sizeof(*nc.codes));
 	nc.values = calloc(k, sizeof(*nc.values));
@@ -263,6 +274,7 @@ static int _rapl_vm_update_control_state(hwd_control_state_t *ctl, NativeInfo_t 
 static int rv_read_energy(struct rv_ctl *c, uint64_t *ret)
 {
 	uint64_t tmp[RV_MAX_EVENTS];
+	char why[PATH_MAX + 128];
 	int k, rc;
 
 	if (c->ndom == 0)
@@ -278,6 +290,8 @@ static int rv_read_energy(struct rv_ctl *c, uint64_t *ret)
 	}
 	for (k = 0; k < c->ndom; k++)
 		ret[c->dpos[k]] = tmp[k];
+	if (pv_rapl_range_note(rv_rapl, why, sizeof(why)))
+		pv_papi_error(&_rapl_vm_vector, "%s", why);
 	return 0;
 }
 
@@ -302,8 +316,9 @@ static int _rapl_vm_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 	(void)ctx;
 	(void)flags;
 	rc = rv_read_energy(c, c->now);
+	*events = c->values;
 	if (rc < 0)
-		return pv_papi_errno(rc);
+		return pv_papi_read_status(&c->failed, pv_papi_errno(rc));
 	for (i = 0; i < c->n; i++) {
 		if (c->dom[i] >= 0) {
 			c->values[i] = (long long)(c->now[i] - c->start[i]);
@@ -316,13 +331,12 @@ static int _rapl_vm_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 
 				pv_papi_error(&_rapl_vm_vector, "%s",
 					      pv_fs_describe(PV_SYS, rv_set.c[c->ctl[i]].file, rc, why, sizeof(why)));
-				return pv_papi_errno(rc);
+				return pv_papi_read_status(&c->failed, pv_papi_errno(rc));
 			}
 			c->values[i] = v;
 		}
 	}
-	*events = c->values;
-	return PAPI_OK;
+	return pv_papi_read_status(&c->failed, PAPI_OK);
 }
 
 static int _rapl_vm_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)

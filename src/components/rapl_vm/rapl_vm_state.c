@@ -237,17 +237,14 @@ static int cmp_entry(const void *a, const void *b)
 static int same_content(const char *path, const char *want)
 {
 	char buf[RAPL_STATE_VALUE_MAX + 2];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int fd = pv_fs_open_path(path, O_RDONLY);
+	int rc;
 
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+	rc = pv_fs_pread_all(fd, buf, sizeof(buf), NULL);
 	close(fd);
-	if (n < 0)
-		return 0;
-	buf[n] = '\0';
-	return strcmp(buf, want) == 0;
+	return rc == 0 && strcmp(buf, want) == 0;
 }
 
 /* "<unsupported>" in scaling_setspeed is what the kernel shows when the
@@ -273,8 +270,21 @@ static int restore_entries(struct rapl_state_entry *e, int n, FILE *report, char
 	for (pass = 0; pass < 2; pass++) {
 		rc = 0;
 		for (i = 0; i < n; i++) {
+			char why[PATH_MAX + 256];
 			int w;
 
+			/* A state file is data, not a list of files to overwrite:
+			 * write only a known control file under the sysfs root. */
+			w = rapl_ctl_known_file(o[i]->kind, o[i]->path, why, sizeof(why));
+			if (w < 0) {
+				if (rc == 0) {
+					rc = w;
+					pv_msgf(msg, len, "%s", why);
+				}
+				if (pass == 1 && report)
+					fprintf(report, "rapl_vm: %s\n", why);
+				continue;
+			}
 			if (same_content(o[i]->path, o[i]->orig))
 				continue;
 			w = pv_fs_write_path(o[i]->path, o[i]->orig);
@@ -331,18 +341,85 @@ void rapl_state_free(struct rapl_state *st)
 	free(st);
 }
 
-static int lock_dir(const char *dir)
+/* The state directory holds files whose content restore writes back: it
+ * must be this user's alone.  Under /tmp another user can create
+ * /tmp/papi-virt-<uid> first (or a symlink by that name). */
+static int check_dir(const char *dir, char *msg, size_t len)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0) {
+		int rc = -errno;
+
+		pv_msgf(msg, len, "%s: cannot use the state directory: %s", dir, strerror(-rc));
+		return rc;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		pv_msgf(msg, len, "%s: refusing the state directory: it is a symbolic link (set PAPI_VIRT_STATE_DIR "
+			"or remove it)", dir);
+		return -EPERM;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		pv_msgf(msg, len, "%s: refusing the state directory: not a directory", dir);
+		return -ENOTDIR;
+	}
+	if (st.st_uid != geteuid()) {
+		pv_msgf(msg, len, "%s: refusing the state directory: it belongs to uid %u, not to this user (uid %u); "
+			"set PAPI_VIRT_STATE_DIR or remove it", dir, (unsigned)st.st_uid, (unsigned)geteuid());
+		return -EPERM;
+	}
+	if (st.st_mode & 022) {
+		pv_msgf(msg, len, "%s: refusing the state directory: other users can write to it (mode %04o); "
+			"chmod go-w it", dir, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* A file of the state directory: never through a symlink, never a FIFO,
+ * and this user's own. */
+static int open_own(const char *path, int flags, char *msg, size_t len)
+{
+	struct stat st;
+	int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		int rc = errno == ELOOP ? -EPERM : -errno;
+
+		if (rc == -EPERM)
+			pv_msgf(msg, len, "%s: refusing it: it is a symbolic link", path);
+		else
+			pv_msgf(msg, len, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		pv_msgf(msg, len, "%s: refusing it: not a regular file of this user (uid %u)", path,
+			(unsigned)geteuid());
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+static int lock_dir(const char *dir, char *msg, size_t len)
 {
 	char p[PATH_MAX];
 	int fd;
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		int rc = -errno;
+
+		pv_msgf(msg, len, "%s: cannot create the state directory: %s", dir, strerror(-rc));
+		return rc;
+	}
+	fd = check_dir(dir, msg, len);
+	if (fd < 0)
+		return fd;
 	if (snprintf(p, sizeof(p), "%s/.lock", dir) >= (int)sizeof(p))
 		return -ENAMETOOLONG;
-	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open_own(p, O_RDWR | O_CREAT, msg, len);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			int rc = -errno;
@@ -361,33 +438,33 @@ static void unlock_dir(int fd)
 }
 
 /* Restores one file whose lock we hold (dir lock held by the caller). */
-static int restore_locked(int fd, const char *path, FILE *report)
+static int restore_locked(int fd, const char *path, FILE *report, char *msg, size_t len)
 {
 	struct state_file f;
-	char msg[PATH_MAX + 128];
 	int rc = state_file_parse(fd, &f);
 
 	if (rc < 0) {
+		pv_msgf(msg, len, "%s: not a rapl_vm state file: %s", path, strerror(-rc));
 		if (report)
-			fprintf(report, "rapl_vm: %s: not a rapl_vm state file: %s\n", path, strerror(-rc));
+			fprintf(report, "rapl_vm: %s\n", msg);
 		return rc;
 	}
 	if (report)
 		fprintf(report, "rapl_vm: %s: restoring %d control(s) saved by pid %ld (dead)\n", path, f.n,
 			(long)f.pid);
-	rc = restore_entries(f.e, f.n, report, msg, sizeof(msg));
+	rc = restore_entries(f.e, f.n, report, msg, len);
 	state_file_free(&f);
 	if (rc == 0)
 		unlink(path);
 	return rc;
 }
 
-static int try_lock_file(const char *path, int *ret_fd)
+static int try_lock_file(const char *path, int *ret_fd, char *msg, size_t len)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = open_own(path, O_RDWR, msg, len);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
 
@@ -398,7 +475,7 @@ static int try_lock_file(const char *path, int *ret_fd)
 	return 0;
 }
 
-int rapl_state_restore_file(const char *path, FILE *report)
+int rapl_state_restore_file(const char *path, FILE *report, char *msg, size_t len)
 {
 	char dir[PATH_MAX], *slash;
 	int dfd, fd, rc;
@@ -409,12 +486,12 @@ int rapl_state_restore_file(const char *path, FILE *report)
 		*slash = '\0';
 	else
 		snprintf(dir, sizeof(dir), ".");
-	dfd = lock_dir(dir);
+	dfd = lock_dir(dir, msg, len);
 	if (dfd < 0)
 		return dfd;
-	rc = try_lock_file(path, &fd);
+	rc = try_lock_file(path, &fd, msg, len);
 	if (rc == 0) {
-		rc = restore_locked(fd, path, report);
+		rc = restore_locked(fd, path, report, msg, len);
 		close(fd);
 	} else if (rc == -EBUSY && report) {
 		fprintf(report, "rapl_vm: %s: its process is alive; it restores its controls itself\n", path);
@@ -430,7 +507,7 @@ static int is_state_name(const char *s)
 	return strncmp(s, "rapl_vm-", 8) == 0 && l > 14 && strcmp(s + l - 6, ".state") == 0;
 }
 
-int rapl_state_restore_dead(const char *dir, FILE *report, int *ret_restored, int *ret_alive)
+int rapl_state_restore_dead(const char *dir, FILE *report, int *ret_restored, int *ret_alive, char *msg, size_t len)
 {
 	char d[PATH_MAX], p[PATH_MAX + 256];
 	struct dirent *de;
@@ -441,24 +518,28 @@ int rapl_state_restore_dead(const char *dir, FILE *report, int *ret_restored, in
 		snprintf(d, sizeof(d), "%s", dir);
 	else if ((rc = rapl_state_dir(d, sizeof(d))) < 0)
 		return rc;
+	if (lstat(d, &(struct stat){ 0 }) < 0 && errno == ENOENT)
+		goto out; /* nothing was ever saved */
+	/* Checked (owner, mode, not a symlink) before anything in it is read. */
+	dfd = lock_dir(d, msg, len);
+	if (dfd < 0)
+		return dfd;
 	dp = opendir(d);
 	if (!dp) {
-		if (errno == ENOENT)
-			goto out; /* nothing was ever saved */
-		return -errno;
-	}
-	dfd = lock_dir(d);
-	if (dfd < 0) {
-		closedir(dp);
-		return dfd;
+		rc = -errno;
+		pv_msgf(msg, len, "%s: %s", d, strerror(-rc));
+		unlock_dir(dfd);
+		return rc;
 	}
 	while ((de = readdir(dp)) != NULL) {
+		char why[PATH_MAX + 256];
 		int fd, r;
 
 		if (!is_state_name(de->d_name))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		r = try_lock_file(p, &fd);
+		why[0] = '\0';
+		r = try_lock_file(p, &fd, why, sizeof(why));
 		if (r == -EBUSY) {
 			alive++;
 			if (report)
@@ -466,13 +547,17 @@ int rapl_state_restore_dead(const char *dir, FILE *report, int *ret_restored, in
 			continue;
 		}
 		if (r == 0) {
-			r = restore_locked(fd, p, report);
+			r = restore_locked(fd, p, report, why, sizeof(why));
 			close(fd);
 			if (r == 0)
 				restored++;
+		} else if (report) {
+			fprintf(report, "rapl_vm: %s\n", why);
 		}
-		if (r < 0 && rc == 0)
+		if (r < 0 && rc == 0) {
 			rc = r;
+			pv_msgf(msg, len, "%s", why);
+		}
 	}
 	unlock_dir(dfd);
 	closedir(dp);
@@ -515,7 +600,7 @@ static int owned_elsewhere(struct rapl_state *st, const char *path, char *msg, s
 		snprintf(p, sizeof(p), "%s/%s", st->dir, de->d_name);
 		if (strcmp(p, st->file) == 0 && st->fd >= 0)
 			continue;
-		fd = open(p, O_RDONLY | O_CLOEXEC);
+		fd = open_own(p, O_RDONLY, NULL, 0);
 		if (fd < 0)
 			continue;
 		r = flock(fd, LOCK_SH | LOCK_NB);
@@ -602,24 +687,17 @@ static int create_file(struct rapl_state *st)
 
 static int read_abs(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	char probe;
+	int fd = pv_fs_open_path(path, O_RDONLY);
+	size_t n;
+	int rc;
 
 	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n >= 0 && (size_t)n == len - 1 && read(fd, &probe, 1) > 0)
-		n = -1, errno = EFBIG;
-	if (n < 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
-	}
+		return fd;
+	rc = pv_fs_pread_all(fd, buf, len, &n);
 	close(fd);
-	buf[n] = '\0';
-	if (memchr(buf, '\0', (size_t)n))
+	if (rc < 0)
+		return rc;
+	if (memchr(buf, '\0', n))
 		return -EINVAL;
 	return 0;
 }
@@ -683,9 +761,8 @@ int rapl_state_save(struct rapl_state *st, const char *kind, const char *abs_pat
 		pthread_mutex_unlock(&st->lock);
 		return 0;
 	}
-	dfd = lock_dir(st->dir);
+	dfd = lock_dir(st->dir, msg, len);
 	if (dfd < 0) {
-		pv_msgf(msg, len, "%s: cannot use the state directory: %s", st->dir, strerror(-dfd));
 		pthread_mutex_unlock(&st->lock);
 		return dfd;
 	}

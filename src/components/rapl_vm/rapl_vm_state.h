@@ -70,13 +70,23 @@ int rapl_state_count(struct rapl_state *st);
 int rapl_state_restore(struct rapl_state *st, char *msg, size_t len);
 
 /* Restores one state file whose owner is dead.  -EBUSY if it is alive.
- * Progress and problems go to report (may be NULL). */
-int rapl_state_restore_file(const char *path, FILE *report);
+ * Progress and problems go to report (may be NULL); the first error also
+ * to msg. */
+int rapl_state_restore_file(const char *path, FILE *report, char *msg, size_t len);
 
 /* The restore command: every state file in dir (NULL = default) whose owner
  * is dead.  *ret_restored / *ret_alive (may be NULL) count files restored
- * and files skipped because their owner is alive.  0 or the first error. */
-int rapl_state_restore_dead(const char *dir, FILE *report, int *ret_restored, int *ret_alive);
+ * and files skipped because their owner is alive.  0 or the first error,
+ * described in msg.
+ *
+ * Safety (the directory may be in /tmp, the files are data): the directory
+ * must be this user's, not a symlink, not writable by others (-EPERM);
+ * state files and .lock are opened without following symlinks and must be
+ * this user's regular files; and each saved value is written only to the
+ * file of its control kind under the sysfs root in force
+ * (rapl_ctl_known_file), anything else is refused (-EPERM). */
+int rapl_state_restore_dead(const char *dir, FILE *report, int *ret_restored, int *ret_alive, char *msg,
+			    size_t len);
 
 /* Percent-encoding used by the file (exposed for tests). */
 int rapl_state_escape(const char *raw, char *buf, size_t len);

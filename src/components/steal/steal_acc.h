@@ -6,6 +6,12 @@
  * differences, so a raw value that goes down must not make a negative delta:
  * the accumulator adds only increases and re-bases on a decrease (the
  * decrease is counted in `backwards`, never subtracted).
+ *
+ * PAPI hands counters out as long long: a total must stay within
+ * STEAL_ACC_MAX (INT64_MAX).  An increase that would take it past that (a
+ * corrupt value such as 2^64-1 in /proc/stat or schedstat) is no increase
+ * but a reset: the accumulator re-bases on it and counts it in `jumps`, so
+ * that the caller can say so once.  Conversions saturate at STEAL_ACC_MAX.
  */
 #ifndef STEAL_ACC_H
 #define STEAL_ACC_H
@@ -16,6 +22,7 @@ struct steal_acc {
 	uint64_t last;      /* last raw value seen */
 	uint64_t total;     /* sum of increases since steal_acc_start */
 	unsigned backwards; /* how many times the raw value went down */
+	unsigned jumps;     /* increases past the range, taken as resets */
 	int primed;         /* last is valid */
 };
 
@@ -26,8 +33,17 @@ void steal_acc_start(struct steal_acc *a, uint64_t raw);
  * value went backwards or the accumulator was not primed, which primes it). */
 uint64_t steal_acc_feed(struct steal_acc *a, uint64_t raw);
 
-/* USER_HZ ticks -> ns without overflow for any tick count below 2^64/1e9*hz
- * and exact when hz divides 1e9 (100, 250, 1000). */
+#define STEAL_ACC_MAX ((uint64_t)INT64_MAX)
+
+/* 1 when adding now - prev to total would take it past STEAL_ACC_MAX
+ * (a jump past the range); 0 for a plausible increase or a decrease. */
+static inline int steal_acc_is_jump(uint64_t total, uint64_t prev, uint64_t now)
+{
+	return now > prev && now - prev > STEAL_ACC_MAX - (total > STEAL_ACC_MAX ? STEAL_ACC_MAX : total);
+}
+
+/* USER_HZ ticks -> ns, exact when hz divides 1e9 (100, 250, 1000);
+ * saturates at STEAL_ACC_MAX instead of wrapping. */
 uint64_t steal_ticks_to_ns(uint64_t ticks, uint64_t hz);
 
 /* a - b, or 0 when b > a. */

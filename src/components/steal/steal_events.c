@@ -87,11 +87,11 @@ int steal_events_parse(const char *name, struct steal_req *ret, char *err, size_
 	struct pv_evname ev;
 	const struct steal_base *b;
 	struct steal_req r = { .cpu = -1, .vcpu = -1 };
-	int rc = pv_evname_parse(name, &ev);
+	char why[160];
+	int rc = pv_evname_parse_why(name, &ev, why, sizeof(why));
 
 	if (rc < 0) {
-		snprintf(err, errlen, "event name '%s' is malformed (%s)", name,
-			 rc == -ENAMETOOLONG ? "a part is too long" : "bad qualifier or %XX escape");
+		snprintf(err, errlen, "event name '%.80s%s' is malformed: %s", name, strlen(name) > 80 ? "..." : "", why);
 		return -EINVAL;
 	}
 	b = steal_base_by_name(ev.base);

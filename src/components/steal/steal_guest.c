@@ -121,12 +121,14 @@ static uint64_t steal_guest_estimate(const struct steal_guest *g)
 		else
 			est += (long double)s * t / w;
 	}
-	return (uint64_t)est;
+	return est >= (long double)STEAL_ACC_MAX ? STEAL_ACC_MAX : (uint64_t)est;
 }
 
 static void steal_guest_thread_values(struct steal_guest *g)
 {
-	uint64_t est = g->exact_ns + steal_guest_estimate(g), comp;
+	uint64_t est = steal_guest_estimate(g), comp;
+
+	est = est > STEAL_ACC_MAX - g->exact_ns ? STEAL_ACC_MAX : est + g->exact_ns;
 
 	if (est > g->steal_est_ns)
 		g->steal_est_ns = est;
@@ -152,6 +154,7 @@ int steal_guest_start(struct steal_guest *g, const struct steal_procstat *ps,
 	}
 	memset(&g->total, 0, sizeof(g->total));
 	g->virt_ns = g->delay_ns = g->steal_est_ns = g->comp_ns = g->exact_ns = 0;
+	g->jumps = 0;
 	g->exact_intervals = g->est_intervals = 0;
 	if (ps)
 		rc = steal_guest_feed_sys(g, ps, 1);
@@ -175,6 +178,14 @@ int steal_guest_update(struct steal_guest *g, const struct steal_procstat *ps,
 			g->have_thread = 1;
 			return 0;
 		}
+		/* Thread CPU time or run delay past the range (a corrupt
+		 * schedstat): the interval is a reset, not an amount. */
+		if (steal_acc_is_jump(g->virt_ns, g->prev.cpu_ns, ts->cpu_ns) ||
+		    steal_acc_is_jump(g->delay_ns, g->prev.delay_ns, ts->delay_ns)) {
+			g->jumps++;
+			g->prev = *ts;
+			return 0;
+		}
 		if (g->exact_ok && g->prev.has_nvcsw && ts->has_nvcsw && ts->nvcsw == g->prev.nvcsw &&
 		    ts->wall_ns > g->prev.wall_ns) {
 			uint64_t used = steal_sub0(ts->cpu_ns, g->prev.cpu_ns) +
@@ -196,6 +207,15 @@ int steal_guest_update(struct steal_guest *g, const struct steal_procstat *ps,
 		steal_guest_thread_values(g);
 	}
 	return rc;
+}
+
+unsigned steal_guest_jumps(const struct steal_guest *g)
+{
+	unsigned n = g->jumps + g->total.jumps;
+
+	for (size_t i = 0; i < g->ncpu; i++)
+		n += g->cpu_steal[i].jumps + g->cpu_work[i].jumps;
+	return n;
 }
 
 uint64_t steal_guest_total_ns(const struct steal_guest *g)

@@ -65,6 +65,7 @@ struct steal_guest {
 	int have_sys, have_thread;
 	struct steal_thread_sample prev;
 	uint64_t virt_ns, delay_ns, steal_est_ns, comp_ns;
+	unsigned jumps;              /* thread intervals past the range, skipped */
 };
 
 void steal_guest_init(struct steal_guest *g, uint64_t hz, int excluded, int exact_ok);
@@ -74,6 +75,10 @@ void steal_guest_free(struct steal_guest *g);
  * 0 or -ENOMEM. */
 int steal_guest_start(struct steal_guest *g, const struct steal_procstat *ps,
 		      const struct steal_thread_sample *ts);
+
+/* Counter values that jumped past the range (taken as resets, see
+ * steal_acc.h) since steal_guest_start. */
+unsigned steal_guest_jumps(const struct steal_guest *g);
 
 /* A new sample; NULL for a source not read this time. */
 int steal_guest_update(struct steal_guest *g, const struct steal_procstat *ps,

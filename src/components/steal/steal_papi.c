@@ -21,6 +21,19 @@ static int steal_irqtime;
 
 /* ---- sampling ------------------------------------------------------------ */
 
+/* A counter that jumped past the range is taken as a reset (steal_acc.h);
+ * said once per process, naming the file it came from. */
+static void steal_say_jumps(const struct steal_guest *g)
+{
+	static int said;
+
+	if (steal_guest_jumps(g) == 0 || __atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		return;
+	pv_papi_error(&_steal_vector,
+		      "%s/%s: a counter jumped past the 64-bit range; taken as a reset, nothing added (said once)",
+		      pv_fs_root(PV_PROC), g->jumps ? "thread-self/schedstat" : "stat");
+}
+
 static int steal_sample_all(struct steal_ctl *c, int start, int fresh)
 {
 	const struct steal_procstat *ps = NULL;
@@ -48,6 +61,7 @@ static int steal_sample_all(struct steal_ctl *c, int start, int fresh)
 		   : steal_guest_update(&c->guest, ps, c->need_thread ? &ts : NULL);
 	if (rc < 0)
 		return rc;
+	steal_say_jumps(&c->guest);
 	now = steal_now_ns();
 	for (size_t i = 0; i < c->nhvm; i++) {
 		for (size_t k = 0; k < c->hvm[i].n; k++) {
@@ -208,6 +222,22 @@ static void steal_ctl_close_sources(struct steal_ctl *c)
 	steal_host_free(c);
 }
 
+/* Everything the control state owns.  PAPI frees the state itself right
+ * after update_control_state(count=0) (PAPI_cleanup_eventset), so that
+ * call must leave nothing allocated. */
+static void steal_ctl_release(struct steal_ctl *c)
+{
+	steal_ctl_close_sources(c);
+	free(c->codes);
+	free(c->values);
+	free(c->slot);
+	c->codes = NULL;
+	c->values = NULL;
+	c->slot = NULL;
+	c->n = 0;
+	c->need_sys = c->need_thread = 0;
+}
+
 static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
 				       hwd_context_t *ctx)
 {
@@ -217,9 +247,13 @@ static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *n
 	int *slot;
 
 	(void)ctx;
-	codes = calloc((size_t)(count ? count : 1), sizeof(*codes));
-	values = calloc((size_t)(count ? count : 1), sizeof(*values));
-	slot = calloc((size_t)(count ? count : 1), sizeof(*slot));
+	if (count == 0) {
+		steal_ctl_release(c);
+		return PAPI_OK;
+	}
+	codes = calloc((size_t)count, sizeof(*codes));
+	values = calloc((size_t)count, sizeof(*values));
+	slot = calloc((size_t)count, sizeof(*slot));
 	if (!codes || !values || !slot) {
 		free(codes);
 		free(values);
@@ -311,23 +345,26 @@ static int _steal_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long *
 	(void)ctx;
 	(void)flags;
 	rc = steal_sample_all(c, 0, 0);
-	if (rc < 0)
-		return pv_papi_errno(rc);
-	steal_fill(c);
 	*events = c->values;
-	return PAPI_OK;
+	if (rc < 0)
+		return pv_papi_read_status(&c->failed, pv_papi_errno(rc));
+	steal_fill(c);
+	return pv_papi_read_status(&c->failed, PAPI_OK);
 }
 
 static int _steal_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
 	struct steal_ctl *c = (struct steal_ctl *)ctl;
-	int rc;
 
 	(void)ctx;
-	rc = steal_sample_all(c, 0, 1);
-	if (rc < 0)
-		return pv_papi_errno(rc);
-	steal_fill(c);
+	/* PAPI_stop always stops: an error here leaves the EventSet RUNNING
+	 * for good.  A final sample is taken only when the sources are open
+	 * (after a failed PAPI_start, PAPI's rollback calls stop on closed
+	 * ones, which used to blame /proc/stat for a bad schedstat); a
+	 * failure was reported by steal_sample_all and the values keep
+	 * the last good sample. */
+	if ((c->sampler_open || !(c->need_sys || c->need_thread)) && steal_sample_all(c, 0, 1) == 0)
+		steal_fill(c);
 	return PAPI_OK;
 }
 
@@ -347,16 +384,7 @@ static int _steal_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
 
 static int _steal_cleanup_eventset(hwd_control_state_t *ctl)
 {
-	struct steal_ctl *c = (struct steal_ctl *)ctl;
-
-	steal_ctl_close_sources(c);
-	free(c->codes);
-	free(c->values);
-	free(c->slot);
-	c->codes = NULL;
-	c->values = NULL;
-	c->slot = NULL;
-	c->n = 0;
+	steal_ctl_release((struct steal_ctl *)ctl);
 	return PAPI_OK;
 }
 

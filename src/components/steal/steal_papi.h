@@ -39,6 +39,7 @@ struct steal_hvm {
 
 struct steal_ctl {
 	int n;
+	int failed; /* pv_papi_read_status */
 	unsigned *codes;
 	long long *values;
 	int *slot;              /* host events: index in hvm, -1 = all VMs */

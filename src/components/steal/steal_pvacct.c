@@ -3,10 +3,12 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pv_fs.h"
 
@@ -50,7 +52,7 @@ int steal_pvacct_config_on(const char *config)
  * and most builds never need it, so libpapi gets no link dependency. */
 typedef void *steal_gzFile;
 struct steal_zlib {
-	steal_gzFile (*gzopen)(const char *, const char *);
+	steal_gzFile (*gzdopen)(int, const char *);
 	int (*gzread)(steal_gzFile, void *, unsigned);
 	int (*gzclose)(steal_gzFile);
 };
@@ -61,10 +63,10 @@ static int steal_zlib_load(struct steal_zlib *z)
 
 	if (!h)
 		return -ENOENT;
-	*(void **)&z->gzopen = dlsym(h, "gzopen");
+	*(void **)&z->gzdopen = dlsym(h, "gzdopen");
 	*(void **)&z->gzread = dlsym(h, "gzread");
 	*(void **)&z->gzclose = dlsym(h, "gzclose");
-	if (!z->gzopen || !z->gzread || !z->gzclose)
+	if (!z->gzdopen || !z->gzread || !z->gzclose)
 		return -ENOENT;
 	/* The handle stays open: dlclose would gain nothing. */
 	return 0;
@@ -93,13 +95,19 @@ static int steal_read_gz(const char *path, char **ret)
 	steal_gzFile f;
 	size_t cap = 1u << 18, got = 0;
 	char *buf;
-	int rc = steal_zlib_load(&z);
+	int rc = steal_zlib_load(&z), fd;
 
 	if (rc < 0)
 		return rc;
-	f = z.gzopen(path, "rb");
-	if (!f)
-		return errno ? -errno : -ENOENT;
+	/* Through pv_fs: a FIFO is refused instead of blocking gzread. */
+	fd = pv_fs_open_path(path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	f = z.gzdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
 	buf = malloc(cap);
 	if (!buf) {
 		z.gzclose(f);
@@ -151,12 +159,16 @@ static int steal_read_gz(const char *path, char **ret)
 
 static int steal_read_plain(const char *path, char **ret)
 {
-	FILE *f = fopen(path, "re");
+	int fd = pv_fs_open_path(path, O_RDONLY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 	size_t cap = 1u << 18, got = 0, n;
 	char *buf;
 
-	if (!f)
-		return -errno;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return fd < 0 ? fd : -ENOMEM;
+	}
 	buf = malloc(cap);
 	if (!buf) {
 		fclose(f);

@@ -1,6 +1,7 @@
 /* The vmpower engine: configuration, energy, attribution steps, values
  * (see vmp_engine.h; VM records are in vmp_sync.c). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,17 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 	if (model && *model && vmp_model_parse(model, &e->model, reason, len) != 0) {
 		err = -EINVAL;
 		goto fail;
+	}
+	if (model && *model) {
+		/* The model integrates CPU activity from /proc/stat: without
+		 * it every energy would stay 0, so no energy at all.  A local
+		 * file read, cheap enough for PAPI_library_init. */
+		struct vmp_pkgstat ps;
+		if ((err = vmp_procstat_read(&e->topo, &ps)) < 0) {
+			snprintf(reason, len, "PAPI_VIRT_POWER_MODEL needs the cpuN lines of %s",
+				 pv_fs_describe(PV_PROC, "stat", err, err_s, sizeof(err_s)));
+			goto fail;
+		}
 	}
 	const char *ex = getenv("PAPI_VIRT_VMPOWER_EXPORT");
 	if (ex && *ex) {

@@ -117,6 +117,8 @@ int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
  * step: conservation then holds exactly between events of one PAPI_read,
  * even when the engine's thread updates concurrently. */
 int vmp_engine_read_begin(struct vmp_engine *e);
+/* Why the step of read_begin failed: a sentence naming the file. */
+const char *vmp_engine_read_error_locked(const struct vmp_engine *e);
 void vmp_engine_read_end(struct vmp_engine *e);
 int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
 			     struct vmp_sample *ret);

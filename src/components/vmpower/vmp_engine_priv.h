@@ -46,6 +46,7 @@ struct vmp_rec {
 
 struct vmp_engine {
 	pthread_mutex_t lock;      /* everything below but virt */
+	char read_err[512];        /* why the last update failed ("" if it did not) */
 	struct vmp_engine_info info;
 	struct vmp_topo topo;
 	struct pv_virt *virt;      /* the registry's (pv_virt_reg.h), only

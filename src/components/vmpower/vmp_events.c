@@ -79,13 +79,14 @@ int vmp_events_parse(const struct vmp_events_ctx *c, const char *name, struct vm
 {
 	struct pv_evname ev;
 	struct vmp_req r;
-	int rc = pv_evname_parse(name, &ev);
+	char why[160];
+	int rc = pv_evname_parse_why(name, &ev, why, sizeof(why));
 
 	memset(&r, 0, sizeof(r));
 	r.pkg = -1;
 	if (rc) {
-		snprintf(err, errlen, "'%s' is not a valid event name (%s)", name,
-			 rc == -ENAMETOOLONG ? "a part is too long" : "malformed qualifier or escape");
+		snprintf(err, errlen, "'%.80s%s' is not a valid event name: %s", name, strlen(name) > 80 ? "..." : "",
+			 why);
 		return rc;
 	}
 	int k;

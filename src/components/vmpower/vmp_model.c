@@ -47,7 +47,7 @@ static void seterr(char *err, size_t len, const char *fmt, const char *a, const 
 int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errlen)
 {
 	char buf[256], *save = NULL;
-	int have_idle = 0, have_max = 0;
+	int have_idle = 0, have_max = 0, have_model = 0;
 	struct vmp_model m = { 0, 0 };
 
 	if (!s || !*s) {
@@ -68,12 +68,19 @@ int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errl
 		*eq = '\0';
 		const char *val = eq + 1;
 		uint64_t *dst = NULL;
+		int *seen = strcmp(tok, "idle") == 0 ? &have_idle : strcmp(tok, "max") == 0 ? &have_max
+							 : strcmp(tok, "model") == 0 ? &have_model : NULL;
+		/* "idle=10,idle=20": which one was meant is a guess; refuse it. */
+		if (seen && *seen) {
+			seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: '%s' is given twice (second value '%s')", tok, val);
+			return -EINVAL;
+		}
+		if (seen)
+			*seen = 1;
 		if (strcmp(tok, "idle") == 0) {
 			dst = &m.idle_uw;
-			have_idle = 1;
 		} else if (strcmp(tok, "max") == 0) {
 			dst = &m.max_uw;
-			have_max = 1;
 		} else if (strcmp(tok, "model") == 0) {
 			if (strcmp(val, "linear") != 0) {
 				seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: unknown model '%s' (only 'linear')%s", val, "");
@@ -84,7 +91,16 @@ int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errl
 			seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: unknown key '%s' (idle, max, model)%s", tok, "");
 			return -EINVAL;
 		}
-		if (vmp_parse_watts(val, dst) != 0) {
+		int prc = vmp_parse_watts(val, dst);
+		if (prc == -ERANGE) {
+			char msg[64];
+			snprintf(msg, sizeof(msg), "%u", VMP_MAX_WATTS);
+			if (err && errlen)
+				snprintf(err, errlen, "PAPI_VIRT_POWER_MODEL: %s='%s' is out of range (at most %s W)", tok,
+					 val, msg);
+			return -ERANGE;
+		}
+		if (prc != 0) {
 			seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: %s='%s' is not a power in watts", tok, val);
 			return -EINVAL;
 		}

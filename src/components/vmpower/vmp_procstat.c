@@ -15,7 +15,9 @@ int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_
 	const char *line = content;
 	int used = 0;
 
-	if (tick_hz <= 0)
+	/* The kernel writes LF line ends: a CR means the file is not what it
+	 * claims to be (steal refuses it too). */
+	if (tick_hz <= 0 || strchr(content, '\r'))
 		return -EINVAL;
 	memset(&s, 0, sizeof(s));
 	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {

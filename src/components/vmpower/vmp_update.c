@@ -2,11 +2,13 @@
  * (see vmp_engine.h).  No libvirt call here except in the thread's
  * refresh, which runs outside the engine lock. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "pv_fs.h"
 #include "vmp_engine_priv.h"
 
 static int read_energy(struct vmp_engine *e, const struct vmp_pkgstat *ps, uint64_t dt)
@@ -79,13 +81,25 @@ int vmp_engine_update_locked(struct vmp_engine *e)
 	uint64_t now = vmp_engine_now(e);
 	struct vmp_pkgstat ps;
 	int need_ps = e->info.unit == VMP_NS || e->info.energy == VMP_E_MODEL;
-	int have_ps = need_ps && vmp_procstat_read(&e->topo, &ps) == 0;
+	int ps_err = need_ps ? vmp_procstat_read(&e->topo, &ps) : 0;
+	int have_ps = need_ps && ps_err == 0;
 	uint64_t dt = e->have_prev && now > e->t_prev ? now - e->t_prev : 0;
 	int err;
 
 	if (e->have_prev && dt == 0)
 		return 0; /* same instant: nothing to attribute */
 	err = read_energy(e, have_ps ? &ps : NULL, dt);
+	e->read_err[0] = '\0';
+	if (err < 0)
+		snprintf(e->read_err, sizeof(e->read_err), "energy read failed: %s", strerror(-err));
+	if (ps_err < 0) {
+		char d[PATH_MAX + 64];
+		/* The model's energy and the CPU-time basis come from it: a
+		 * failed read is an error of this read, not a frozen value. */
+		snprintf(e->read_err, sizeof(e->read_err), "%s", pv_fs_describe(PV_PROC, "stat", ps_err, d, sizeof(d)));
+		if (!err)
+			err = ps_err;
+	}
 	read_host_basis(e, have_ps ? &ps : NULL);
 	for (int i = 0; i < e->nrecs; i++) {
 		struct vmp_rec *r = &e->recs[i];
@@ -142,6 +156,11 @@ done:
 	e->t_prev = now;
 	e->have_prev = 1;
 	return err;
+}
+
+const char *vmp_engine_read_error_locked(const struct vmp_engine *e)
+{
+	return e->read_err;
 }
 
 int vmp_engine_update(struct vmp_engine *e)

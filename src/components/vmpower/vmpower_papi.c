@@ -53,6 +53,7 @@ struct vmp_ctl {
 	unsigned *codes;
 	long long *values;
 	struct vmp_sample *start;
+	int failed; /* pv_papi_read_status */
 };
 
 struct vmp_context {
@@ -443,10 +444,13 @@ static int vmp_take(struct vmp_ctl *c, int start)
 	/* One step, all samples from it (exact conservation within a read). */
 	int rc = vmp_engine_read_begin(vmp_eng), err = 0;
 
-	/* An energy read error keeps the last values (no negative step); it
-	 * is reported, not fatal. */
-	if (rc < 0)
-		pv_papi_error(&_vmpower_vector, "energy read failed: %s", strerror(-rc));
+	/* A failed source keeps the last values (no negative step) and fails
+	 * this call, naming the file: values that silently stop moving look
+	 * like an idle host. */
+	if (rc < 0) {
+		pv_papi_error(&_vmpower_vector, "%s", vmp_engine_read_error_locked(vmp_eng));
+		err = rc;
+	}
 	for (int i = 0; i < c->n && !err; i++) {
 		const struct pv_event *e = pv_evtab_get(&vmp_ev.tab, c->codes[i]);
 		struct vmp_sample s;
@@ -470,7 +474,9 @@ static int vmp_take(struct vmp_ctl *c, int start)
 	}
 	vmp_engine_read_end(vmp_eng);
 	vmp_leave();
-	return err < 0 ? pv_papi_errno(err) : PAPI_OK;
+	if (start)
+		return err < 0 ? pv_papi_errno(err) : PAPI_OK;
+	return pv_papi_read_status(&c->failed, err < 0 ? pv_papi_errno(err) : PAPI_OK);
 }
 
 static int _vmpower_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
@@ -499,7 +505,11 @@ static int _vmpower_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 static int _vmpower_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
 	(void)ctx;
-	return vmp_take((struct vmp_ctl *)ctl, 0);
+	/* PAPI_stop always stops: a source that failed is reported by the
+	 * final read, but an error here would leave the EventSet RUNNING for
+	 * good (PAPI_cleanup_eventset then fails with PAPI_EISRUN). */
+	vmp_take((struct vmp_ctl *)ctl, 0);
+	return PAPI_OK;
 }
 
 static int _vmpower_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
