@@ -40,7 +40,12 @@ struct appio_context {
 };
 
 papi_vector_t _appio_vector;
-static struct pv_papi_events appio_ev;
+/* The event table lives between init and the first shutdown; callbacks
+ * that use it run inside appio_life (pv_life.h), so concurrent or repeated
+ * PAPI_shutdown frees it once and never under a reader.  The counters
+ * themselves (appio_registry) live as long as the process. */
+static struct pv_life appio_life = PV_LIFE_INITIALIZER;
+static struct pv_papi_events appio_ev = { .life = &appio_life };
 
 static const char appio_process_desc[] =
 	"every thread of the process instead, threads that have exited included";
@@ -99,7 +104,7 @@ static int appio_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 	return -ENOENT;
 }
 
-static int _appio_init_component(int cidx)
+static int appio_init(int cidx)
 {
 	int rc;
 
@@ -113,6 +118,20 @@ static int _appio_init_component(int cidx)
 		return pv_papi_disable(&_appio_vector, "cannot build the event table: %s", strerror(-rc));
 	_appio_vector.cmp_info.num_native_events = (int)pv_evtab_count(&appio_ev.tab);
 	return PAPI_OK;
+}
+
+static int _appio_init_component(int cidx)
+{
+	int rc;
+
+	pv_life_begin(&appio_life);
+	if (pv_life_live(&appio_life))
+		pv_papi_events_fini(&appio_ev);
+	rc = appio_init(cidx);
+	if (rc != PAPI_OK)
+		pv_papi_events_fini(&appio_ev);
+	pv_life_end(&appio_life, rc == PAPI_OK);
+	return rc;
 }
 
 static int _appio_init_thread(hwd_context_t *ctx)
@@ -224,6 +243,23 @@ static int _appio_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 	return appio_fill((struct appio_ctl *)ctl);
 }
 
+/* Start and reset only snapshot the registry: no guard needed. */
+static int appio_guarded_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+					      hwd_context_t *ctx)
+{
+	return pv_papi_guard_update(&appio_life, _appio_update_control_state, ctl, native, count, ctx);
+}
+
+static int appio_guarded_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
+{
+	return pv_papi_guard_read(&appio_life, _appio_read, ctx, ctl, events, flags);
+}
+
+static int appio_guarded_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	return pv_papi_guard_ctl(&appio_life, _appio_stop, ctx, ctl);
+}
+
 static int _appio_shutdown_thread(hwd_context_t *ctx)
 {
 	(void)ctx;
@@ -231,10 +267,14 @@ static int _appio_shutdown_thread(hwd_context_t *ctx)
 }
 
 /* The counters live on (the interposer keeps counting after
- * PAPI_shutdown); only the event table goes. */
+ * PAPI_shutdown); only the event table goes, once however many threads
+ * shut down. */
 static int _appio_shutdown_component(void)
 {
-	pv_papi_events_fini(&appio_ev);
+	pv_life_begin(&appio_life);
+	if (pv_life_live(&appio_life))
+		pv_papi_events_fini(&appio_ev);
+	pv_life_end(&appio_life, 0);
 	return PAPI_OK;
 }
 
@@ -301,10 +341,10 @@ papi_vector_t _appio_vector = {
 	.init_component = _appio_init_component,
 	.init_thread = _appio_init_thread,
 	.init_control_state = _appio_init_control_state,
-	.update_control_state = _appio_update_control_state,
+	.update_control_state = appio_guarded_update_control_state,
 	.start = _appio_start,
-	.stop = _appio_stop,
-	.read = _appio_read,
+	.stop = appio_guarded_stop,
+	.read = appio_guarded_read,
 	.reset = _appio_reset,
 	.shutdown_thread = _appio_shutdown_thread,
 	.shutdown_component = _appio_shutdown_component,
