@@ -21,12 +21,14 @@ static struct pv_evtab tab;
 static int teardowns;
 static pthread_barrier_t barrier;
 
-/* What a component's init_component does. */
-static void comp_init(void)
+/* What a component's init and teardown do. */
+static int comp_build(int n)
 {
-	pv_life_begin(&life);
-	ck_assert_int_eq(pv_evtab_init(&tab), 0);
-	for (int i = 0; i < NEVENTS; i++) {
+	if (pv_evtab_init(&tab) < 0)
+		return -1;
+	if (n < 0)
+		return -1; /* a failed init: the table is left for teardown */
+	for (int i = 0; i < n; i++) {
 		struct pv_event e;
 		unsigned code;
 
@@ -34,20 +36,26 @@ static void comp_init(void)
 		e.base = -1;
 		e.kind = i;
 		snprintf(e.name, sizeof(e.name), "EV_%d", i);
-		ck_assert_int_eq(pv_evtab_add(&tab, &e, &code), 1);
+		if (pv_evtab_add(&tab, &e, &code) != 1)
+			return -1;
 	}
-	pv_life_end(&life, 1);
+	return 0;
 }
 
-/* What shutdown_component does. */
+static void comp_teardown(void)
+{
+	pv_evtab_destroy(&tab);
+	__atomic_add_fetch(&teardowns, 1, __ATOMIC_SEQ_CST);
+}
+
+static void comp_init(void)
+{
+	ck_assert_int_eq(pv_life_init(&life, comp_build, comp_teardown, NEVENTS), 0);
+}
+
 static void comp_shutdown(void)
 {
-	pv_life_begin(&life);
-	if (pv_life_live(&life)) {
-		pv_evtab_destroy(&tab);
-		__atomic_add_fetch(&teardowns, 1, __ATOMIC_SEQ_CST);
-	}
-	pv_life_end(&life, 0);
+	pv_life_shutdown(&life, comp_teardown);
 }
 
 /* What a read callback does: every entry of the table, inside the guard.
@@ -137,6 +145,11 @@ START_TEST(reinit_after_shutdown)
 {
 	comp_shutdown(); /* never initialised: nothing to do */
 	ck_assert_int_eq(teardowns, 0);
+	/* A failed init leaves nothing behind and the component not live. */
+	ck_assert_int_eq(pv_life_init(&life, comp_build, comp_teardown, -1), -1);
+	ck_assert_int_eq(teardowns, 1);
+	ck_assert_int_eq(comp_read(), 0);
+	teardowns = 0;
 	comp_init();
 	ck_assert_int_eq(comp_read(), 1);
 	comp_shutdown();

@@ -89,3 +89,25 @@ void pv_life_end(struct pv_life *l, int live)
 	l->live = live ? 1 : 0;
 	pthread_rwlock_unlock(&l->rw);
 }
+
+int pv_life_init(struct pv_life *l, int (*init)(int arg), void (*teardown)(void), int arg)
+{
+	int rc;
+
+	pv_life_begin(l);
+	if (l->live)
+		teardown();
+	rc = init(arg);
+	if (rc != 0)
+		teardown();
+	pv_life_end(l, rc == 0);
+	return rc;
+}
+
+void pv_life_shutdown(struct pv_life *l, void (*teardown)(void))
+{
+	pv_life_begin(l);
+	if (l->live)
+		teardown();
+	pv_life_end(l, 0);
+}

@@ -45,4 +45,12 @@ void pv_life_begin(struct pv_life *l);
 int pv_life_live(const struct pv_life *l);
 void pv_life_end(struct pv_life *l, int live);
 
+/* init_component and shutdown_component in one call each: init(arg)
+ * returns 0 on success (PAPI_OK), anything else leaves the component not
+ * live after teardown() freed what init built.  teardown() runs only on a
+ * live component (a repeated init tears the old state down first), under
+ * the write lock. */
+int pv_life_init(struct pv_life *l, int (*init)(int arg), void (*teardown)(void), int arg);
+void pv_life_shutdown(struct pv_life *l, void (*teardown)(void));
+
 #endif

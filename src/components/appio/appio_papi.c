@@ -121,18 +121,14 @@ static int appio_init(int cidx)
 	return PAPI_OK;
 }
 
+static void appio_teardown(void)
+{
+	pv_papi_events_fini(&appio_ev);
+}
+
 static int _appio_init_component(int cidx)
 {
-	int rc;
-
-	pv_life_begin(&appio_life);
-	if (pv_life_live(&appio_life))
-		pv_papi_events_fini(&appio_ev);
-	rc = appio_init(cidx);
-	if (rc != PAPI_OK)
-		pv_papi_events_fini(&appio_ev);
-	pv_life_end(&appio_life, rc == PAPI_OK);
-	return rc;
+	return pv_life_init(&appio_life, appio_init, appio_teardown, cidx);
 }
 
 static int _appio_init_thread(hwd_context_t *ctx)
@@ -288,10 +284,7 @@ static int _appio_shutdown_thread(hwd_context_t *ctx)
  * shut down. */
 static int _appio_shutdown_component(void)
 {
-	pv_life_begin(&appio_life);
-	if (pv_life_live(&appio_life))
-		pv_papi_events_fini(&appio_ev);
-	pv_life_end(&appio_life, 0);
+	pv_life_shutdown(&appio_life, appio_teardown);
 	return PAPI_OK;
 }
 

@@ -141,25 +141,13 @@ static void rv_teardown(void)
 
 static int _rapl_vm_init_component(int cidx)
 {
-	int rc;
-
-	pv_life_begin(&rv_life);
-	if (pv_life_live(&rv_life))
-		rv_teardown();
-	rc = rv_init(cidx);
-	if (rc != PAPI_OK)
-		rv_teardown();
-	pv_life_end(&rv_life, rc == PAPI_OK);
-	return rc;
+	return pv_life_init(&rv_life, rv_init, rv_teardown, cidx);
 }
 
 /* Idempotent: concurrent and repeated calls tear down once. */
 static int _rapl_vm_shutdown_component(void)
 {
-	pv_life_begin(&rv_life);
-	if (pv_life_live(&rv_life))
-		rv_teardown();
-	pv_life_end(&rv_life, 0);
+	pv_life_shutdown(&rv_life, rv_teardown);
 	return PAPI_OK;
 }
 

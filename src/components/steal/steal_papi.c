@@ -153,25 +153,13 @@ static void steal_teardown(void)
 
 static int _steal_init_component(int cidx)
 {
-	int rc;
-
-	pv_life_begin(&steal_life);
-	if (pv_life_live(&steal_life))
-		steal_teardown();
-	rc = steal_init(cidx);
-	if (rc != PAPI_OK)
-		steal_teardown();
-	pv_life_end(&steal_life, rc == PAPI_OK);
-	return rc;
+	return pv_life_init(&steal_life, steal_init, steal_teardown, cidx);
 }
 
 /* Idempotent: concurrent and repeated calls tear down once. */
 static int _steal_shutdown_component(void)
 {
-	pv_life_begin(&steal_life);
-	if (pv_life_live(&steal_life))
-		steal_teardown();
-	pv_life_end(&steal_life, 0);
+	pv_life_shutdown(&steal_life, steal_teardown);
 	return PAPI_OK;
 }
 
