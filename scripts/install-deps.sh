@@ -16,6 +16,7 @@ PACKAGES="
  qemu-system-x86 busybox-static cpio
  prometheus curl
  valgrind strace python3 xz-utils
+ chrpath libsde1
 "
 
 missing=""
