@@ -41,6 +41,11 @@ static void pv_life_child(void)
 	pthread_mutex_init(&pv_life_list_lock, NULL);
 }
 
+/* Lock order: a life is taken before any lock a callback takes inside it
+ * (the libvirt registry, pv_virt_reg), so its prepare handler must run
+ * before theirs.  fork runs prepare handlers in reverse order of
+ * registration: the registry's is registered by vmpower's init, the first
+ * component PAPI initialises; a life registers at its own init, later. */
 static void pv_life_fork_setup(void)
 {
 	/* glibc removes these handlers when libpapi is dlclose'd. */
