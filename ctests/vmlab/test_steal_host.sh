@@ -162,7 +162,7 @@ lab_destroy b || fail "destroy b"
 # The reads must go on for a while after the VM is gone (virsh destroy can
 # take seconds on a loaded machine).
 sleep 1.5
-kill -0 "$pp" 2>/dev/null || { wait "$pp"; fail "the destroy took longer than the measurement"; }
+kill -0 "$pp" 2>/dev/null || { wait "$pp"; echo "poll exited $?:"; cat "$tmp/m4"; fail "the destroy took longer than the measurement"; }
 wait "$pp"
 prc=$?
 tail -n 3 "$tmp/m4"
