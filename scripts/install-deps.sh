@@ -17,6 +17,8 @@ PACKAGES="
  prometheus curl openssl apache2-utils systemd chromium
  valgrind strace python3 xz-utils
  debootstrap
+ chrpath libsde1
+ clang libclang-rt-14-dev
 "
 
 missing=""

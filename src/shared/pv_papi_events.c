@@ -111,7 +111,7 @@ static const struct pv_event *pv_get(struct pv_papi_events *ev, unsigned code)
 	return pv_evtab_get(&ev->tab, code);
 }
 
-int pv_papi_enum_events(struct pv_papi_events *ev, unsigned *code, int modifier)
+static int pv_enum_in(struct pv_papi_events *ev, unsigned *code, int modifier)
 {
 	const struct pv_event *e;
 	unsigned next;
@@ -149,7 +149,7 @@ int pv_papi_enum_events(struct pv_papi_events *ev, unsigned *code, int modifier)
 	return PAPI_OK;
 }
 
-int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *code)
+static int pv_name_to_code_in(struct pv_papi_events *ev, const char *name, unsigned *code)
 {
 	int rc;
 
@@ -194,7 +194,7 @@ static void pv_full_descr(struct pv_papi_events *ev, const struct pv_event *e, c
 	(void)n; /* a description cut at PAPI's length is still useful */
 }
 
-int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, int len)
+static int pv_code_to_name_in(struct pv_papi_events *ev, unsigned code, char *name, int len)
 {
 	const struct pv_event *e = pv_get(ev, code);
 
@@ -203,7 +203,7 @@ int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, i
 	return pv_copy(name, len, e->name);
 }
 
-int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr, int len)
+static int pv_code_to_descr_in(struct pv_papi_events *ev, unsigned code, char *descr, int len)
 {
 	const struct pv_event *e = pv_get(ev, code);
 
@@ -215,7 +215,7 @@ int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr,
 	return PAPI_OK;
 }
 
-int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_info_t *info)
+static int pv_code_to_info_in(struct pv_papi_events *ev, unsigned code, PAPI_event_info_t *info)
 {
 	const struct pv_event *e = pv_get(ev, code);
 
@@ -243,4 +243,121 @@ int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_in
 		info->timescope = PAPI_TIMESCOPE_SINCE_START;
 	}
 	return PAPI_OK;
+}
+
+/* ---- the same, inside the component's lifetime guard --------------------- */
+
+static int pv_ev_enter(struct pv_papi_events *ev)
+{
+	return ev->life ? pv_life_enter(ev->life) : 0;
+}
+
+static void pv_ev_leave(struct pv_papi_events *ev)
+{
+	if (ev->life)
+		pv_life_leave(ev->life);
+}
+
+int pv_papi_enum_events(struct pv_papi_events *ev, unsigned *code, int modifier)
+{
+	int rc;
+
+	if (pv_ev_enter(ev) < 0)
+		return PAPI_ENOEVNT;
+	rc = pv_enum_in(ev, code, modifier);
+	pv_ev_leave(ev);
+	return rc;
+}
+
+int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *code)
+{
+	int rc;
+
+	if (pv_ev_enter(ev) < 0)
+		return PAPI_ENOEVNT;
+	rc = pv_name_to_code_in(ev, name, code);
+	pv_ev_leave(ev);
+	return rc;
+}
+
+int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, int len)
+{
+	int rc;
+
+	if (pv_ev_enter(ev) < 0)
+		return PAPI_ENOEVNT;
+	rc = pv_code_to_name_in(ev, code, name, len);
+	pv_ev_leave(ev);
+	return rc;
+}
+
+int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr, int len)
+{
+	int rc;
+
+	if (pv_ev_enter(ev) < 0)
+		return PAPI_ENOEVNT;
+	rc = pv_code_to_descr_in(ev, code, descr, len);
+	pv_ev_leave(ev);
+	return rc;
+}
+
+int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_info_t *info)
+{
+	int rc;
+
+	if (pv_ev_enter(ev) < 0)
+		return PAPI_ENOEVNT;
+	rc = pv_code_to_info_in(ev, code, info);
+	pv_ev_leave(ev);
+	return rc;
+}
+
+/* ---- EventSet callbacks inside the guard ----------------------------------- */
+
+int pv_papi_guard_ctl(struct pv_life *l, pv_papi_ctl_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	int rc;
+
+	if (pv_life_enter(l) < 0)
+		return PAPI_ECMP;
+	rc = fn(ctx, ctl);
+	pv_life_leave(l);
+	return rc;
+}
+
+int pv_papi_guard_read(struct pv_life *l, pv_papi_read_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl,
+		       long long **events, int flags)
+{
+	int rc;
+
+	if (pv_life_enter(l) < 0)
+		return PAPI_ECMP;
+	rc = fn(ctx, ctl, events, flags);
+	pv_life_leave(l);
+	return rc;
+}
+
+int pv_papi_guard_write(struct pv_life *l, pv_papi_write_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl,
+			long long *values)
+{
+	int rc;
+
+	if (pv_life_enter(l) < 0)
+		return PAPI_ECMP;
+	rc = fn(ctx, ctl, values);
+	pv_life_leave(l);
+	return rc;
+}
+
+int pv_papi_guard_update(struct pv_life *l, pv_papi_update_fn fn, hwd_control_state_t *ctl, NativeInfo_t *native,
+			 int count, hwd_context_t *ctx)
+{
+	int rc;
+
+	if (pv_life_enter(l) < 0)
+		return PAPI_ECMP;
+	rc = fn(ctl, native, count, ctx);
+	pv_life_leave(l);
+	return rc;
 }

@@ -14,6 +14,7 @@
 #include "papi_vector.h"
 
 #include "pv_evtab.h"
+#include "pv_life.h"
 
 struct pv_papi_events {
 	struct pv_evtab tab;
@@ -24,6 +25,10 @@ struct pv_papi_events {
 	 * code, -ENOENT for an unknown event (after reporting why with
 	 * pv_papi_error), another -errno on failure.  May be NULL. */
 	int (*resolve)(struct pv_papi_events *ev, const char *name, unsigned *ret_code);
+	/* The component's lifetime guard (pv_life.h), set statically; the
+	 * ntv_* functions below then run inside it and answer PAPI_ENOEVNT
+	 * once the component is shut down.  NULL: the caller guards. */
+	struct pv_life *life;
 };
 
 int pv_papi_events_init(struct pv_papi_events *ev, papi_vector_t *vector,
@@ -35,6 +40,21 @@ int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *
 int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, int len);
 int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr, int len);
 int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_info_t *info);
+
+/* A component callback run inside its lifetime guard: PAPI_ECMP without
+ * calling fn when the component is not live (shut down by another thread,
+ * or never initialised). */
+typedef int (*pv_papi_ctl_fn)(hwd_context_t *ctx, hwd_control_state_t *ctl);
+typedef int (*pv_papi_read_fn)(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags);
+typedef int (*pv_papi_write_fn)(hwd_context_t *ctx, hwd_control_state_t *ctl, long long *values);
+typedef int (*pv_papi_update_fn)(hwd_control_state_t *ctl, NativeInfo_t *native, int count, hwd_context_t *ctx);
+int pv_papi_guard_ctl(struct pv_life *l, pv_papi_ctl_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl);
+int pv_papi_guard_read(struct pv_life *l, pv_papi_read_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl,
+		       long long **events, int flags);
+int pv_papi_guard_write(struct pv_life *l, pv_papi_write_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl,
+			long long *values);
+int pv_papi_guard_update(struct pv_life *l, pv_papi_update_fn fn, hwd_control_state_t *ctl, NativeInfo_t *native,
+			 int count, hwd_context_t *ctx);
 
 /* -errno (or 0) -> PAPI error code, in one place. */
 int pv_papi_errno(int neg_errno);

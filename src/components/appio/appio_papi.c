@@ -42,7 +42,12 @@ struct appio_context {
 };
 
 papi_vector_t _appio_vector;
-static struct pv_papi_events appio_ev;
+/* The event table lives between init and the first shutdown; callbacks
+ * that use it run inside appio_life (pv_life.h), so concurrent or repeated
+ * PAPI_shutdown frees it once and never under a reader.  The counters
+ * themselves (appio_registry) live as long as the process. */
+static struct pv_life appio_life = PV_LIFE_INITIALIZER;
+static struct pv_papi_events appio_ev = { .life = &appio_life };
 
 static const char appio_process_desc[] =
 	"every thread of the process instead, threads that have exited included";
@@ -104,7 +109,9 @@ static int appio_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 /* The event table (2 x appio_nevents entries) is built on first use of an
  * appio event (enumeration, name, code), not at PAPI_library_init: a
  * program that never looks at appio events does not pay for it.  Reset by
- * every init_component (PAPI_shutdown + PAPI_library_init again). */
+ * every init_component (PAPI_shutdown + PAPI_library_init again).  Built
+ * inside appio_life, so never into a table a shutdown is freeing; left
+ * before the caller's own (guarded) lookup, as the guard does not nest. */
 static pthread_mutex_t appio_table_lock = PTHREAD_MUTEX_INITIALIZER;
 static int appio_table_built;
 static int appio_table_rc;
@@ -113,6 +120,8 @@ static int appio_table(void)
 {
 	if (__atomic_load_n(&appio_table_built, __ATOMIC_ACQUIRE))
 		return appio_table_rc;
+	if (pv_life_enter(&appio_life) < 0)
+		return -ENODEV;
 	pthread_mutex_lock(&appio_table_lock);
 	if (!appio_table_built) {
 		appio_table_rc = appio_add_events(&appio_ev.tab);
@@ -121,10 +130,11 @@ static int appio_table(void)
 		__atomic_store_n(&appio_table_built, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&appio_table_lock);
+	pv_life_leave(&appio_life);
 	return appio_table_rc;
 }
 
-static int _appio_init_component(int cidx)
+static int appio_init(int cidx)
 {
 	int rc;
 
@@ -140,6 +150,16 @@ static int _appio_init_component(int cidx)
 	/* Thread and :process instance of every event (appio_add_events). */
 	_appio_vector.cmp_info.num_native_events = (int)(2 * appio_nevents);
 	return PAPI_OK;
+}
+
+static void appio_teardown(void)
+{
+	pv_papi_events_fini(&appio_ev);
+}
+
+static int _appio_init_component(int cidx)
+{
+	return pv_life_init(&appio_life, appio_init, appio_teardown, cidx);
 }
 
 static int _appio_init_thread(hwd_context_t *ctx)
@@ -267,6 +287,23 @@ static int _appio_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 	return rc;
 }
 
+/* Start and reset only snapshot the registry: no guard needed. */
+static int appio_guarded_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+					      hwd_context_t *ctx)
+{
+	return pv_papi_guard_update(&appio_life, _appio_update_control_state, ctl, native, count, ctx);
+}
+
+static int appio_guarded_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
+{
+	return pv_papi_guard_read(&appio_life, _appio_read, ctx, ctl, events, flags);
+}
+
+static int appio_guarded_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	return pv_papi_guard_ctl(&appio_life, _appio_stop, ctx, ctl);
+}
+
 static int _appio_shutdown_thread(hwd_context_t *ctx)
 {
 	(void)ctx;
@@ -274,10 +311,11 @@ static int _appio_shutdown_thread(hwd_context_t *ctx)
 }
 
 /* The counters live on (the interposer keeps counting after
- * PAPI_shutdown); only the event table goes. */
+ * PAPI_shutdown); only the event table goes, once however many threads
+ * shut down. */
 static int _appio_shutdown_component(void)
 {
-	pv_papi_events_fini(&appio_ev);
+	pv_life_shutdown(&appio_life, appio_teardown);
 	return PAPI_OK;
 }
 
@@ -354,10 +392,10 @@ papi_vector_t _appio_vector = {
 	.init_component = _appio_init_component,
 	.init_thread = _appio_init_thread,
 	.init_control_state = _appio_init_control_state,
-	.update_control_state = _appio_update_control_state,
+	.update_control_state = appio_guarded_update_control_state,
 	.start = _appio_start,
-	.stop = _appio_stop,
-	.read = _appio_read,
+	.stop = appio_guarded_stop,
+	.read = appio_guarded_read,
 	.reset = _appio_reset,
 	.shutdown_thread = _appio_shutdown_thread,
 	.shutdown_component = _appio_shutdown_component,

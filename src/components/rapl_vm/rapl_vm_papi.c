@@ -26,7 +26,12 @@ papi_vector_t _rapl_vm_vector;
 
 #define RV_MAX_EVENTS 256
 
-static struct pv_papi_events rv_ev;
+/* The event table, rv_rapl and rv_set live between init and the first
+ * shutdown; callbacks that use them run inside rv_life (pv_life.h), so
+ * concurrent or repeated PAPI_shutdown tears them down (and restores the
+ * controls) once, never under a reader or a writer. */
+static struct pv_life rv_life = PV_LIFE_INITIALIZER;
+static struct pv_papi_events rv_ev = { .life = &rv_life };
 static struct pv_rapl *rv_rapl;
 static struct rapl_ctl_set rv_set;
 /* Writes are serialised in the process; rv_state is created at init and
@@ -92,7 +97,7 @@ static int rv_zones(struct rapl_ctl_zone *z, int max)
 
 static int rv_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code);
 
-static int _rapl_vm_init_component(int cidx)
+static int rv_init(int cidx)
 {
 	char why[PV_RAPL_REASON_MAX], cpu[512];
 	struct rapl_ctl_zone z[64];
@@ -129,14 +134,25 @@ static int _rapl_vm_init_component(int cidx)
 	return PAPI_OK;
 }
 
-static int _rapl_vm_shutdown_component(void)
+/* Controls go back to their original values, sources and table go. */
+static void rv_teardown(void)
 {
-	/* PAPI_shutdown: controls go back to their original values. */
 	rv_release();
 	pv_rapl_close(rv_rapl);
 	rv_rapl = NULL;
 	rapl_ctl_free(&rv_set);
 	pv_papi_events_fini(&rv_ev);
+}
+
+static int _rapl_vm_init_component(int cidx)
+{
+	return pv_life_init(&rv_life, rv_init, rv_teardown, cidx);
+}
+
+/* Idempotent: concurrent and repeated calls tear down once. */
+static int _rapl_vm_shutdown_component(void)
+{
+	pv_life_shutdown(&rv_life, rv_teardown);
 	return PAPI_OK;
 }
 
@@ -393,6 +409,34 @@ static int _rapl_vm_cleanup_eventset(hwd_control_state_t *ctl)
 	return PAPI_OK;
 }
 
+/* ---- the callbacks PAPI calls, inside rv_life (stop does nothing) ---------- */
+
+static int rv_guarded_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+					   hwd_context_t *ctx)
+{
+	return pv_papi_guard_update(&rv_life, _rapl_vm_update_control_state, ctl, native, count, ctx);
+}
+
+static int rv_guarded_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	return pv_papi_guard_ctl(&rv_life, _rapl_vm_start, ctx, ctl);
+}
+
+static int rv_guarded_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
+{
+	return pv_papi_guard_read(&rv_life, _rapl_vm_read, ctx, ctl, events, flags);
+}
+
+static int rv_guarded_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	return pv_papi_guard_ctl(&rv_life, _rapl_vm_reset, ctx, ctl);
+}
+
+static int rv_guarded_write(hwd_context_t *ctx, hwd_control_state_t *ctl, long long *values)
+{
+	return pv_papi_guard_write(&rv_life, _rapl_vm_write, ctx, ctl, values);
+}
+
 static int _rapl_vm_shutdown_thread(hwd_context_t *ctx)
 {
 	(void)ctx;
@@ -440,12 +484,12 @@ papi_vector_t _rapl_vm_vector = {
 	.init_component = _rapl_vm_init_component,
 	.init_thread = _rapl_vm_init_thread,
 	.init_control_state = _rapl_vm_init_control_state,
-	.update_control_state = _rapl_vm_update_control_state,
-	.start = _rapl_vm_start,
+	.update_control_state = rv_guarded_update_control_state,
+	.start = rv_guarded_start,
 	.stop = _rapl_vm_stop,
-	.read = _rapl_vm_read,
-	.write = _rapl_vm_write,
-	.reset = _rapl_vm_reset,
+	.read = rv_guarded_read,
+	.write = rv_guarded_write,
+	.reset = rv_guarded_reset,
 	.cleanup_eventset = _rapl_vm_cleanup_eventset,
 	.shutdown_thread = _rapl_vm_shutdown_thread,
 	.shutdown_component = _rapl_vm_shutdown_component,

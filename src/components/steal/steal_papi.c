@@ -14,7 +14,12 @@
 
 papi_vector_t _steal_vector;
 
-struct pv_papi_events steal_ev;
+/* Shared state (the event table, the host context) lives between init and
+ * the first shutdown; every callback that uses it runs inside steal_life
+ * (pv_life.h), so PAPI_shutdown in several threads, or from exit while
+ * other threads read, tears it down once and never under a reader. */
+static struct pv_life steal_life = PV_LIFE_INITIALIZER;
+struct pv_papi_events steal_ev = { .life = &steal_life };
 static uint64_t steal_hz;
 static enum steal_pvacct steal_acct;
 static int steal_irqtime;
@@ -111,7 +116,7 @@ static void steal_fill(struct steal_ctl *c)
 
 static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code);
 
-static int _steal_init_component(int cidx)
+static int steal_init(int cidx)
 {
 	struct steal_procstat ps;
 	struct steal_procstat_file f;
@@ -153,10 +158,30 @@ static int _steal_init_component(int cidx)
 	return PAPI_OK;
 }
 
+static void steal_teardown(void)
+{
+	steal_host_shutdown();
+	pv_papi_events_fini(&steal_ev);
+}
+
+static int _steal_init_component(int cidx)
+{
+	return pv_life_init(&steal_life, steal_init, steal_teardown, cidx);
+}
+
+/* Idempotent: concurrent and repeated calls tear down once. */
+static int _steal_shutdown_component(void)
+{
+	pv_life_shutdown(&steal_life, steal_teardown);
+	return PAPI_OK;
+}
+
 static int _steal_ntv_enum_events(unsigned *code, int modifier)
 {
-	if (modifier == PAPI_ENUM_FIRST)
+	if (modifier == PAPI_ENUM_FIRST && pv_life_enter(&steal_life) == 0) {
 		steal_host_list_vms();
+		pv_life_leave(&steal_life);
+	}
 	return pv_papi_enum_events(&steal_ev, code, modifier);
 }
 
@@ -394,11 +419,32 @@ static int _steal_shutdown_thread(hwd_context_t *ctx)
 	return PAPI_OK;
 }
 
-static int _steal_shutdown_component(void)
+/* ---- the EventSet callbacks PAPI calls, inside steal_life ------------------- */
+
+static int steal_guarded_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+					      hwd_context_t *ctx)
 {
-	steal_host_shutdown();
-	pv_papi_events_fini(&steal_ev);
-	return PAPI_OK;
+	return pv_papi_guard_update(&steal_life, _steal_update_control_state, ctl, native, count, ctx);
+}
+
+static int steal_guarded_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	return pv_papi_guard_ctl(&steal_life, _steal_start, ctx, ctl);
+}
+
+static int steal_guarded_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
+{
+	return pv_papi_guard_read(&steal_life, _steal_read, ctx, ctl, events, flags);
+}
+
+static int steal_guarded_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	return pv_papi_guard_ctl(&steal_life, _steal_stop, ctx, ctl);
+}
+
+static int steal_guarded_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
+{
+	return pv_papi_guard_ctl(&steal_life, _steal_reset, ctx, ctl);
 }
 
 static int _steal_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
@@ -439,11 +485,11 @@ papi_vector_t _steal_vector = {
 	.init_component = _steal_init_component,
 	.init_thread = _steal_init_thread,
 	.init_control_state = _steal_init_control_state,
-	.update_control_state = _steal_update_control_state,
-	.start = _steal_start,
-	.stop = _steal_stop,
-	.read = _steal_read,
-	.reset = _steal_reset,
+	.update_control_state = steal_guarded_update_control_state,
+	.start = steal_guarded_start,
+	.stop = steal_guarded_stop,
+	.read = steal_guarded_read,
+	.reset = steal_guarded_reset,
 	.cleanup_eventset = _steal_cleanup_eventset,
 	.shutdown_thread = _steal_shutdown_thread,
 	.shutdown_component = _steal_shutdown_component,
