@@ -8,6 +8,8 @@
 LAB_CORE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_MARK=.papi-virt-vmlab           # marks a directory as a lab state dir
 LAB_MEM_MIB=192
+# shellcheck source=ctests/vmlab/lab-share.sh
+. "$LAB_CORE_DIR/lab-share.sh"
 
 lab_log() { [ "${PV_VMLAB_QUIET:-0}" = 1 ] || printf 'vmlab: %s\n' "$*" >&2; }
 lab_err() { printf 'vmlab: error: %s\n' "$*" >&2; return 1; }
@@ -56,6 +58,8 @@ lab_prepare_kernel() {
 		[ -n "$vmlinuz" ] || { rm -rf "$tmp"; lab_err "$pkg has no /boot/vmlinuz-*"; return 1; }
 		mkdir -p "$cache/kernels/$pkg"
 		cp "$vmlinuz" "$cache/kernels/$pkg/vmlinuz.tmp" && mv "$cache/kernels/$pkg/vmlinuz.tmp" "$cache/kernels/$pkg/vmlinuz"
+		# Share guests (lab-share.sh) need modules of this very package.
+		lab_share_keep_modules "$tmp/x" "$cache/kernels/$pkg" || lab_log "no share modules kept for $pkg"
 		rm -rf "$tmp"
 	fi
 	ln -sfn "kernels/$pkg/vmlinuz" "$cache/vmlinuz"
@@ -211,8 +215,14 @@ lab_start_daemon() {
 			mount --bind "$s/ids/passwd" /etc/passwd
 			mount --bind "$s/ids/group" /etc/group
 		fi
+		# Guest shares (lab-share.sh): read-only for everything this daemon
+		# starts (virtiofsd), writable for the host exporter outside.
+		if [ -n "$3" ]; then
+			mount --bind "$3" "$3"
+			mount -o remount,bind,ro "$3"
+		fi
 		exec libvirtd --daemon --config /etc/libvirt/libvirtd.conf --pid-file "$s/libvirtd.pid"
-	' sh "$s" "$cache/libvirt-cache" >"$s/libvirtd.out" 2>&1; then
+	' sh "$s" "$cache/libvirt-cache" "$LAB_SHARE_ROOT" >"$s/libvirtd.out" 2>&1; then
 		cat "$s/libvirtd.out" >&2
 		lab_err "libvirtd did not start for $s" || return
 	fi
@@ -284,11 +294,12 @@ lab_domain_xml() {
   <name>$(lab_xml_escape "$name")</name>
   <uuid>$uuid</uuid>
   <memory unit='MiB'>$LAB_MEM_MIB</memory>
+$(lab_share_xml_memory)
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$(lab_xml_escape "$(readlink -f "$cache/vmlinuz")")</kernel>
-    <initrd>$(lab_xml_escape "$(readlink -f "$cache/initramfs.cpio.gz")")</initrd>
+    <initrd>$(lab_xml_escape "$(lab_initrd)")</initrd>
     <cmdline>$(lab_xml_escape "$cmdline")</cmdline>
   </os>
   <features><acpi/><tcg><tb-cache unit='MiB'>64</tb-cache></tcg></features>
@@ -303,6 +314,7 @@ lab_domain_xml() {
     </serial>
     <controller type='usb' model='none'/>
     <memballoon model='none'/>
+$(lab_share_xml_device "$uuid")
   </devices>
 </domain>
 EOF
@@ -372,6 +384,8 @@ lab_start_guests() {
 		cmdline="console=ttyS0 quiet panic=-1 work=$LAB_SPEC_WORK"
 		[ -n "$LAB_SPEC_DUTY" ] && cmdline+=" duty=$LAB_SPEC_DUTY"
 		[ -n "$LAB_SPEC_PERIOD" ] && cmdline+=" period_ms=$LAB_SPEC_PERIOD"
+		cmdline+=$(lab_share_cmdline)
+		lab_share_dir "$uuid" || return
 		printf '%s\n' "$LAB_SPEC_NAME" >"$s/guests/$idx.name"
 		echo "$uuid" >"$s/guests/$idx.uuid"
 		lab_domain_xml "$s" "$idx" "$LAB_SPEC_NAME" "$uuid" "$cmdline" >"$s/guests/$idx.xml"
