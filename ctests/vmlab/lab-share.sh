@@ -42,7 +42,7 @@ lab_share_keep_modules() {
 		cp "$f" "$kdir/modules.tmp/" || return
 	done
 	for m in $LAB_SHARE_MODULES; do
-		dep=$(strings -a "$kdir/modules.tmp/$m.ko" | sed -n 's/^depends=//p' | head -n 1)
+		dep=$(grep -a -o 'depends=[a-z0-9_,-]*' "$kdir/modules.tmp/$m.ko" | head -n 1); dep=${dep#depends=}
 		for f in ${dep//,/ }; do
 			case "$seen" in *" $f "*) ;; *) rm -rf "$kdir/modules.tmp"; lab_err "module $m needs $f, which is not loaded before it"; return 1 ;; esac
 		done
