@@ -34,6 +34,12 @@ int util_papi_component(const char *name, char *why, size_t whylen)
 		snprintf(why, whylen, "component %s: no component info", name);
 		return -1;
 	}
+	/* A component with delayed init (vmpower) activates on enumeration,
+	 * as Debian's papi_component_avail forces it. */
+	if (ci->disabled == PAPI_EDELAY_INIT) {
+		int code = PAPI_NATIVE_MASK;
+		(void)PAPI_enum_cmp_event(&code, PAPI_ENUM_FIRST, cid);
+	}
 	if (ci->disabled) {
 		snprintf(why, whylen, "component %s is disabled: %s", name,
 			 ci->disabled_reason[0] ? ci->disabled_reason : "(no reason given)");

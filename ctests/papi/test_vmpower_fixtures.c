@@ -79,7 +79,16 @@ static const PAPI_component_info_t *init_papi(void)
 	int cid = PAPI_get_component_index("vmpower");
 	if (cid < 0)
 		FAIL("the vmpower component is not compiled into this libpapi");
-	return PAPI_get_component_info(cid);
+	const PAPI_component_info_t *ci = PAPI_get_component_info(cid);
+	/* Delayed init: PAPI_library_init only read the configuration;
+	 * enumeration activates it, as papi_component_avail does. */
+	if (ci->disabled == PAPI_EDELAY_INIT) {
+		int code = PAPI_NATIVE_MASK;
+		(void)PAPI_enum_cmp_event(&code, PAPI_ENUM_FIRST, cid);
+		if (ci->disabled == PAPI_EDELAY_INIT)
+			FAIL("enumeration did not activate vmpower: %s", ci->disabled_reason);
+	}
+	return ci;
 }
 
 static int add(int es, const char *name)

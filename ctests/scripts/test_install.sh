@@ -34,6 +34,9 @@ for f in "$lib" "$stage$prefix/bin/papi_component_avail" "$stage$prefix/bin/papi
 	*) err "$f: RUNPATH '$rp' does not contain $libdir" ;;
 	esac
 done
+# Lean drop-in: the installed library needs nothing Debian's does not.
+. "$PV_SRCDIR/ctests/scripts/needed_check.sh"
+pv_check_needed "$(readlink -f "$lib")" || fail=1
 for h in papi.h papiStdEventDefs.h; do
 	[ -e "$stage$prefix/include/$h" ] || err "$h not installed"
 done

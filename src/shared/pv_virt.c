@@ -39,7 +39,7 @@ struct pv_virt_stage {
 	struct pv_virt_vm *fresh;       /* new record to append */
 };
 
-static const char *pv_virt_env_uri(void)
+const char *pv_virt_env_uri(void)
 {
 	const char *u = getenv("PAPI_VIRT_URI");
 
@@ -103,6 +103,11 @@ const char *pv_virt_uri(const struct pv_virt *v)
 void pv_virt_set_timeout_ms(struct pv_virt *v, unsigned int ms)
 {
 	v->timeout_ms = ms ? ms : 1;
+}
+
+unsigned int pv_virt_timeout_ms(const struct pv_virt *v)
+{
+	return v->timeout_ms;
 }
 
 const char *pv_virt_last_error(const struct pv_virt *v)
@@ -372,6 +377,14 @@ int pv_virt_apply(struct pv_virt *v, const struct pv_virt_dom *doms, size_t n,
 	return 0;
 }
 
+int pv_virt_after_fork(struct pv_virt *v)
+{
+	/* The old link is left as it is (leaked): its mutex may be held by a
+	 * parent thread that does not exist in this process. */
+	v->link = NULL;
+	return pv_virt_link_new(v->uri, &v->link);
+}
+
 int pv_virt_refresh(struct pv_virt *v, struct pv_virt_changes *ret_changes)
 {
 	struct pv_virt_conn_list list = { NULL, 0 };
@@ -379,6 +392,10 @@ int pv_virt_refresh(struct pv_virt *v, struct pv_virt_changes *ret_changes)
 	int reconnected = 0, rc;
 	size_t i;
 
+	if (!v->link && pv_virt_link_new(v->uri, &v->link) < 0) {
+		snprintf(v->err, sizeof(v->err), "out of memory creating the libvirt link");
+		return -ENOMEM;
+	}
 	rc = pv_virt_link_list(v->link, v->timeout_ms, &list, &reconnected, v->err, sizeof(v->err));
 	if (reconnected)
 		v->reconnects++;

@@ -10,6 +10,8 @@
  * Configuration (read by pv_virt_open):
  *   PAPI_VIRT_URI        libvirt URI; else LIBVIRT_DEFAULT_URI; else
  *                        "qemu:///system".
+ *   PAPI_VIRT_LIBVIRT    the libvirt library to dlopen (pv_virt_lib.h), on
+ *                        the first refresh only.
  *
  * Cost model: libvirt is asked ONLY by pv_virt_refresh() (and
  * pv_virt_lookup_name() on a miss).  Call it at PAPI_start or on an unknown
@@ -99,14 +101,19 @@ int pv_virt_open(struct pv_virt **ret);
 void pv_virt_close(struct pv_virt *v);
 
 const char *pv_virt_uri(const struct pv_virt *v);
+/* The URI pv_virt_open would use now (environment, no libvirt call). */
+const char *pv_virt_env_uri(void);
 
 /* Upper bound for one libvirt exchange (connect + list), in ms (>= 1). */
 void pv_virt_set_timeout_ms(struct pv_virt *v, unsigned int ms);
+unsigned int pv_virt_timeout_ms(const struct pv_virt *v);
 
 /*
  * Asks libvirt for the running domains (reconnecting if needed), then
  * resolves them through procfs (as pv_virt_apply).  0 on success; on failure
  * no record changes and pv_virt_last_error() says why:
+ *   -ELIBACC       libvirt cannot be loaded (pv_virt_lib.h: no libvirt0,
+ *                  or PAPI_VIRT_LIBVIRT names a missing/unusable library)
  *   -ETIMEDOUT     the daemon did not answer within the timeout
  *   -ECONNREFUSED  cannot connect (no daemon, no socket, refused)
  *   -EIO           connected, but a call failed twice (after a reconnect)
@@ -154,6 +161,13 @@ const struct pv_virt_vm *pv_virt_find_id(const struct pv_virt *v, uint64_t id);
 /* find_name; on a miss, one refresh and find_name again.  0 and *ret set,
  * -ENOENT when no running domain has that name, or the refresh error. */
 int pv_virt_lookup_name(struct pv_virt *v, const char *name, const struct pv_virt_vm **ret);
+
+/* In a child after fork(): the parent's connection (its socket, its
+ * worker threads, which do not exist here) is abandoned, never closed (a
+ * close would talk on the parent's socket); the next refresh connects
+ * afresh.  Records are kept.  -ENOMEM leaves the context without a link:
+ * refresh then retries to make one. */
+int pv_virt_after_fork(struct pv_virt *v);
 
 /* Frees gone records (their pointers and ids become invalid). */
 void pv_virt_forget_gone(struct pv_virt *v);

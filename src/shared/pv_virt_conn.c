@@ -11,8 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
+#include "pv_virt_lib.h"
 
 struct pv_virt_link {
 	pthread_mutex_t mu;
@@ -38,6 +37,8 @@ struct pv_virt_job {
 };
 
 static pthread_once_t pv_virt_once = PTHREAD_ONCE_INIT;
+/* libvirt's functions (pv_virt_lib.h); set before any worker starts. */
+static const struct pv_virt_fns *pv_virt_L;
 
 /* libvirt prints every error to stderr unless told otherwise: a library
  * inside someone's application must not.  Messages are taken from
@@ -50,13 +51,13 @@ static void pv_virt_quiet(void *data, virErrorPtr err)
 
 static void pv_virt_init_once(void)
 {
-	virInitialize();
-	virSetErrorFunc(NULL, pv_virt_quiet);
+	pv_virt_L->virInitialize();
+	pv_virt_L->virSetErrorFunc(NULL, pv_virt_quiet);
 }
 
 static const char *pv_virt_errmsg(void)
 {
-	virErrorPtr e = virGetLastError();
+	virErrorPtr e = pv_virt_L->virGetLastError();
 
 	return (e && e->message) ? e->message : "unknown libvirt error";
 }
@@ -114,7 +115,7 @@ int pv_virt_link_new(const char *uri, struct pv_virt_link **ret)
 static void pv_virt_conn_drop(virConnectPtr conn)
 {
 	if (conn)
-		virConnectClose(conn);
+		pv_virt_L->virConnectClose(conn);
 }
 
 /* Called with l->mu held; frees the link when the last reference goes
@@ -141,7 +142,7 @@ static bool pv_virt_link_unref_locked(struct pv_virt_link *l)
 /* Opens l->conn.  Worker thread only. */
 static int pv_virt_do_open(struct pv_virt_link *l, struct pv_virt_job *job)
 {
-	l->conn = virConnectOpenReadOnly(l->uri);
+	l->conn = pv_virt_L->virConnectOpenReadOnly(l->uri);
 	if (!l->conn) {
 		snprintf(job->err, sizeof(job->err), "cannot connect to libvirt at %s: %s", l->uri,
 			 pv_virt_errmsg());
@@ -161,14 +162,14 @@ static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_conn_list *
 	if (!out)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		const char *name = virDomainGetName(doms[i]);    /* no RPC: cached */
+		const char *name = pv_virt_L->virDomainGetName(doms[i]);    /* no RPC: cached */
 
 		out[i].name = strdup(name ? name : "");
-		if (!out[i].name || virDomainGetUUIDString(doms[i], out[i].uuid) < 0) {
+		if (!out[i].name || pv_virt_L->virDomainGetUUIDString(doms[i], out[i].uuid) < 0) {
 			rc = -ENOMEM;
 			break;
 		}
-		out[i].domid = (int)virDomainGetID(doms[i]);
+		out[i].domid = (int)pv_virt_L->virDomainGetID(doms[i]);
 	}
 	if (rc < 0) {
 		struct pv_virt_conn_list tmp = { out, (size_t)n };
@@ -187,7 +188,7 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 	virDomainPtr *doms = NULL;
 	int attempt, n = -1, rc, i;
 
-	if (l->conn && virConnectIsAlive(l->conn) != 1) {
+	if (l->conn && pv_virt_L->virConnectIsAlive(l->conn) != 1) {
 		pv_virt_conn_drop(l->conn);
 		l->conn = NULL;
 	}
@@ -197,14 +198,14 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 			if (rc < 0)
 				return rc;
 		}
-		n = virConnectListAllDomains(l->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+		n = pv_virt_L->virConnectListAllDomains(l->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 		if (n >= 0)
 			break;
 		snprintf(job->err, sizeof(job->err), "listing the domains of %s failed: %s", l->uri,
 			 pv_virt_errmsg());
 		/* A restarted daemon shows as a failed call on a dead connection:
 		 * replace the connection once and try again. */
-		if (virConnectIsAlive(l->conn) == 1)
+		if (pv_virt_L->virConnectIsAlive(l->conn) == 1)
 			return -EIO;
 		pv_virt_conn_drop(l->conn);
 		l->conn = NULL;
@@ -214,7 +215,7 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 	job->err[0] = '\0';
 	rc = pv_virt_collect(doms, n, &job->list);
 	for (i = 0; i < n; i++)
-		virDomainFree(doms[i]);
+		pv_virt_L->virDomainFree(doms[i]);
 	free(doms);
 	if (rc < 0)
 		snprintf(job->err, sizeof(job->err), "out of memory listing the domains of %s", l->uri);
@@ -320,6 +321,10 @@ int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv
 	struct timespec deadline;
 	int rc;
 
+	/* libvirt is loaded here, on the first listing, never earlier. */
+	if (!pv_virt_lib(err, errlen))
+		return -ELIBACC;
+	pv_virt_L = pv_virt_lib(NULL, 0);
 	pthread_once(&pv_virt_once, pv_virt_init_once);
 	pv_virt_deadline(&deadline, timeout_ms);
 	pthread_mutex_lock(&l->mu);
@@ -353,8 +358,9 @@ void pv_virt_link_close(struct pv_virt_link *l, unsigned int timeout_ms)
 		return;
 	pv_virt_deadline(&deadline, timeout_ms);
 	pthread_mutex_lock(&l->mu);
-	/* The daemon may be hung: let a worker say goodbye, wait a bounded time. */
-	if (pv_virt_run_locked(l, PV_VIRT_OP_CLOSE, &deadline, &job) == 0)
+	/* The daemon may be hung: let a worker say goodbye, wait a bounded time.
+	 * Never connected (libvirt maybe not even loaded): nothing to say. */
+	if ((l->conn || l->busy) && pv_virt_run_locked(l, PV_VIRT_OP_CLOSE, &deadline, &job) == 0)
 		pv_virt_job_unref_locked(job);
 	if (!pv_virt_link_unref_locked(l))
 		pthread_mutex_unlock(&l->mu);

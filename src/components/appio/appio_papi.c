@@ -29,6 +29,7 @@ enum appio_scope { APPIO_SCOPE_THREAD = 0, APPIO_SCOPE_PROCESS = 1 };
 struct appio_ctl {
 	int n;
 	int need_thread, need_process;
+	int armed;              /* holds one appio_armed count (running) */
 	unsigned code[APPIO_MAX_EVSET];
 	uint64_t start_thread[APPIO_NSLOTS];
 	uint64_t start_process[APPIO_NSLOTS];
@@ -194,10 +195,17 @@ static int appio_fill(struct appio_ctl *c)
 	return PAPI_OK;
 }
 
+/* Armed before the start snapshot: every call after PAPI_start counts. */
 static int _appio_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
+	struct appio_ctl *c = (struct appio_ctl *)ctl;
+
 	(void)ctx;
-	return appio_rebase((struct appio_ctl *)ctl);
+	if (!c->armed) {
+		appio_wrap_arm(1);
+		c->armed = 1;
+	}
+	return appio_rebase(c);
 }
 
 static int _appio_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
@@ -218,10 +226,19 @@ static int _appio_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long *
 	return rc;
 }
 
+/* Disarmed after the last reading. */
 static int _appio_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
+	struct appio_ctl *c = (struct appio_ctl *)ctl;
+	int rc;
+
 	(void)ctx;
-	return appio_fill((struct appio_ctl *)ctl);
+	rc = appio_fill(c);
+	if (c->armed) {
+		appio_wrap_arm(-1);
+		c->armed = 0;
+	}
+	return rc;
 }
 
 static int _appio_shutdown_thread(hwd_context_t *ctx)

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "appio_preload_wrap.h"
 #include "appio_registry.h"
 #include "appio_report.h"
 
@@ -54,6 +55,12 @@ static void appio_preload_report(void)
 		off += (int)w;
 	}
 	syscall(SYS_close, fd);
+}
+
+/* papi_appio_run reports the whole process: count from the start. */
+__attribute__((constructor)) static void appio_preload_arm(void)
+{
+	appio_wrap_arm(1);
 }
 
 __attribute__((destructor)) static void appio_preload_at_exit(void)

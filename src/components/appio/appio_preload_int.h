@@ -84,6 +84,13 @@ static inline int appio_excluded_caller(const void *ra)
 	       a - appio_excluded[1].lo < appio_excluded[1].len;
 }
 
+/* A transfer that is not counted: nothing armed (the usual case in a
+ * program that runs no appio EventSet), or an excluded caller. */
+static inline int appio_uncounted(const void *ra)
+{
+	return APPIO_LIKELY(!__atomic_load_n(&appio_armed, __ATOMIC_RELAXED)) || appio_excluded_caller(ra);
+}
+
 /* ---- the next definitions --------------------------------------------- */
 
 /* dlsym(RTLD_NEXT, name) guarded against re-entry: dlsym may allocate, and

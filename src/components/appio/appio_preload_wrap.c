@@ -10,6 +10,8 @@
  */
 #include "appio_preload_int.h"
 
+int appio_armed;
+
 /* ---- descriptor transfers ---------------------------------------------- */
 
 #define APPIO_FD_XFER(...) APPIO_FD_XFER_(__VA_ARGS__)
@@ -20,7 +22,7 @@
 		APPIO_RESOLVE(name);                                            \
 		if (APPIO_UNLIKELY(!appio_real_##name))                         \
 			return (RT)(FALLBACK);                                  \
-		if (appio_excluded_caller(__builtin_return_address(0)))         \
+		if (appio_uncounted(__builtin_return_address(0)))         \
 			return appio_real_##name ARGS;                          \
 		uint64_t t0 = appio_ticks();                                    \
 		RT r = appio_real_##name ARGS;                                  \
@@ -111,7 +113,7 @@ APPIO_FD_XFER(ssize_t, sendmsg, SD, 0, (int fd, const struct msghdr *m, int fl),
 	APPIO_EXPORT size_t name PARAMS                                                     \
 	{                                                                                   \
 		APPIO_STDIO_PROLOGUE(name, 0)                                               \
-		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+		if (appio_uncounted(__builtin_return_address(0)))                     \
 			return appio_real_##name ARGS;                                      \
 		uint64_t t0 = appio_ticks();                                                \
 		size_t r = appio_real_##name ARGS;                                          \
@@ -134,7 +136,7 @@ APPIO_FREAD(__fread_unlocked_chk, (void *p, size_t pl, size_t size, size_t nmemb
 	APPIO_EXPORT size_t name(const void *p, size_t size, size_t nmemb, FILE *f)         \
 	{                                                                                   \
 		APPIO_STDIO_PROLOGUE(name, 0)                                               \
-		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+		if (appio_uncounted(__builtin_return_address(0)))                     \
 			return appio_real_##name(p, size, nmemb, f);                        \
 		uint64_t t0 = appio_ticks();                                                \
 		size_t r = appio_real_##name(p, size, nmemb, f);                            \
@@ -154,7 +156,7 @@ APPIO_FWRITE(fwrite_unlocked)
 	APPIO_EXPORT char *name PARAMS                                                      \
 	{                                                                                   \
 		APPIO_STDIO_PROLOGUE(name, 0)                                               \
-		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+		if (appio_uncounted(__builtin_return_address(0)))                     \
 			return appio_real_##name ARGS;                                      \
 		uint64_t t0 = appio_ticks();                                                \
 		char *r = appio_real_##name ARGS;                                           \
@@ -176,7 +178,7 @@ APPIO_FGETS(__fgets_unlocked_chk, (char *s, size_t sl, int n, FILE *f), (s, sl, 
 	APPIO_EXPORT ssize_t name PARAMS                                                    \
 	{                                                                                   \
 		APPIO_STDIO_PROLOGUE(name, -1)                                              \
-		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+		if (appio_uncounted(__builtin_return_address(0)))                     \
 			return appio_real_##name ARGS;                                      \
 		uint64_t t0 = appio_ticks();                                                \
 		ssize_t r = appio_real_##name ARGS;                                         \
@@ -195,7 +197,7 @@ APPIO_GETLINE(getdelim, (char **l, size_t *n, int d, FILE *f), (l, n, d, f))
 	APPIO_EXPORT int name PARAMS                                                        \
 	{                                                                                   \
 		APPIO_STDIO_PROLOGUE(name, EOF)                                             \
-		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+		if (appio_uncounted(__builtin_return_address(0)))                     \
 			return appio_real_##name ARGS;                                      \
 		uint64_t t0 = appio_ticks();                                                \
 		int r = appio_real_##name ARGS;                                             \
@@ -218,7 +220,7 @@ APPIO_GETC(getchar_unlocked, (void), (), stdin)
 	APPIO_EXPORT int name PARAMS                                                        \
 	{                                                                                   \
 		APPIO_STDIO_PROLOGUE(name, EOF)                                             \
-		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+		if (appio_uncounted(__builtin_return_address(0)))                     \
 			return appio_real_##name ARGS;                                      \
 		uint64_t t0 = appio_ticks();                                                \
 		int r = appio_real_##name ARGS;                                             \
@@ -258,7 +260,7 @@ static inline int appio_after_printf(FILE *f, int fd, int r, uint64_t t0)
 		appio_no_real();                                                   \
 		return FAIL;                                                       \
 	}                                                                          \
-	if (appio_excluded_caller(__builtin_return_address(0)))                    \
+	if (appio_uncounted(__builtin_return_address(0)))                    \
 		return CALL;                                                       \
 	uint64_t t0 = appio_ticks();                                               \
 	return appio_after_printf(STREAM, FD, CALL, t0);
@@ -392,7 +394,7 @@ static inline void appio_after_copy(int in, int out, uint64_t req, int64_t ret, 
 			appio_no_real();                                                    \
 			return -1;                                                          \
 		}                                                                           \
-		if (appio_excluded_caller(__builtin_return_address(0)))                     \
+		if (appio_uncounted(__builtin_return_address(0)))                     \
 			return appio_real_##name ARGS;                                      \
 		uint64_t t0 = appio_ticks();                                                \
 		RT r = appio_real_##name ARGS;                                              \

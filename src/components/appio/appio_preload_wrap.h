@@ -18,4 +18,20 @@ void appio_wrap_init(void);
 /* 1 when appio_wrap_init has completed. */
 extern int appio_wrap_ready;
 
+/*
+ * Counting switch.  While appio_armed is 0 the transfer wrappers (read,
+ * write, pread, recv, send, fread, fwrite, ...) call the real function and
+ * nothing else: one predictable branch, so a program linked with libpapi
+ * that runs no appio EventSet pays next to nothing.  libpapi arms it for
+ * each running appio EventSet (before its start snapshot, so counting is
+ * exact from PAPI_start on) and disarms it after the stop reading; the
+ * standalone preload library arms it for the whole process.  Open, close
+ * and descriptor calls always keep their descriptor bookkeeping.
+ */
+extern int appio_armed;
+static inline void appio_wrap_arm(int delta)
+{
+	__atomic_add_fetch(&appio_armed, delta, __ATOMIC_SEQ_CST);
+}
+
 #endif

@@ -17,6 +17,7 @@
 #include "pv_fs.h"
 #include "pv_papi_events.h"
 #include "pv_virt.h"
+#include "pv_virt_reg.h"
 #include "steal_events.h"
 #include "steal_guest.h"
 #include "steal_host.h"

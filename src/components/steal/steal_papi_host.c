@@ -12,36 +12,20 @@
 
 #include "steal_papi.h"
 
-/* Host discovery: one libvirt context for the process, opened on first use
- * (enumeration or a host event name) so PAPI_library_init never waits for
- * libvirt.  pv_virt is not thread-safe: every use holds steal_virt_lock. */
-static pthread_mutex_t steal_virt_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Host discovery: the process-wide libvirt registry (pv_virt_reg.h, shared
+ * with vmpower: one connection, one record per VM), claimed on first use
+ * (enumeration or a host event name) so PAPI_library_init never touches
+ * libvirt.  steal_virt is valid only between steal_virt_get() and
+ * pv_virt_reg_unlock(). */
 static struct pv_virt *steal_virt;
-static int steal_virt_tried;
-static int steal_virt_err;
+
+/* Locks the registry.  0, or -ENOMEM (not locked). */
+static int steal_virt_get(void)
+{
+	return pv_virt_reg_get(PV_VIRT_REG_STEAL, &steal_virt);
+}
 
 /* ---- host binding ------------------------------------------------------ */
-
-/* Called with steal_virt_lock held. */
-static int steal_virt_ensure(void)
-{
-	int rc;
-
-	if (steal_virt)
-		return 0;
-	if (steal_virt_tried)
-		return steal_virt_err;
-	steal_virt_tried = 1;
-	rc = pv_virt_open(&steal_virt);
-	if (rc < 0) {
-		steal_virt_err = rc;
-		return rc;
-	}
-	/* No daemon is normal inside a guest: enumeration then lists no VM,
-	 * and host event names report the reason when they are used. */
-	(void)pv_virt_refresh(steal_virt, NULL);
-	return 0;
-}
 
 void steal_host_free(struct steal_ctl *c)
 {
@@ -92,8 +76,11 @@ int steal_host_bind(struct steal_ctl *c)
 	int rc = 0, refreshed = 0;
 
 	steal_host_free(c);
-	pthread_mutex_lock(&steal_virt_lock);
-	rc = steal_virt_ensure();
+	rc = steal_virt_get();
+	if (rc < 0) {
+		pv_papi_error(&_steal_vector, "cannot create the libvirt context: %s", strerror(-rc));
+		return rc;
+	}
 	for (int i = 0; rc == 0 && i < c->n; i++) {
 		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
 
@@ -131,8 +118,12 @@ int steal_host_bind(struct steal_ctl *c)
 					rc = pv_virt_lookup_name(steal_virt, e->key, &vm);
 			}
 			if (rc < 0) {
-				pv_papi_error(&_steal_vector, "%s: no running VM named '%s' at %s",
-					      e->name, e->key, pv_virt_uri(steal_virt));
+				if (rc == -ENOENT)
+					pv_papi_error(&_steal_vector, "%s: no running VM named '%s' at %s",
+						      e->name, e->key, pv_virt_uri(steal_virt));
+				else
+					pv_papi_error(&_steal_vector, "%s: cannot look up VM '%s': %s",
+						      e->name, e->key, pv_virt_last_error(steal_virt));
 				break;
 			}
 			rc = steal_hvm_bind(c, vm, 0);
@@ -142,7 +133,7 @@ int steal_host_bind(struct steal_ctl *c)
 			}
 		}
 	}
-	pthread_mutex_unlock(&steal_virt_lock);
+	pv_virt_reg_unlock();
 	return rc;
 }
 
@@ -194,8 +185,9 @@ void steal_host_list_vms(void)
 {
 	static const int kinds[] = { STEAL_K_VCPU_RUN, STEAL_K_VCPU_STEAL, STEAL_K_VCPU_HALT };
 
-	pthread_mutex_lock(&steal_virt_lock);
-	if (steal_virt_ensure() == 0) {
+	if (steal_virt_get() == 0) {
+		/* No daemon (normal inside a guest) or no libvirt: no VM is
+		 * listed; host event names report the reason when used. */
 		if (pv_virt_refresh(steal_virt, NULL) == 0)
 			steal_host_unlist_vms();
 		for (size_t i = 0; i < pv_virt_count(steal_virt); i++) {
@@ -214,8 +206,8 @@ void steal_host_list_vms(void)
 				}
 			}
 		}
+		pv_virt_reg_unlock();
 	}
-	pthread_mutex_unlock(&steal_virt_lock);
 }
 
 /* A typed VM (and vCPU) must exist: the lookup refreshes the VM list on a
@@ -227,10 +219,12 @@ int steal_host_check(const struct steal_req *r)
 	const struct pv_virt_vm *vm = NULL;
 	int found = 0;
 
-	pthread_mutex_lock(&steal_virt_lock);
-	rc = steal_virt_ensure();
-	if (rc == 0)
-		rc = pv_virt_lookup_name(steal_virt, r->vm, &vm);
+	rc = steal_virt_get();
+	if (rc < 0) {
+		pv_papi_error(&_steal_vector, "cannot create the libvirt context: %s", strerror(-rc));
+		return -ENOENT;
+	}
+	rc = pv_virt_lookup_name(steal_virt, r->vm, &vm);
 	if (rc == 0 && r->vcpu >= 0) {
 		for (size_t k = 0; k < vm->n_vcpus; k++)
 			found |= vm->vcpus[k].index == r->vcpu;
@@ -242,20 +236,18 @@ int steal_host_check(const struct steal_req *r)
 			      pv_virt_uri(steal_virt));
 	} else if (rc < 0) {
 		pv_papi_error(&_steal_vector, "cannot look up VM '%s': %s", r->vm,
-			      steal_virt ? pv_virt_last_error(steal_virt) : strerror(-rc));
+			      pv_virt_last_error(steal_virt));
 	}
-	pthread_mutex_unlock(&steal_virt_lock);
+	pv_virt_reg_unlock();
 	if (rc < 0 || (r->vcpu >= 0 && !found))
 		return -ENOENT;
 	return 0;
 }
 
+/* Idempotent and thread-safe (the registry closes once, when vmpower has
+ * released it too).  A worker stuck in a hung daemon frees the connection
+ * on its own: wait at most 50 ms for it. */
 void steal_host_shutdown(void)
 {
-	pthread_mutex_lock(&steal_virt_lock);
-	pv_virt_close(steal_virt);
-	steal_virt = NULL;
-	steal_virt_tried = 0;
-	steal_virt_err = 0;
-	pthread_mutex_unlock(&steal_virt_lock);
+	pv_virt_reg_release(PV_VIRT_REG_STEAL, 50);
 }

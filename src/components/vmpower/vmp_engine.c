@@ -31,19 +31,9 @@ void vmp_engine_set_clock(struct vmp_engine *e, uint64_t (*now_ns)(void))
 	pthread_mutex_unlock(&e->lock);
 }
 
-static unsigned env_ms(const char *var, unsigned def)
-{
-	const char *s = getenv(var);
-	uint64_t v;
-
-	if (!s || !*s || pv_parse_u64(s, &v) != 0 || v == 0 || v > 3600000)
-		return def;
-	return (unsigned)v;
-}
-
 /* ---- energy and host totals ---------------------------------------------- */
 
-static int setup_energy(struct vmp_engine *e, char *reason, size_t len)
+static int setup_energy(struct vmp_engine *e)
 {
 	char why[PV_RAPL_REASON_MAX] = "";
 	const char *model = getenv("PAPI_VIRT_POWER_MODEL");
@@ -70,11 +60,7 @@ static int setup_energy(struct vmp_engine *e, char *reason, size_t len)
 		e->rapl = NULL;
 	}
 	if (model && *model) {
-		char perr[256];
-		if (vmp_model_parse(model, &e->model, perr, sizeof(perr)) != 0) {
-			snprintf(reason, len, "%s", perr);
-			return -EINVAL;
-		}
+		/* parsed by vmp_engine_open */
 		e->info.energy = VMP_E_MODEL;
 		snprintf(e->info.energy_why, sizeof(e->info.energy_why),
 			 "ESTIMATED by PAPI_VIRT_POWER_MODEL=%s (no RAPL: %s)", model, why);
@@ -124,6 +110,9 @@ fallback:
 
 /* ---- open / close ------------------------------------------------------------ */
 
+/* The configuration: environment and topology only (cheap local facts,
+ * no libvirt, no thread, no counter).  A bad value disables the component
+ * at PAPI_library_init with its reason. */
 int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 {
 	struct vmp_engine *e = calloc(1, sizeof(*e));
@@ -133,10 +122,9 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 	if (!e)
 		return -ENOMEM;
 	pthread_mutex_init(&e->lock, NULL);
-	pthread_mutex_init(&e->vlock, NULL);
 	pthread_cond_init(&e->cond, NULL);
-	e->period_ms = env_ms("PAPI_VIRT_VMPOWER_PERIOD_MS", VMP_DEFAULT_PERIOD_MS);
-	e->refresh_ms = env_ms("PAPI_VIRT_VMPOWER_REFRESH_MS", VMP_DEFAULT_REFRESH_MS);
+	e->period_ms = pv_env_ms("PAPI_VIRT_VMPOWER_PERIOD_MS", VMP_DEFAULT_PERIOD_MS);
+	e->refresh_ms = pv_env_ms("PAPI_VIRT_VMPOWER_REFRESH_MS", VMP_DEFAULT_REFRESH_MS);
 	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
 		e->min_uw[p] = UINT64_MAX;
 
@@ -153,19 +141,13 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 		err = -EINVAL;
 		goto fail;
 	}
-	if ((err = setup_energy(e, reason, len)) || (err = setup_basis(e)))
+	const char *model = getenv("PAPI_VIRT_POWER_MODEL");
+	if (model && *model && vmp_model_parse(model, &e->model, reason, len) != 0) {
+		err = -EINVAL;
 		goto fail;
-	e->info.idle_measured = e->info.energy == VMP_E_RAPL && e->idle.measured;
-	if ((err = vmp_attr_init(&e->attr, e->topo.npkg)))
-		goto fail;
-
+	}
 	const char *ex = getenv("PAPI_VIRT_VMPOWER_EXPORT");
 	if (ex && *ex) {
-		if (e->info.energy == VMP_E_NONE) {
-			snprintf(reason, len, "PAPI_VIRT_VMPOWER_EXPORT=%s set, but %s", ex, e->info.energy_why);
-			err = -ENODEV;
-			goto fail;
-		}
 		snprintf(e->export_dir, sizeof(e->export_dir), "%s", ex);
 		const char *r = getenv("PAPI_VIRT_VMPOWER_EXPORT_RANGE_UJ");
 		e->export_range = VMP_EXPORT_DEFAULT_RANGE;
@@ -175,25 +157,39 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 			goto fail;
 		}
 	}
-
-	if ((err = pv_virt_open(&e->virt))) {
-		snprintf(reason, len, "cannot create the libvirt context: %s", strerror(-err));
-		goto fail;
-	}
-	pv_virt_set_timeout_ms(e->virt, env_ms("PAPI_VIRT_TIMEOUT_MS", PV_VIRT_DEFAULT_TIMEOUT_MS));
-	snprintf(e->info.uri, sizeof(e->info.uri), "%s", pv_virt_uri(e->virt));
-	if ((err = vmp_engine_sync(e, err_s, sizeof(err_s)))) {
-		snprintf(reason, len, "%s", err_s);
-		goto fail;
-	}
-	pthread_mutex_lock(&e->lock);
-	vmp_engine_update_locked(e); /* baseline */
-	pthread_mutex_unlock(&e->lock);
+	snprintf(e->info.uri, sizeof(e->info.uri), "%s", pv_virt_env_uri());
 	*ret = e;
 	return 0;
 fail:
 	vmp_engine_close(e);
 	return err ? err : -EINVAL;
+}
+
+/* Discovery, on first use: energy source, counters, the first libvirt
+ * refresh (through the process-wide registry) and the baseline. */
+int vmp_engine_activate(struct vmp_engine *e, char *reason, size_t len)
+{
+	char err_s[512];
+	int err;
+
+	if ((err = setup_energy(e)) || (err = setup_basis(e)))
+		return err;
+	e->info.idle_measured = e->info.energy == VMP_E_RAPL && e->idle.measured;
+	if ((err = vmp_attr_init(&e->attr, e->topo.npkg)))
+		return err;
+	if (e->export_dir[0] && e->info.energy == VMP_E_NONE) {
+		snprintf(reason, len, "PAPI_VIRT_VMPOWER_EXPORT=%s set, but %s", e->export_dir, e->info.energy_why);
+		return -ENODEV;
+	}
+	if ((err = vmp_engine_sync(e, err_s, sizeof(err_s)))) {
+		snprintf(reason, len, "%s", err_s);
+		return err;
+	}
+	snprintf(e->info.uri, sizeof(e->info.uri), "%s", pv_virt_uri(e->virt));
+	pthread_mutex_lock(&e->lock);
+	vmp_engine_update_locked(e); /* baseline */
+	pthread_mutex_unlock(&e->lock);
+	return 0;
 }
 
 void vmp_engine_close(struct vmp_engine *e)
@@ -213,20 +209,34 @@ void vmp_engine_close(struct vmp_engine *e)
 			close(e->cpufd[i]);
 	free(e->cpufd);
 	free(e->cpuval);
-	/* Do not wait another full timeout for a worker stuck in a hung
-	 * daemon: it finishes and frees the connection on its own
-	 * (pv_virt.h). */
+	/* The registry closes the connection when steal does not use it
+	 * either; a worker stuck in a hung daemon then finishes and frees it
+	 * on its own (pv_virt.h), so do not wait a full timeout for it. */
 	if (e->virt)
-		pv_virt_set_timeout_ms(e->virt, 50);
-	pv_virt_close(e->virt);
+		pv_virt_reg_release(PV_VIRT_REG_VMPOWER, 50);
 	if (e->rapl)
 		pv_rapl_close(e->rapl);
 	vmp_attr_fini(&e->attr);
 	vmp_topo_free(&e->topo);
 	pthread_cond_destroy(&e->cond);
-	pthread_mutex_destroy(&e->vlock);
 	pthread_mutex_destroy(&e->lock);
 	free(e);
+}
+
+void vmp_engine_fork_lock(struct vmp_engine *e, int lock)
+{
+	if (lock)
+		pthread_mutex_lock(&e->lock);
+	else
+		pthread_mutex_unlock(&e->lock);
+}
+
+void vmp_engine_after_fork(struct vmp_engine *e)
+{
+	/* The parent's thread does not exist here. */
+	e->thread_started = 0;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->cond, NULL);
 }
 
 void vmp_engine_info(const struct vmp_engine *e, struct vmp_engine_info *ret)
@@ -243,24 +253,31 @@ const char *vmp_engine_export_dir(const struct vmp_engine *e)
 
 int vmp_engine_sync(struct vmp_engine *e, char *errbuf, size_t len)
 {
-	pthread_mutex_lock(&e->vlock);
-	int err = pv_virt_refresh(e->virt, NULL);
+	struct pv_virt *v;
+	int err = pv_virt_reg_get(PV_VIRT_REG_VMPOWER, &v);
+
 	if (err) {
 		if (errbuf && len)
-		{
-			if (pv_virt_last_error(e->virt)[0])
-				snprintf(errbuf, len, "%s", pv_virt_last_error(e->virt));
+			snprintf(errbuf, len, "cannot create the libvirt context: %s", strerror(-err));
+		return err;
+	}
+	e->virt = v;
+	err = pv_virt_refresh(v, NULL);
+	if (err) {
+		if (errbuf && len) {
+			if (pv_virt_last_error(v)[0])
+				snprintf(errbuf, len, "%s", pv_virt_last_error(v));
 			else
-				snprintf(errbuf, len, "libvirt at %s: %s", pv_virt_uri(e->virt), strerror(-err));
+				snprintf(errbuf, len, "libvirt at %s: %s", pv_virt_uri(v), strerror(-err));
 		}
 	} else {
 		pthread_mutex_lock(&e->lock);
 		err = vmp_sync_apply(e);
 		pthread_mutex_unlock(&e->lock);
 		if (err && errbuf && len)
-			snprintf(errbuf, len, "tracking the VMs of %s: %s", pv_virt_uri(e->virt), strerror(-err));
+			snprintf(errbuf, len, "tracking the VMs of %s: %s", pv_virt_uri(v), strerror(-err));
 	}
-	pthread_mutex_unlock(&e->vlock);
+	pv_virt_reg_unlock();
 	return err;
 }
 

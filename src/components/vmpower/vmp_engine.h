@@ -15,9 +15,15 @@
  * name continues where the old one froze: counters never go backwards).
  *
  * Locks: vmp_engine_update and the value getters take the engine lock; a
- * libvirt refresh (vmp_engine_sync) runs under a separate lock and holds the
- * engine lock only to apply its result, so a hung daemon never blocks a
- * PAPI_read (libvirt calls are bounded by pv_virt's timeout).
+ * libvirt refresh (vmp_engine_sync) runs under the process-wide registry's
+ * lock (pv_virt_reg.h, shared with steal) and holds the engine lock only to
+ * apply its result, so a hung daemon never blocks a PAPI_read (libvirt calls
+ * are bounded by PAPI_VIRT_TIMEOUT_MS).
+ *
+ * Two steps, so PAPI_library_init stays cheap: vmp_engine_open reads the
+ * configuration and the topology (no libvirt, no thread, no counter);
+ * vmp_engine_activate, on first use, probes energy and counters and makes
+ * the first libvirt refresh.
  */
 #ifndef VMP_ENGINE_H
 #define VMP_ENGINE_H
@@ -60,11 +66,19 @@ struct vmp_engine_info {
 	char uri[256];
 };
 
-/* Reads the configuration from the environment, probes the host and does a
- * first libvirt refresh.  0, or -errno with reason (one sentence) when the
- * component cannot work (libvirt unreachable, bad configuration...). */
+/* Reads the configuration from the environment and the CPU topology.  0, or
+ * -errno with reason (one sentence) for a bad configuration. */
 int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len);
+/* Probes energy and counters and does the first libvirt refresh.  0, or
+ * -errno with reason (libvirt missing or unreachable, export without
+ * energy...).  Call once, before any other call below. */
+int vmp_engine_activate(struct vmp_engine *e, char *reason, size_t len);
+/* Stops the thread, frees everything, releases vmpower's registry claim. */
 void vmp_engine_close(struct vmp_engine *e);
+/* fork() handlers: lock (1) before, unlock (0) after in the parent. */
+void vmp_engine_fork_lock(struct vmp_engine *e, int lock);
+/* In a child after fork(): forgets the parent's thread, fresh locks. */
+void vmp_engine_after_fork(struct vmp_engine *e);
 
 void vmp_engine_info(const struct vmp_engine *e, struct vmp_engine_info *ret);
 

@@ -8,6 +8,7 @@
 
 #include "pv_rapl.h"
 #include "pv_virt.h"
+#include "pv_virt_reg.h"
 #include "vmp_attr.h"
 #include "vmp_basis.h"
 #include "vmp_engine.h"
@@ -45,10 +46,11 @@ struct vmp_rec {
 
 struct vmp_engine {
 	pthread_mutex_t lock;      /* everything below but virt */
-	pthread_mutex_t vlock;     /* virt */
 	struct vmp_engine_info info;
 	struct vmp_topo topo;
-	struct pv_virt *virt;
+	struct pv_virt *virt;      /* the registry's (pv_virt_reg.h), only
+	                              used with the registry locked; NULL
+	                              until the first sync */
 	struct pv_rapl *rapl;
 	int rapl_idx[VMP_MAX_PKGS];   /* -1: no RAPL domain for the package */
 	struct vmp_model model;

@@ -64,6 +64,16 @@ int vmp_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k)
 	return c->info.energy != VMP_E_NONE;
 }
 
+int vmp_events_base_known(const char *name)
+{
+	size_t n = strcspn(name, ":");
+
+	for (int k = 0; k < VMP_K_COUNT; k++)
+		if (strlen(kinds[k].base) == n && strncmp(name, kinds[k].base, n) == 0)
+			return 1;
+	return 0;
+}
+
 int vmp_events_parse(const struct vmp_events_ctx *c, const char *name, struct vmp_req *ret,
 		     char *err, size_t errlen)
 {

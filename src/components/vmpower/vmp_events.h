@@ -43,6 +43,10 @@ int vmp_kind_is_fp(enum vmp_kind k);
 /* 1 if the event kind exists on this host (cycles basis, energy source). */
 int vmp_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k);
 
+/* 1 if name (up to its first ':') is one of vmpower's bases, whatever the
+ * host offers; no state needed (decides before the engine is active). */
+int vmp_events_base_known(const char *name);
+
 /* Parses a typed name.  -ENOENT unknown / unavailable base or qualifier,
  * -EINVAL malformed; err gets one sentence. */
 int vmp_events_parse(const struct vmp_events_ctx *c, const char *name, struct vmp_req *ret,

@@ -201,6 +201,11 @@ int vmp_sync_apply(struct vmp_engine *e)
 			retry_basis(e, r, vm);
 		}
 	}
+	/* Records are shared with steal (pv_virt_reg.h): one that vanished
+	 * from the registry without being seen gone is gone too. */
+	for (int i = 0; i < e->nrecs; i++)
+		if (e->recs[i].live && !pv_virt_find_id(e->virt, e->recs[i].virt_id))
+			freeze_rec(e, &e->recs[i]);
 	pv_virt_forget_gone(e->virt);
 	/* A name can be live again through a newer record. */
 	for (int i = 0; i < e->nrecs; i++)

@@ -16,6 +16,7 @@
 #include "papi_vector.h"
 
 #include "pv_papi_events.h"
+#include "pv_virt_reg.h"
 #include "vmp_engine.h"
 #include "vmp_events.h"
 
@@ -25,6 +26,27 @@ static struct pv_papi_events vmp_ev;
 static struct vmp_engine *vmp_eng;
 static struct vmp_events_ctx vmp_ctx;
 static int vmp_ev_ready;
+
+/*
+ * Delayed initialisation (PAPI 7's PAPI_EDELAY_INIT): PAPI_library_init
+ * only reads the configuration (vmp_engine_open); the first enumeration,
+ * lookup of a vmpower name or add activates the engine (energy, counters,
+ * libvirt).  Debian's papi_component_avail forces it by enumerating, so it
+ * still prints the exact reason when activation fails.
+ *
+ * vmp_rw guards vmp_state, vmp_eng and the event table: every callback
+ * holds it as a reader (vmp_enter/vmp_leave), activation and shutdown as
+ * the writer.  So PAPI_shutdown running in several threads at once, or
+ * from an atexit handler while other threads still read, closes the engine
+ * exactly once and no reader sees it half-closed.  The lock is static and
+ * never destroyed.
+ */
+enum vmp_state { VMP_OFF = 0, VMP_DELAYED, VMP_ACTIVE, VMP_FAILED };
+static pthread_rwlock_t vmp_rw = PTHREAD_RWLOCK_INITIALIZER;
+static enum vmp_state vmp_state;
+static pthread_once_t vmp_fork_once = PTHREAD_ONCE_INIT;
+
+static int vmp_activate_locked(void);
 
 struct vmp_ctl {
 	int n;
@@ -115,59 +137,217 @@ static void vmp_list_vms(void)
 	}
 }
 
+/* Takes vmp_rw as a reader with the engine active (activating it on first
+ * use): PAPI_OK, or PAPI_ECMP (disabled, reason in disabled_reason; the
+ * lock is then not held). */
+static int vmp_enter(void)
+{
+	for (;;) {
+		pthread_rwlock_rdlock(&vmp_rw);
+		if (vmp_state == VMP_ACTIVE)
+			return PAPI_OK;
+		if (vmp_state != VMP_DELAYED) {
+			pthread_rwlock_unlock(&vmp_rw);
+			return PAPI_ECMP;
+		}
+		pthread_rwlock_unlock(&vmp_rw);
+		pthread_rwlock_wrlock(&vmp_rw);
+		if (vmp_state == VMP_DELAYED)
+			vmp_activate_locked();
+		pthread_rwlock_unlock(&vmp_rw);
+	}
+}
+
+static void vmp_leave(void)
+{
+	pthread_rwlock_unlock(&vmp_rw);
+}
+
 static int _vmpower_ntv_enum_events(unsigned *code, int modifier)
 {
+	int rc = vmp_enter();
+
+	if (rc != PAPI_OK)
+		return PAPI_ENOEVNT;
 	if (modifier == PAPI_ENUM_FIRST)
 		vmp_list_vms();
-	return pv_papi_enum_events(&vmp_ev, code, modifier);
+	rc = pv_papi_enum_events(&vmp_ev, code, modifier);
+	vmp_leave();
+	return rc;
+}
+
+/* An unprefixed name (PAPI tries every component in turn) that is not a
+ * vmpower event must not activate vmpower: only names whose base is one of
+ * its events do. */
+static int vmp_name_is_ours(const char *name)
+{
+	return vmp_events_base_known(name);
 }
 
 static int _vmpower_ntv_name_to_code(const char *name, unsigned *code)
 {
-	return pv_papi_name_to_code(&vmp_ev, name, code);
+	int rc;
+
+	if (!vmp_name_is_ours(name))
+		return PAPI_ENOEVNT;
+	if ((rc = vmp_enter()) != PAPI_OK) {
+		pv_papi_error(&_vmpower_vector, "'%s': %s", name, _vmpower_vector.cmp_info.disabled_reason);
+		return PAPI_ENOEVNT;
+	}
+	rc = pv_papi_name_to_code(&vmp_ev, name, code);
+	vmp_leave();
+	return rc;
 }
 
 static int _vmpower_ntv_code_to_name(unsigned code, char *name, int len)
 {
-	return pv_papi_code_to_name(&vmp_ev, code, name, len);
+	int rc = vmp_enter();
+
+	if (rc != PAPI_OK)
+		return PAPI_ENOEVNT;
+	rc = pv_papi_code_to_name(&vmp_ev, code, name, len);
+	vmp_leave();
+	return rc;
 }
 
 static int _vmpower_ntv_code_to_descr(unsigned code, char *descr, int len)
 {
-	return pv_papi_code_to_descr(&vmp_ev, code, descr, len);
+	int rc = vmp_enter();
+
+	if (rc != PAPI_OK)
+		return PAPI_ENOEVNT;
+	rc = pv_papi_code_to_descr(&vmp_ev, code, descr, len);
+	vmp_leave();
+	return rc;
 }
 
 static int _vmpower_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
 {
-	return pv_papi_code_to_info(&vmp_ev, code, info);
+	int rc = vmp_enter();
+
+	if (rc != PAPI_OK)
+		return PAPI_ENOEVNT;
+	rc = pv_papi_code_to_info(&vmp_ev, code, info);
+	vmp_leave();
+	return rc;
 }
 
 /* ---- init ----------------------------------------------------------------------- */
 
+/* fork(): the engine lock is held across it (after the registry's, the
+ * order of the code) and the child forgets the parent's thread. */
+static void vmp_fork_prepare(void)
+{
+	struct vmp_engine *e = __atomic_load_n(&vmp_eng, __ATOMIC_ACQUIRE);
+
+	if (e)
+		vmp_engine_fork_lock(e, 1);
+}
+
+static void vmp_fork_parent(void)
+{
+	struct vmp_engine *e = __atomic_load_n(&vmp_eng, __ATOMIC_ACQUIRE);
+
+	if (e)
+		vmp_engine_fork_lock(e, 0);
+}
+
+static void vmp_fork_child(void)
+{
+	struct vmp_engine *e = __atomic_load_n(&vmp_eng, __ATOMIC_ACQUIRE);
+
+	/* Readers of the parent do not exist here. */
+	pthread_rwlock_init(&vmp_rw, NULL);
+	if (e)
+		vmp_engine_after_fork(e);
+}
+
+static void vmp_fork_register(void)
+{
+	static const struct pv_virt_reg_fork_hook hook = {
+		vmp_fork_prepare, vmp_fork_parent, vmp_fork_child,
+	};
+
+	pv_virt_reg_set_fork_hook(&hook);
+}
+
+/* Cheap local facts only: configuration and topology.  No libvirt call,
+ * connection, thread or counter here (see vmp_enter). */
 static int _vmpower_init_component(int cidx)
+{
+	char why[1024];
+	struct vmp_engine *e = NULL;
+	int rc;
+
+	_vmpower_vector.cmp_info.CmpIdx = cidx;
+	pthread_once(&vmp_fork_once, vmp_fork_register);
+	pthread_rwlock_wrlock(&vmp_rw);
+	rc = vmp_engine_open(&e, why, sizeof(why));
+	if (rc < 0) {
+		vmp_state = VMP_FAILED;
+		pthread_rwlock_unlock(&vmp_rw);
+		return pv_papi_disable(&_vmpower_vector, "%s", why);
+	}
+	__atomic_store_n(&vmp_eng, e, __ATOMIC_RELEASE);
+	vmp_state = VMP_DELAYED;
+	_vmpower_vector.cmp_info.disabled = PAPI_EDELAY_INIT;
+	snprintf(_vmpower_vector.cmp_info.disabled_reason, sizeof(_vmpower_vector.cmp_info.disabled_reason),
+		 "Not initialized yet: VM discovery at %s starts on the first use of a vmpower event",
+		 pv_virt_env_uri());
+	pthread_rwlock_unlock(&vmp_rw);
+	return PAPI_OK;
+}
+
+/* Frees the engine and the table; vmp_rw held as the writer. */
+static void vmp_teardown_locked(void)
+{
+	struct vmp_engine *e = vmp_eng;
+
+	__atomic_store_n(&vmp_eng, NULL, __ATOMIC_RELEASE);
+	/* Joins the engine's thread: at most one libvirt timeout if a
+	 * refresh is under way. */
+	vmp_engine_close(e);
+	if (vmp_ev_ready)
+		pv_papi_events_fini(&vmp_ev);
+	vmp_ev_ready = 0;
+}
+
+/* The delayed part of init: vmp_rw held as the writer, state DELAYED. */
+static int vmp_activate_locked(void)
 {
 	char why[1024];
 	int rc;
 
-	_vmpower_vector.cmp_info.CmpIdx = cidx;
-	rc = vmp_engine_open(&vmp_eng, why, sizeof(why));
-	if (rc < 0)
+	rc = vmp_engine_activate(vmp_eng, why, sizeof(why));
+	if (rc < 0) {
+		vmp_teardown_locked();
+		vmp_state = VMP_FAILED;
 		return pv_papi_disable(&_vmpower_vector, "%s", why);
+	}
 	vmp_engine_info(vmp_eng, &vmp_ctx.info);
 	rc = pv_papi_events_init(&vmp_ev, &_vmpower_vector, vmp_resolve);
 	vmp_ev_ready = rc == 0;
 	if (rc == 0)
 		rc = vmp_events_add_bases(&vmp_ctx, &vmp_ev.tab);
-	if (rc < 0)
+	if (rc < 0) {
+		vmp_teardown_locked();
+		vmp_state = VMP_FAILED;
 		return pv_papi_disable(&_vmpower_vector, "cannot build the event table: %s", strerror(-rc));
+	}
 	snprintf(_vmpower_vector.cmp_info.description, sizeof(_vmpower_vector.cmp_info.description),
 		 "Per-VM %s and attributed energy; energy: %s",
 		 vmp_ctx.info.unit == VMP_CYCLES ? "cycles" : "CPU time (no HW cycles)",
 		 vmp_ctx.info.energy == VMP_E_RAPL ? "RAPL" :
 		 vmp_ctx.info.energy == VMP_E_MODEL ? "ESTIMATED (power model)" : "none (no RAPL, no model)");
 	_vmpower_vector.cmp_info.num_native_events = (int)pv_evtab_count(&vmp_ev.tab);
-	if (vmp_engine_export_dir(vmp_eng)[0] && (rc = vmp_engine_start_thread(vmp_eng)) < 0)
+	if (vmp_engine_export_dir(vmp_eng)[0] && (rc = vmp_engine_start_thread(vmp_eng)) < 0) {
+		vmp_teardown_locked();
+		vmp_state = VMP_FAILED;
 		return pv_papi_disable(&_vmpower_vector, "cannot start the export thread: %s", strerror(-rc));
+	}
+	vmp_state = VMP_ACTIVE;
+	_vmpower_vector.cmp_info.disabled = 0;
+	_vmpower_vector.cmp_info.disabled_reason[0] = '\0';
 	return PAPI_OK;
 }
 
@@ -183,11 +363,9 @@ static int _vmpower_init_control_state(hwd_control_state_t *ctl)
 	return PAPI_OK;
 }
 
-static int _vmpower_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
-					 hwd_context_t *ctx)
+static int vmp_update_ctl(hwd_control_state_t *ctl, NativeInfo_t *native, int count)
 {
 	struct vmp_ctl *c = (struct vmp_ctl *)ctl;
-	(void)ctx;
 
 	free(c->codes);
 	free(c->values);
@@ -211,6 +389,19 @@ static int _vmpower_update_control_state(hwd_control_state_t *ctl, NativeInfo_t 
 	}
 	c->n = count;
 	return PAPI_OK;
+}
+
+static int _vmpower_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
+					 hwd_context_t *ctx)
+{
+	int rc = vmp_enter();
+
+	(void)ctx;
+	if (rc != PAPI_OK)
+		return rc;
+	rc = vmp_update_ctl(ctl, native, count);
+	vmp_leave();
+	return rc;
 }
 
 /* Sample of event i; the "all VMs" events sum every name. */
@@ -243,6 +434,8 @@ static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
 
 static int vmp_take(struct vmp_ctl *c, int start)
 {
+	if (vmp_enter() != PAPI_OK)
+		return PAPI_ECMP;
 	/* One step, all samples from it (exact conservation within a read). */
 	int rc = vmp_engine_read_begin(vmp_eng), err = 0;
 
@@ -272,13 +465,17 @@ static int vmp_take(struct vmp_ctl *c, int start)
 		}
 	}
 	vmp_engine_read_end(vmp_eng);
+	vmp_leave();
 	return err < 0 ? pv_papi_errno(err) : PAPI_OK;
 }
 
 static int _vmpower_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
 	(void)ctx;
+	if (vmp_enter() != PAPI_OK)
+		return PAPI_ECMP;
 	int rc = vmp_engine_start_thread(vmp_eng);
+	vmp_leave();
 	if (rc < 0)
 		pv_papi_error(&_vmpower_vector, "cannot start the sampling thread: %s (intervals are then between reads)",
 			      strerror(-rc));
@@ -324,15 +521,14 @@ static int _vmpower_shutdown_thread(hwd_context_t *ctx)
 	return PAPI_OK;
 }
 
+/* Idempotent: concurrent or repeated calls close the engine once. */
 static int _vmpower_shutdown_component(void)
 {
-	/* Joins the engine's thread: at most one libvirt timeout if a
-	 * refresh is under way. */
-	vmp_engine_close(vmp_eng);
-	vmp_eng = NULL;
-	if (vmp_ev_ready)
-		pv_papi_events_fini(&vmp_ev);
-	vmp_ev_ready = 0;
+	pthread_rwlock_wrlock(&vmp_rw);
+	if (vmp_state != VMP_OFF)
+		vmp_teardown_locked();
+	vmp_state = VMP_OFF;
+	pthread_rwlock_unlock(&vmp_rw);
 	return PAPI_OK;
 }
 
