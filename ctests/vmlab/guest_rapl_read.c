@@ -15,9 +15,9 @@
  *
  * mono_ns is the guest's CLOCK_MONOTONIC, papi_uj the PAPI counter since
  * PAPI_start (rapl_vm accumulates across wraps), raw_uj the energy_uj file
- * as PAPI read it (the same value read just before and just after PAPI_read;
- * -1 when the host updated it in between); it wraps at max_energy_range_uj + 1.  A value lower than
- * the previous one is printed as "PVRAPL backwards ..." and makes the exit
+ * as PAPI read it (read after PAPI_read, confirmed by a second PAPI_read;
+ * -1 when the host updated it in between); it wraps at max_energy_range_uj
+ * + 1.  A value lower than the previous one is printed as "PVRAPL backwards ..." and makes the exit
  * status 1.  Other output: "PVRAPL start <event> <range_uj>" once,
  * "PVRAPL error <reason>" on failure.  Runs for SECONDS (default: until killed).
  */
@@ -134,7 +134,6 @@ int main(int argc, char **argv)
 	unsigned long seq = 0;
 	int bad = 0;
 	while (mono_ns() < t_end) {
-		long long raw0 = read_raw(energy);
 		if ((rc = PAPI_read(es, &v)) != PAPI_OK) {
 			say("PVRAPL error PAPI_read: %s\n", PAPI_strerror(rc));
 			return 1;
@@ -142,9 +141,16 @@ int main(int argc, char **argv)
 		if (v != last) {
 			const char *tag = v < last ? "backwards " : "";
 			bad |= v < last;
-			/* The file value PAPI saw, when it did not move around the read. */
-			long long raw = read_raw(energy) == raw0 ? raw0 : -1;
-			say("PVRAPL %s%lu %" PRIu64 " %lld %lld\n", tag, seq++, mono_ns(), v, raw);
+			/* The file value PAPI saw: read it, then make sure with a
+			 * second PAPI_read that the file did not move meanwhile
+			 * (every move changes PAPI's value).  One read per poll
+			 * otherwise: each is a round trip to the host. */
+			long long raw = read_raw(energy), v2;
+			if ((rc = PAPI_read(es, &v2)) != PAPI_OK) {
+				say("PVRAPL error PAPI_read: %s\n", PAPI_strerror(rc));
+				return 1;
+			}
+			say("PVRAPL %s%lu %" PRIu64 " %lld %lld\n", tag, seq++, mono_ns(), v, v2 == v ? raw : -1);
 			last = v;
 		}
 		sleep_ms(poll_ms);
