@@ -65,9 +65,28 @@ lab_prepare_kernel() {
 	ln -sfn "kernels/$pkg/vmlinuz" "$cache/vmlinuz"
 }
 
+# The guests' root: busybox with the applets given, /init, console devices.
+# Shared by the plain initramfs and the share one (lab-share.sh).
+lab_initramfs_root() {
+	local root=$1 a
+	shift
+	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" || return
+	cp /bin/busybox "$root/bin/busybox" || return
+	for a in "$@"; do ln -s busybox "$root/bin/$a"; done
+	cp "$LAB_CORE_DIR/guest-init.sh" "$root/init" && chmod 755 "$root/init" || return
+	mknod "$root/dev/console" c 5 1 && mknod "$root/dev/ttyS0" c 4 64 || { lab_err "mknod failed (not root?)"; return 1; }
+}
+
+# cpio (newc, sorted) | gzip -LEVEL of a root into OUT.
+lab_initramfs_pack() {
+	local root=$1 out=$2 level=$3
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip "-$level" >"$out") ||
+		{ lab_err "cpio of the initramfs $root failed"; return 1; }
+}
+
 # Builds the busybox initramfs; rebuilt only when /init or busybox change.
 lab_prepare_initramfs() {
-	local cache=$1 bb=/bin/busybox init=$LAB_CORE_DIR/guest-init.sh key name tmp a
+	local cache=$1 bb=/bin/busybox init=$LAB_CORE_DIR/guest-init.sh key name tmp
 	[ -x "$bb" ] || lab_err "$bb missing (apt-get install busybox-static)" || return
 	if command -v file >/dev/null && ! file -b "$bb" | grep -q 'statically linked'; then
 		lab_err "$bb is not statically linked (install busybox-static)" || return
@@ -77,14 +96,9 @@ lab_prepare_initramfs() {
 	if [ ! -s "$cache/$name" ]; then
 		lab_log "building $name"
 		tmp=$(mktemp -d "$cache/tmp.XXXXXX") || return
-		mkdir -p "$tmp/root/bin" "$tmp/root/proc" "$tmp/root/sys" "$tmp/root/dev" "$tmp/root/tmp"
-		cp "$bb" "$tmp/root/bin/busybox"
-		for a in sh mount mkfifo cat sleep ls; do ln -s busybox "$tmp/root/bin/$a"; done
-		cp "$init" "$tmp/root/init" && chmod 755 "$tmp/root/init"
-		mknod "$tmp/root/dev/console" c 5 1 && mknod "$tmp/root/dev/ttyS0" c 4 64 || { rm -rf "$tmp"; lab_err "mknod failed (not root?)"; return 1; }
-		if ! (cd "$tmp/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9 >"$tmp/out"); then
+		if ! lab_initramfs_root "$tmp/root" sh mount mkfifo cat sleep ls || ! lab_initramfs_pack "$tmp/root" "$tmp/out" 9; then
 			rm -rf "$tmp"
-			lab_err "cpio of the initramfs failed" || return
+			return 1
 		fi
 		mv "$tmp/out" "$cache/$name"
 		rm -rf "$tmp"

@@ -120,11 +120,7 @@ lab_share_prepare() {
 		name=initramfs-share-$key.cpio.gz
 		if [ ! -s "$cache/$name" ]; then
 			lab_log "building $name"
-			if (cd "$tmp/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -6 >"$tmp/out"); then
-				mv "$tmp/out" "$cache/$name"
-			else
-				lab_err "cpio of the share initramfs failed"; rc=1
-			fi
+			lab_initramfs_pack "$tmp/root" "$tmp/out" 6 && mv "$tmp/out" "$cache/$name" || rc=1
 		fi
 	fi
 	[ -n "${tmp:-}" ] && rm -rf "$tmp"
@@ -137,15 +133,12 @@ lab_share_prepare() {
 lab_share_build_root() {
 	local root=$1 mods=$2 build=$3 a
 	shift 3
-	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/mnt/vmpower" "$root/lib/modules" || return
-	cp /bin/busybox "$root/bin/busybox" || return
-	for a in sh mount mkfifo cat sleep ls insmod mkdir; do ln -s busybox "$root/bin/$a"; done
-	cp "$LAB_CORE_DIR/guest-init.sh" "$root/init" && chmod 755 "$root/init" || return
+	lab_initramfs_root "$root" sh mount mkfifo cat sleep ls insmod mkdir || return
+	mkdir -p "$root/mnt/vmpower" "$root/lib/modules" || return
 	cp "$LAB_CORE_DIR/guest-share.sh" "$root/pvlab-share.sh" || return
 	cp "$mods"/*.ko "$root/lib/modules/" && echo "$LAB_SHARE_MODULES" >"$root/lib/modules/order" || return
 	for a in "$@"; do cp "$a" "$root/bin/" || return; done
-	LD_LIBRARY_PATH=$build/papi/src lab_share_closure "$root" "$@" || return
-	mknod "$root/dev/console" c 5 1 && mknod "$root/dev/ttyS0" c 4 64 || { lab_err "mknod failed (not root?)"; return 1; }
+	LD_LIBRARY_PATH=$build/papi/src lab_share_closure "$root" "$@"
 }
 
 # Domain XML pieces, empty unless LAB_SHARE_ROOT is set.

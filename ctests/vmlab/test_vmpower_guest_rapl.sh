@@ -64,7 +64,7 @@ lab_share_prepare "$PV_BUILDDIR" || fail "share initramfs"
 LAB_SHARE_ROOT=$T/export
 mkdir -p "$LAB_SHARE_ROOT"
 LAB_SHARE_CMDLINE="pvrapl=25 pvcheck=1"
-LAB_MEM_MIB=256   # the initramfs holds libpapi's whole ldd closure
+
 initrd_kib=$(du -k "$LAB_INITRD" | cut -f1)
 lab_start busy:busy half:half || fail "lab did not start"
 trap my_cleanup EXIT   # lab_start installed its own traps
