@@ -3,11 +3,14 @@
 #   pvshare=TAG    load virtio/fuse/virtiofs, mount virtiofs TAG read-only at
 #                  /mnt/vmpower, and check that the host refuses writes
 #   pvrapl=MS      run guest_rapl_read -p MS in the background (PAPI readings)
-#   pvcheck=1      run papi_vmguest once the exported zone is there and moves
+#   pvcheck=1      run papi_vmguest, then PAPI's papi_command_line on
+#                  rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0, once the exported zone is
+#                  there and moves
 # Marker lines on ttyS0:
 #   PVLAB share mounted TAG | PVLAB error ...
 #   PVLAB share write refused (host read-only) | PVLAB share WRITABLE
-#   PVRAPL ... (guest_rapl_read), PVCHECK ... (papi_vmguest), PVCHECK exit N
+#   PVRAPL ... (guest_rapl_read), PVCHECK ... (papi_vmguest), PVCHECK exit N,
+#   PVCMD ... (papi_command_line), PVCMD exit N
 
 pvshare= pvrapl= pvcheck=
 for arg in $cmdline; do
@@ -60,5 +63,10 @@ if [ -n "$pvcheck" ]; then
 		rc=$?
 		while read -r line; do echo "PVCHECK $line"; done </tmp/pvcheck.out
 		echo "PVCHECK exit $rc"
+		# PAPI's own tool, unmodified, on the same event.
+		/bin/papi_command_line rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0 >/tmp/pvcmd.out 2>&1
+		rc=$?
+		while read -r line; do [ -n "$line" ] && echo "PVCMD $line"; done </tmp/pvcmd.out
+		echo "PVCMD exit $rc"
 	) &
 fi

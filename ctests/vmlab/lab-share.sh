@@ -5,8 +5,9 @@
 #
 #   lab_share_prepare BUILD_DIR   kernel modules (virtio, fuse, virtiofs) of the
 #                                 lab kernel + an initramfs with busybox, our
-#                                 libpapi and what ldd lists for the guest
-#                                 programs; sets LAB_INITRD to it
+#                                 libpapi, guest_rapl_read, papi_vmguest,
+#                                 PAPI's papi_command_line and what ldd lists
+#                                 for them; sets LAB_INITRD to it
 #   LAB_SHARE_ROOT=DIR            then each guest started gets DIR/<uuid> as the
 #                                 virtiofs tag "vmpower" (read-only: see
 #                                 lab_start_daemon), shared memory backing, and
@@ -98,7 +99,9 @@ lab_share_closure() {
 lab_share_prepare() {
 	local build=$1 cache kdir tmp key name a progs rc=0
 	cache=$(lab_cache_dir)
-	progs=("$build/ctests/vmlab/guest_rapl_read" "$build/utils/papi_vmguest")
+	# guest_rapl_read and papi_vmguest, and PAPI's own papi_command_line:
+	# an unmodified PAPI tool must read the virtual RAPL too.
+	progs=("$build/ctests/vmlab/guest_rapl_read" "$build/utils/papi_vmguest" "$build/papi/src/utils/papi_command_line")
 	for a in "${progs[@]}" "$build/papi/src/libpapi.so.7.0"; do
 		[ -e "$a" ] || { lab_err "$a missing (build first: make)"; return 1; }
 	done

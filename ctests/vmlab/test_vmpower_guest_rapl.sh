@@ -27,7 +27,8 @@
 #     readings resume after the restart and agree with the host again
 #   - guests cannot write to their share (host refuses: read-only bind mount)
 #   - papi_vmguest in the guest: hypervisor TCG, no vPMU, no steal clock (each
-#     with an "enable:" line), virtual RAPL present and advancing
+#     with an "enable:" line), virtual RAPL present and advancing; PAPI's own
+#     papi_command_line reads rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0 there too
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ctests/vmlab/lab-lib.sh
@@ -111,6 +112,7 @@ for ((i = 0; i < 600; i++)); do
 done
 have_line busy && have_line half || { tail -n 5 "${serial[busy]}" "${serial[half]}" "$T/watch.err"; fail "no guest readings within 60 s"; }
 t_first=$(date +%s%N)
+t_readings=$(lab_now_ms)
 sleep "$WINDOW"
 t_restart=$(date +%s%N)
 kill -TERM "$exp_pid"
@@ -239,8 +241,16 @@ chk '^steal_clock: absent '
 chk "^enable: host: run the VM under KVM"
 chk '^virtual_rapl: present (rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0 counted [1-9][0-9]* uJ in 1.5 s; /mnt/vmpower/class/powercap/intel-rapl:0 on virtiofs "vmpower" (read-only))$'
 
+# PAPI's own papi_command_line, unmodified, in the same guest.
+tr -d '\r' <"$T/busy.serial" | sed -n 's/^PVCMD //p' >"$T/cmd"
+grep -E 'Successfully added|PACKAGE_ENERGY_UJ:pkg=0 :|exit' "$T/cmd"
+grep -q '^Successfully added: rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0$' "$T/cmd" &&
+	grep -q '^rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0 :[[:space:]]*[0-9][0-9]*(u) uJ$' "$T/cmd" && grep -q '^exit 0$' "$T/cmd" ||
+	{ echo "FAIL: papi_command_line in the guest did not read rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0"; rc=1; }
+
 t_end=$(lab_now_ms)
-echo "timing: share initramfs ${initrd_kib} KiB, lab up $((t_ready - t_start)) ms, window ${WINDOW} s," \
+echo "timing: share initramfs ${initrd_kib} KiB, lab up $((t_ready - t_start)) ms," \
+	"first readings $((t_readings - t_ready)) ms later, window ${WINDOW} s," \
 	"teardown $((t_lab_down - t_lab_stop)) ms, total $((t_end - t_start)) ms"
 [ $rc -eq 0 ] && echo "PASS: virtual RAPL in guests through PAPI: host/guest energy, ratio, wrap, exporter restart, read-only share, guest view"
 exit $rc
