@@ -88,6 +88,15 @@ static int wait_zone(const char *root, int wait_s, char *energy, size_t len)
 	return -1;
 }
 
+/* A whole number >= 0, or -1 (then the range check below refuses it). */
+static long whole(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	return errno || end == s || *end || v < 0 ? -1 : v;
+}
+
 int main(int argc, char **argv)
 {
 	const char *ev = "rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0";
@@ -97,9 +106,9 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "p:t:w:")) != -1) {
 		switch (c) {
-		case 'p': poll_ms = atol(optarg); break;
-		case 't': secs = atol(optarg); break;
-		case 'w': wait_s = atol(optarg); break;
+		case 'p': poll_ms = whole(optarg); break;
+		case 't': secs = whole(optarg); break;
+		case 'w': wait_s = whole(optarg); break;
 		default:
 			fprintf(stderr, "usage: guest_rapl_read [-p POLL_MS] [-t SECONDS] [-w WAIT_S] [EVENT]\n");
 			return 2;
