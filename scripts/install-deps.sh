@@ -10,11 +10,11 @@ fi
 
 PACKAGES="
  build-essential autoconf automake pkg-config dpkg-dev patch rsync
- libvirt-dev libpfm4-dev check libjson-c-dev libmicrohttpd-dev
+ libvirt-dev libpfm4-dev check libjson-c-dev libmicrohttpd-dev libyaml-dev libcrypt-dev
  papi-tools libpapi-dev
  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
  qemu-system-x86 busybox-static cpio
- prometheus curl
+ prometheus curl openssl apache2-utils systemd chromium
  valgrind strace python3 xz-utils
 "
 

@@ -16,9 +16,12 @@
 
 #include "papi.h"
 #include "util_evset.h"
+#include "util_hist.h"
 #include "util_httpd.h"
 #include "util_out.h"
+#include "util_report.h"
 #include "util_src.h"
+#include "util_webcfg.h"
 
 static const char usage_text[] =
 "NAME\n"
@@ -26,14 +29,15 @@ static const char usage_text[] =
 "\n"
 "SYNOPSIS\n"
 "    papi_vmpower [-i SECONDS] [-c COUNT] [--csv | --json | --quiet]\n"
-"                 [--prometheus ADDR:PORT] [--no-redraw] [--replay FILE]\n"
+"                 [--prometheus ADDR:PORT [--web.config.file FILE]]\n"
+"                 [--no-redraw] [--replay FILE] [--report FILE.html]\n"
 "                 [--export DIR]\n"
 "\n"
 "DESCRIPTION\n"
 "    Every interval, prints one row per running VM: the host energy attributed\n"
 "    to it (power in W over the interval, energy in J since first seen), its\n"
-"    host CPU use (%% of one host CPU), its share of the attribution basis\n"
-"    (VM_SHARE_PCT), the steal and halt %% of its vCPUs' time, the attribution\n"
+"    host CPU use (% of one host CPU), its share of the attribution basis\n"
+"    (VM_SHARE_PCT), the steal and halt % of its vCPUs' time, the attribution\n"
 "    basis (cycles or cpu_time) and the energy source (measured from RAPL, or\n"
 "    estimated from PAPI_VIRT_POWER_MODEL), then the host's totals: power,\n"
 "    and its split into active, idle-baseline and other (not attributed to a\n"
@@ -54,33 +58,49 @@ static const char usage_text[] =
 "        --quiet              no per-sample output (with --prometheus)\n"
 "        --prometheus ADDR:PORT\n"
 "                             serve the latest values over HTTP at /metrics in\n"
-"                             the Prometheus text format (ADDR may be empty\n"
-"                             for every address, or [IPv6]); metrics:\n"
-"                             papi_virt_vm_energy_joules_total{vm},\n"
-"                             papi_virt_vm_power_watts{vm},\n"
-"                             papi_virt_vm_cpu_seconds_total{vm},\n"
-"                             papi_virt_vm_cpu_share_ratio{vm},\n"
-"                             papi_virt_vm_vcpu_{run,steal,halt}_seconds_total{vm},\n"
+"                             the Prometheus text format.  ':PORT' listens on\n"
+"                             every address, IPv6 and IPv4 (as node_exporter's\n"
+"                             ':9100'); 127.0.0.1:PORT or [::1]:PORT only on\n"
+"                             this host.  At most 256 connections, 32 per\n"
+"                             client address; a request header must arrive\n"
+"                             within 10 s.  Per-VM metrics (labels vm, uuid):\n"
+"                             papi_virt_vm_energy_joules_total,\n"
+"                             papi_virt_vm_power_watts,\n"
+"                             papi_virt_vm_cpu_seconds_total,\n"
+"                             papi_virt_vm_cpu_share_ratio,\n"
+"                             papi_virt_vm_vcpu_{run,steal,halt}_seconds_total;\n"
 "                             papi_virt_host_{,active_,idle_,other_}energy_joules_total,\n"
 "                             papi_virt_host_power_watts, papi_virt_vms,\n"
 "                             papi_virt_monitor_info{basis,energy_source}\n"
+"        --web.config.file FILE\n"
+"                             TLS and basic authentication for --prometheus,\n"
+"                             in Prometheus exporter-toolkit's format\n"
+"                             (tls_server_config: cert_file, key_file;\n"
+"                             basic_auth_users: NAME: BCRYPT_HASH); a file\n"
+"                             with an error stops papi_vmpower at start\n"
 "        --no-redraw          append samples even on a terminal\n"
 "        --export DIR         keep each VM's energy exported to its guest as a\n"
 "                             powercap tree DIR/<uuid>/class/powercap/intel-rapl:0/\n"
 "                             (a virtual RAPL; sets PAPI_VIRT_VMPOWER_EXPORT=DIR\n"
 "                             for the component; DIR is created if missing;\n"
 "                             layout and guest set-up in docs/vmpower.md)\n"
-"        --replay FILE        take samples from FILE instead of PAPI (format in\n"
-"                             docs/utils.md; for tests and offline rendering)\n"
+"        --replay FILE        take samples from FILE instead of PAPI: a replay\n"
+"                             file (format in docs/utils.md) or a run recorded\n"
+"                             with --json or --csv; for tests and offline\n"
+"                             rendering\n"
+"        --report FILE.html   at the end, write one self-contained HTML page\n"
+"                             with SVG charts (VM power stacked up to the\n"
+"                             host's active power, idle and other apart; CPU,\n"
+"                             steal, halt per VM) and the summary table\n"
 "    -h, --help               this text\n"
 "\n"
 "COLUMNS\n"
 "    POWER_W   attributed energy over the interval / interval length\n"
 "    ENERGY_J  attributed energy since the monitor first saw the VM\n"
-"    CPU%%      host CPU time of all the VM's QEMU threads / wall time\n"
-"    SHARE%%    vmpower VM_SHARE_PCT: the VM's part of the attribution basis\n"
-"    STEAL%%    vCPU steal / (run + steal + halt) over the interval\n"
-"    HALT%%     vCPU halt  / (run + steal + halt) over the interval\n"
+"    CPU%      host CPU time of all the VM's QEMU threads / wall time\n"
+"    SHARE%    vmpower VM_SHARE_PCT: the VM's part of the attribution basis\n"
+"    STEAL%    vCPU steal / (run + steal + halt) over the interval\n"
+"    HALT%     vCPU halt  / (run + steal + halt) over the interval\n"
 "    A '-' means the value is not available (component disabled, no energy\n"
 "    source, first interval of a VM).\n"
 "\n"
@@ -101,6 +121,9 @@ static const char usage_text[] =
 "    papi_vmpower --quiet --prometheus 127.0.0.1:9977 &\n"
 "    papi_vmpower --quiet --export /var/lib/papi-virt/export &\n"
 "    curl -s http://127.0.0.1:9977/metrics\n"
+"    papi_vmpower --quiet --prometheus :9977 --web.config.file web.yml\n"
+"    papi_vmpower --count 600 --json > run.jsonl\n"
+"    papi_vmpower --replay run.jsonl -i 0 --quiet --report run.html\n"
 "\n"
 "SEE ALSO\n"
 "    papi_vmcheck(1), papi_native_avail(1), docs/vmpower.md, docs/steal.md\n";
@@ -119,6 +142,8 @@ struct opts {
 	enum util_fmt fmt;
 	int quiet, no_redraw;
 	const char *prom, *replay, *export_dir;
+	const char *web_config;
+	const char *report;
 };
 
 static int parse_double(const char *s, double *ret)
@@ -134,13 +159,15 @@ static int parse_double(const char *s, double *ret)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_CSV = 256, O_JSON, O_PROM, O_QUIET, O_NOREDRAW, O_REPLAY, O_EXPORT };
+	enum { O_CSV = 256, O_JSON, O_PROM, O_QUIET, O_NOREDRAW, O_REPLAY, O_WEBCFG, O_REPORT, O_EXPORT };
 	static const struct option lo[] = {
 		{ "interval", required_argument, NULL, 'i' }, { "count", required_argument, NULL, 'c' },
 		{ "csv", no_argument, NULL, O_CSV },          { "json", no_argument, NULL, O_JSON },
 		{ "prometheus", required_argument, NULL, O_PROM },
 		{ "quiet", no_argument, NULL, O_QUIET },      { "no-redraw", no_argument, NULL, O_NOREDRAW },
 		{ "replay", required_argument, NULL, O_REPLAY }, { "help", no_argument, NULL, 'h' },
+		{ "web.config.file", required_argument, NULL, O_WEBCFG },
+		{ "report", required_argument, NULL, O_REPORT },
 		{ "export", required_argument, NULL, O_EXPORT },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,6 +197,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_PROM: o->prom = optarg; break;
 		case O_NOREDRAW: o->no_redraw = 1; break;
 		case O_REPLAY: o->replay = optarg; break;
+		case O_WEBCFG: o->web_config = optarg; break;
+		case O_REPORT: o->report = optarg; break;
 		case O_EXPORT: o->export_dir = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default:
@@ -179,6 +208,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "papi_vmpower: unexpected argument '%s'; try --help\n", argv[optind]);
+		return -1;
+	}
+	if (o->web_config && !o->prom) {
+		fputs("papi_vmpower: --web.config.file needs --prometheus\n", stderr);
 		return -1;
 	}
 	if (nfmt > 1) {
@@ -228,12 +261,14 @@ static void output(const struct opts *o, const struct util_tracker *t, int redra
 static int run(const struct opts *o, struct util_src *src, struct util_httpd *httpd)
 {
 	struct util_tracker t;
+	struct util_hist hist;
 	struct util_sample s = { 0 };
 	struct timespec next;
 	char err[1024] = "";
 	int rc = 0, redraw = o->fmt == UTIL_FMT_TABLE && !o->no_redraw && isatty(STDOUT_FILENO);
 
 	util_tracker_init(&t);
+	util_hist_init(&hist);
 	if (o->fmt == UTIL_FMT_CSV && !o->quiet)
 		util_out_csv_header(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &next);
@@ -251,6 +286,11 @@ static int run(const struct opts *o, struct util_src *src, struct util_httpd *ht
 			rc = 1;
 			break;
 		}
+		if (o->report && util_hist_add(&hist, &t) < 0) {
+			fputs("papi_vmpower: out of memory for the report's history\n", stderr);
+			rc = 1;
+			break;
+		}
 		output(o, &t, redraw);
 		if (httpd) {
 			char *body;
@@ -264,6 +304,15 @@ static int run(const struct opts *o, struct util_src *src, struct util_httpd *ht
 			fputc('\n', f);
 		util_out_summary(f, &t, o->fmt == UTIL_FMT_JSON && !o->quiet);
 	}
+	if (o->report && rc == 0) {
+		if (util_report_write(o->report, &hist, &t, err, sizeof(err)) < 0) {
+			fprintf(stderr, "papi_vmpower: %s\n", err);
+			rc = 1;
+		} else {
+			fprintf(stderr, "papi_vmpower: report written to %s\n", o->report);
+		}
+	}
+	util_hist_fini(&hist);
 	util_sample_free(&s);
 	util_tracker_fini(&t);
 	return rc;
@@ -302,6 +351,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct util_src *src = NULL;
 	struct util_httpd *httpd = NULL;
+	struct util_webcfg *web = NULL;
 	char err[2048] = "";
 	int rc;
 
@@ -313,32 +363,46 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (o.export_dir && export_prepare(o.export_dir) < 0)
+	/* A bad web configuration stops the exporter before it measures or
+	 * listens: serving without the TLS or authentication asked for would be
+	 * worse than not serving. */
+	if (o.web_config && util_webcfg_load(o.web_config, &web, err, sizeof(err)) < 0) {
+		fprintf(stderr, "papi_vmpower: %s\n", err);
 		return 1;
+	}
+	if (o.export_dir && export_prepare(o.export_dir) < 0) {
+		util_webcfg_free(web);
+		return 1;
+	}
 	rc = o.replay ? util_src_replay_open(o.replay, &src, err, sizeof(err))
 		      : util_src_papi_open(&src, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "papi_vmpower: %s\n", err);
+		util_webcfg_free(web);
 		return 1;
 	}
 	if (o.export_dir && export_check() < 0) {
 		util_src_close(src);
+		util_webcfg_free(web);
 		PAPI_shutdown();
 		return 1;
 	}
 	if (src->notes[0])
 		fprintf(stderr, "papi_vmpower: %s", src->notes);
 	if (o.prom) {
-		if (util_httpd_start(o.prom, &httpd, err, sizeof(err)) < 0) {
+		if (util_httpd_start(o.prom, web, &httpd, err, sizeof(err)) < 0) {
 			fprintf(stderr, "papi_vmpower: %s\n", err);
 			util_src_close(src);
+			util_webcfg_free(web);
 			return 1;
 		}
-		fprintf(stderr, "papi_vmpower: Prometheus metrics on port %u at /metrics\n",
-			util_httpd_port(httpd));
+		fprintf(stderr, "papi_vmpower: Prometheus metrics on port %u at /metrics%s%s\n",
+			util_httpd_port(httpd), web && web->tls ? " (HTTPS)" : "",
+			web && web->nusers ? " (basic auth)" : "");
 	}
 	rc = run(&o, src, httpd);
 	util_httpd_stop(httpd);
+	util_webcfg_free(web);
 	util_src_close(src);
 	if (!o.replay)
 		PAPI_shutdown();

@@ -72,6 +72,7 @@ int util_out_json(FILE *f, const struct util_tracker *t)
 		bool ok = vm->rate_ok;
 		json_object *v = json_object_new_object();
 		json_object_object_add(v, "name", json_object_new_string(vm->name));
+		json_object_object_add(v, "uuid", jstr_or_null(vm->uuid));
 		json_object_object_add(v, "state", json_object_new_string(state_name(vm->state)));
 		json_object_object_add(v, "interval_s", jnum(ok ? vm->dt_s : NAN));
 		json_object_object_add(v, "power_w", jnum(ok ? vm->power_w : NAN));

@@ -2,7 +2,8 @@
  * Prometheus text exposition (format 0.0.4) of papi_vmpower's latest state.
  * Names follow Prometheus conventions: base units (joules, seconds, watts),
  * counters end in _total, ratios in 0..1 end in _ratio.  VMs that are gone
- * are left out, so their series end.
+ * are left out, so their series end.  Per-VM series carry `vm` (the name)
+ * and `uuid` (libvirt's, which tells apart VMs that reuse a name).
  */
 #include "util_out.h"
 
@@ -49,6 +50,10 @@ static void vm_family(FILE *f, const struct util_tracker *t, const char *name, c
 			continue;
 		fprintf(f, "%s{vm=", name);
 		label(f, vm->name);
+		/* Always present ("" when libvirt did not say) so every
+		 * series of a family has the same label set. */
+		fputs(",uuid=", f);
+		label(f, vm->uuid);
 		fprintf(f, "} %.9g\n", v);
 	}
 }
@@ -90,6 +95,11 @@ int util_out_prometheus(const struct util_tracker *t, char **ret)
 	fputs(",energy_source=", f);
 	label(f, *t->source ? t->source : "none");
 	fputs("} 1\n", f);
+	/* Scrapes and samples are not in step: this says which sample a scrape
+	 * got (as node_exporter's node_time_seconds says when it was made). */
+	head(f, "papi_virt_sample_timestamp_seconds", "gauge",
+	     "Unix time of the sample the values below come from.");
+	fprintf(f, "papi_virt_sample_timestamp_seconds %.3f\n", t->last_wall);
 	head(f, "papi_virt_vms", "gauge", "Running VMs seen by the monitor.");
 	fprintf(f, "papi_virt_vms %zu\n", util_tracker_live(t));
 

@@ -4,7 +4,7 @@
  *   # comment
  *   info basis=cpu_time source=estimated
  *   sample SECONDS [epoch=N] [t0=SECONDS] [wall=UNIX_SECONDS]
- *   vm NAME [energy_uj=N] [cpu_ns=N] [run_ns=N] [steal_ns=N] [halt_ns=N] [share_pct=X]
+ *   vm NAME [uuid=UUID] [energy_uj=N] [cpu_ns=N] [run_ns=N] [steal_ns=N] [halt_ns=N] [share_pct=X]
  *   host [energy_uj=N] [active_uj=N] [idle_uj=N] [other_uj=N]
  *
  * Counter values are what PAPI_read would return: cumulative since the
@@ -87,6 +87,13 @@ static int parse_vm(struct replay *r, char *rest, struct util_sample *s, char *e
 				v->have[c] = true;
 				done = 1;
 			}
+		}
+		if (!done && strcmp(tok, "uuid") == 0) {
+			if (strlen(eq + 1) != UTIL_UUID_LEN - 1 ||
+			    strspn(eq + 1, "0123456789abcdefABCDEF-") != UTIL_UUID_LEN - 1)
+				return bad(r, err, errlen, "bad uuid (36 hex digits and dashes)", eq + 1);
+			snprintf(v->uuid, sizeof(v->uuid), "%s", eq + 1);
+			done = 1;
 		}
 		if (!done && strcmp(tok, "share_pct") == 0) {
 			char *end;
@@ -233,6 +240,25 @@ int util_src_replay_open(const char *path, struct util_src **ret, char *err, siz
 		snprintf(err, errlen, "cannot open replay file %s: %s", path, strerror(e));
 		free(r);
 		return -e;
+	}
+	/* A --json recording starts with an object, a --csv one with its header. */
+	char head[16] = "";
+	int c;
+	while ((c = fgetc(r->f)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	if (c != EOF)
+		ungetc(c, r->f);
+	int csv = 0;
+	if (c == 't' && fgets(head, sizeof(head), r->f)) {
+		csv = strncmp(head, "time,scope,", 11) == 0;
+		rewind(r->f);
+	}
+	if (c == '{' || csv) {
+		int rc = util_src_json_open(r->f, path, csv, ret);
+		if (rc < 0)
+			fclose(r->f);
+		free(r);
+		return rc;
 	}
 	r->path = strdup(path);
 	r->base.sample = replay_sample;

@@ -11,6 +11,7 @@
 #define UTIL_SRC_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util_vm.h"
 
@@ -27,7 +28,10 @@ struct util_src {
 };
 
 int util_src_papi_open(struct util_src **ret, char *err, size_t errlen);
+/* A replay file, or a run recorded with --json (first character '{') or
+ * --csv (first line "time,scope,..."), read by util_replay_json.c. */
 int util_src_replay_open(const char *path, struct util_src **ret, char *err, size_t errlen);
+int util_src_json_open(FILE *f, const char *path, int csv, struct util_src **ret);
 
 static inline int util_src_sample(struct util_src *src, struct util_sample *s, char *err, size_t errlen)
 {

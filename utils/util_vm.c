@@ -131,6 +131,23 @@ static uint64_t vm_since(const struct util_tracker *t, const struct util_sample 
 	return s->epoch_t0_ns < s->t_ns ? s->epoch_t0_ns : s->t_ns;
 }
 
+/* Totals and summary restart from 0; the raw reads of the epoch stay. */
+static void renew(struct util_vm *vm, const struct util_sample *s, const struct util_tracker *t)
+{
+	struct util_vm keep = *vm;
+	memset(vm, 0, sizeof(*vm));
+	snprintf(vm->name, sizeof(vm->name), "%s", keep.name);
+	vm->epoch = keep.epoch;
+	vm->prev_ns = keep.prev_ns;
+	memcpy(vm->prev, keep.prev, sizeof(vm->prev));
+	for (int c = 0; c < UTIL_C_N; c++)
+		if (keep.have[c])
+			vm->have[c] = true;
+	vm->state = UTIL_VM_NEW;
+	vm->first_wall = s->wall;
+	vm->first_ns = keep.prev_ns ? keep.prev_ns : vm_since(t, s);
+}
+
 int util_tracker_add(struct util_tracker *t, const struct util_sample *s)
 {
 	t->appeared = t->disappeared = 0;
@@ -159,9 +176,18 @@ int util_tracker_add(struct util_tracker *t, const struct util_sample *s)
 			vm->first_wall = s->wall;
 			vm->first_ns = vm_since(t, s);
 			t->appeared++;
+		} else if (*r->uuid && *vm->uuid && strcmp(r->uuid, vm->uuid) != 0) {
+			/* Another VM under the same name (destroyed and defined
+			 * again between two samples): a new life, but the raw
+			 * counters of this epoch go on, so the previous reads are
+			 * kept to difference against. */
+			renew(vm, s, t);
+			t->appeared++;
 		} else {
 			vm->state = UTIL_VM_RUNNING;
 		}
+		if (*r->uuid)
+			snprintf(vm->uuid, sizeof(vm->uuid), "%s", r->uuid);
 		vm->last_wall = s->wall;
 		vm->last_ns = s->t_ns;
 		vm_take(vm, s, r);

@@ -40,9 +40,11 @@ enum util_hctr {
 
 #define UTIL_NAME_MAX 256
 #define UTIL_LABEL_MAX 32
+#define UTIL_UUID_LEN 37          /* libvirt's textual UUID + NUL */
 
 struct util_vmread {
 	char name[UTIL_NAME_MAX];       /* raw (decoded) VM name */
+	char uuid[UTIL_UUID_LEN];       /* domain UUID, "" when unknown */
 	bool have[UTIL_C_N];
 	uint64_t v[UTIL_C_N];
 	bool have_share;
@@ -70,6 +72,7 @@ enum util_vmstate {
 
 struct util_vm {
 	char name[UTIL_NAME_MAX];
+	char uuid[UTIL_UUID_LEN];       /* "" when unknown */
 	enum util_vmstate state;
 	bool gone_reported;       /* gone in an earlier sample: renderers hide it */
 	double first_wall, last_wall;

@@ -17,6 +17,7 @@
 
 #include "papi.h"
 #include "util_evset.h"
+#include "util_uuid.h"
 
 #define VMP "vmpower"
 #define STL "steal"
@@ -37,6 +38,7 @@ struct papi_src {
 	unsigned epoch;
 	uint64_t epoch_t0;
 	char basis[UTIL_LABEL_MAX], source[UTIL_LABEL_MAX];
+	struct util_uuids *uuids;
 	int warned_add;
 	/* Listed by enumeration but not measurable (stopped VMs the components
 	 * still list); probed again every DEAD_RETRY samples, in case a VM of
@@ -335,6 +337,7 @@ static int papi_sample(struct util_src *src, struct util_sample *s, char *err, s
 		fill(p, &p->es_vmp, p->map_vmp, s, rows);
 		fill(p, &p->es_stl, p->map_stl, s, rows);
 		free(rows);
+		util_uuids_fill(p->uuids, s);
 	}
 
 	/* VMs started or stopped since the last tick: next tick reads the new set. */
@@ -363,6 +366,7 @@ static void papi_close(struct util_src *src)
 	drop_sets(p);
 	free_names(p->names, p->n);
 	free_names(p->dead, p->ndead);
+	util_uuids_close(p->uuids);
 	free(p);
 }
 
@@ -417,6 +421,10 @@ int util_src_papi_open(struct util_src **ret, char *err, size_t errlen)
 		return -ENODEV;
 	}
 	describe(p);
+	if (util_uuids_open(&p->uuids) < 0) {
+		papi_close(&p->base);
+		return -ENOMEM;
+	}
 	struct namelist l;
 	if (discover(p, &l) < 0 || (rc = rebuild(p, &l, err, errlen)) < 0) {
 		papi_close(&p->base);

@@ -2,7 +2,9 @@
 # papi_vmpower and papi_vmcheck: --help is a man page (NAME, SYNOPSIS,
 # DESCRIPTION, OPTIONS, ENVIRONMENT, EXIT STATUS, EXAMPLES, SEE ALSO), exits
 # 0, documents every long option the tool accepts; bad usage exits 2 with a
-# message on stderr.
+# message on stderr.  Every utility's help text (all four) is printed as
+# written: no printf artefacts ('%%', '%s', '%d'...) from a text passed
+# through fputs or a format string.
 set -u
 U=${PV_UTILS:?run through ctests/run-tests.sh}
 export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
@@ -16,13 +18,23 @@ for tool in papi_vmpower papi_vmcheck; do
 		grep -q "^$sec\$" <<<"$out" || fail "$tool --help has no '$sec' section"
 	done
 	# Every long option in the source's option table is documented.
-	for opt in $(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$PV_SRCDIR/utils/$tool.c" | sed 's/{ "\([a-z-]*\)".*/\1/'); do
+	for opt in $(grep -o '{ "[a-z.-]*", [a-z_]*_argument' "$PV_SRCDIR/utils/$tool.c" | sed 's/{ "\([a-z.-]*\)".*/\1/'); do
 		grep -q -- "--$opt" <<<"$out" || fail "$tool --help does not document --$opt"
 	done
 	[ "$("$U/$tool" -h | md5sum)" = "$(md5sum <<<"$out")" ] || fail "$tool -h differs from --help"
 	err=$("$U/$tool" --no-such-option 2>&1 >/dev/null); st=$?
 	[ $st -eq 2 ] || fail "$tool --no-such-option exited $st, want 2"
 	grep -q -- "--help" <<<"$err" || fail "$tool usage error does not point to --help: $err"
+done
+
+# Help texts of every utility, as the user sees them.
+for tool in papi_vmpower papi_vmcheck papi_vmctl papi_appio_run; do
+	[ -x "$U/$tool" ] || { fail "$U/$tool not built"; continue; }
+	out=$("$U/$tool" --help 2>&1) || fail "$tool --help exited $?"
+	[ "$(wc -l <<<"$out")" -ge 3 ] || fail "$tool --help is too short: $out"
+	bad=$(grep -n -E '%%|%[-0-9.]*[sdfgluzx]' <<<"$out")
+	[ -z "$bad" ] && continue
+	fail "$tool --help shows printf artefacts: $bad"
 done
 
 check_usage() { # expected-substring args...
@@ -38,6 +50,7 @@ check_usage "--count" "$U/papi_vmpower" --count -3
 check_usage "exclude" "$U/papi_vmpower" --csv --json
 check_usage "unexpected argument" "$U/papi_vmpower" extra
 check_usage "--export needs live VMs" "$U/papi_vmpower" --export /tmp --replay /dev/null
+check_usage "needs --prometheus" "$U/papi_vmpower" --web.config.file /dev/null
 check_usage "--window" "$U/papi_vmcheck" --window 0
 check_usage "--tolerance" "$U/papi_vmcheck" --tolerance 150
 [ $rc -eq 0 ] && echo "PASS: --help man pages and usage errors"

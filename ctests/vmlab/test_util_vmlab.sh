@@ -47,7 +47,8 @@ sleep 3
 if [ -n "$port" ]; then
 	curl -s --max-time 10 "http://127.0.0.1:$port/metrics" >"$T/m" || fail "scrape failed"
 	promtool check metrics <"$T/m" >"$T/lint" 2>&1 || fail "promtool: $(cat "$T/lint")"
-	grep -q '^papi_virt_vm_energy_joules_total{vm="busy"} ' "$T/m" || fail "no busy energy counter in the scrape"
+	grep -q "^papi_virt_vm_energy_joules_total{vm=\"busy\",uuid=\"$(lab_uuid busy)\"} " "$T/m" ||
+		fail "no busy energy counter with busy's uuid in the scrape: $(grep busy "$T/m" | head -3)"
 	grep -q 'energy_source="estimated"' "$T/m" || fail "scrape does not label energy as estimated"
 fi
 lab_destroy idle || fail "destroy idle"
