@@ -207,6 +207,11 @@ int main(int argc, char **argv)
 		int rc = PAPI_add_named_event(es, names[i]);
 		if (i == 0)
 			first_add_s = now_s() - ta;
+		if (rc != PAPI_OK && ci->disabled) {
+			/* The first add activates vmpower: its failure has a reason. */
+			fprintf(stderr, "vmpower_probe: vmpower unavailable: %s\n", ci->disabled_reason);
+			return 1;
+		}
 		if (rc != PAPI_OK) {
 			fprintf(stderr, "vmpower_probe: %s: %s\n", names[i], PAPI_strerror(rc));
 			return 1;

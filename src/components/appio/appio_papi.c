@@ -8,6 +8,7 @@
  * (appio_registry.h); this file only snapshots and subtracts.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,6 +101,29 @@ static int appio_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 	return -ENOENT;
 }
 
+/* The event table (2 x appio_nevents entries) is built on first use of an
+ * appio event (enumeration, name, code), not at PAPI_library_init: a
+ * program that never looks at appio events does not pay for it.  Reset by
+ * every init_component (PAPI_shutdown + PAPI_library_init again). */
+static pthread_mutex_t appio_table_lock = PTHREAD_MUTEX_INITIALIZER;
+static int appio_table_built;
+static int appio_table_rc;
+
+static int appio_table(void)
+{
+	if (__atomic_load_n(&appio_table_built, __ATOMIC_ACQUIRE))
+		return appio_table_rc;
+	pthread_mutex_lock(&appio_table_lock);
+	if (!appio_table_built) {
+		appio_table_rc = appio_add_events(&appio_ev.tab);
+		if (appio_table_rc < 0)
+			pv_papi_error(&_appio_vector, "cannot build the event table: %s", strerror(-appio_table_rc));
+		__atomic_store_n(&appio_table_built, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&appio_table_lock);
+	return appio_table_rc;
+}
+
 static int _appio_init_component(int cidx)
 {
 	int rc;
@@ -108,11 +132,13 @@ static int _appio_init_component(int cidx)
 	/* Normally done by the library constructor already. */
 	appio_wrap_init();
 	rc = pv_papi_events_init(&appio_ev, &_appio_vector, appio_resolve);
-	if (rc == 0)
-		rc = appio_add_events(&appio_ev.tab);
 	if (rc < 0)
 		return pv_papi_disable(&_appio_vector, "cannot build the event table: %s", strerror(-rc));
-	_appio_vector.cmp_info.num_native_events = (int)pv_evtab_count(&appio_ev.tab);
+	pthread_mutex_lock(&appio_table_lock);
+	appio_table_built = 0;
+	pthread_mutex_unlock(&appio_table_lock);
+	/* Thread and :process instance of every event (appio_add_events). */
+	_appio_vector.cmp_info.num_native_events = (int)(2 * appio_nevents);
 	return PAPI_OK;
 }
 
@@ -271,27 +297,37 @@ static int _appio_set_domain(hwd_control_state_t *ctl, int domain)
 
 static int _appio_ntv_enum_events(unsigned *code, int modifier)
 {
-	return pv_papi_enum_events(&appio_ev, code, modifier);
+	int rc = appio_table();
+
+	return rc < 0 ? pv_papi_errno(rc) : pv_papi_enum_events(&appio_ev, code, modifier);
 }
 
 static int _appio_ntv_name_to_code(const char *name, unsigned *code)
 {
-	return pv_papi_name_to_code(&appio_ev, name, code);
+	int rc = appio_table();
+
+	return rc < 0 ? pv_papi_errno(rc) : pv_papi_name_to_code(&appio_ev, name, code);
 }
 
 static int _appio_ntv_code_to_name(unsigned code, char *name, int len)
 {
-	return pv_papi_code_to_name(&appio_ev, code, name, len);
+	int rc = appio_table();
+
+	return rc < 0 ? pv_papi_errno(rc) : pv_papi_code_to_name(&appio_ev, code, name, len);
 }
 
 static int _appio_ntv_code_to_descr(unsigned code, char *descr, int len)
 {
-	return pv_papi_code_to_descr(&appio_ev, code, descr, len);
+	int rc = appio_table();
+
+	return rc < 0 ? pv_papi_errno(rc) : pv_papi_code_to_descr(&appio_ev, code, descr, len);
 }
 
 static int _appio_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
 {
-	return pv_papi_code_to_info(&appio_ev, code, info);
+	int rc = appio_table();
+
+	return rc < 0 ? pv_papi_errno(rc) : pv_papi_code_to_info(&appio_ev, code, info);
 }
 
 papi_vector_t _appio_vector = {

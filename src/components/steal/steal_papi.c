@@ -119,8 +119,7 @@ static int _steal_init_component(int cidx)
 				       pv_fs_describe(PV_PROC, "stat", rc, why, sizeof(why)),
 				       rc == -EINVAL ? " (no parsable cpu line)" : "");
 	}
-	steal_acct = steal_pvacct_detect("/boot", src, sizeof(src));
-	steal_irqtime = steal_pvacct_irqtime("/boot");
+	steal_acct = steal_pvacct_probe("/boot", src, sizeof(src), &steal_irqtime);
 	rc = pv_papi_events_init(&steal_ev, &_steal_vector, steal_resolve);
 	if (rc == 0)
 		rc = steal_events_add_bases(&steal_ev.tab, steal_pvacct_describe(steal_acct),

@@ -71,6 +71,22 @@ static int steal_zlib_load(struct steal_zlib *z)
 }
 
 /* Reads a gzip (or plain: gzread passes plain files through) file. */
+/* 1 when the config text holds a complete line setting CONFIG_<opt>
+ * ("CONFIG_<opt>=..." or "# CONFIG_<opt> is not set"): each option appears
+ * once, so the rest of the file cannot change the answer. */
+static int steal_kconfig_decided(const char *config, const char *opt)
+{
+	char set[96], unset[96];
+	const char *p;
+
+	snprintf(set, sizeof(set), "\nCONFIG_%s=", opt);
+	snprintf(unset, sizeof(unset), "\n# CONFIG_%s is not set\n", opt);
+	if (strstr(config, unset))
+		return 1;
+	p = strstr(config, set);
+	return p && strchr(p + 1, '\n') != NULL;
+}
+
 static int steal_read_gz(const char *path, char **ret)
 {
 	struct steal_zlib z;
@@ -107,7 +123,10 @@ static int steal_read_gz(const char *path, char **ret)
 			buf = nb;
 			cap *= 2;
 		}
-		n = z.gzread(f, buf + got, (unsigned)(cap - 1 - got));
+		/* 16 KiB at a time, so decompression stops once both
+		 * options are decided (near the start of a kconfig). */
+		size_t want = cap - 1 - got < 16384 ? cap - 1 - got : 16384;
+		n = z.gzread(f, buf + got, (unsigned)want);
 		if (n < 0) {
 			rc = -EIO;
 			break;
@@ -115,6 +134,10 @@ static int steal_read_gz(const char *path, char **ret)
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		buf[got] = '\0';
+		if (steal_kconfig_decided(buf, "PARAVIRT_TIME_ACCOUNTING") &&
+		    steal_kconfig_decided(buf, "IRQ_TIME_ACCOUNTING"))
+			break;
 	}
 	z.gzclose(f);
 	if (rc < 0) {
@@ -167,25 +190,43 @@ static void steal_set(char *dst, size_t len, const char *src)
 		snprintf(dst, len, "%s", src);
 }
 
-enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len)
+static int steal_irqtime_on(const char *config)
+{
+	return strstr(config, "\nCONFIG_IRQ_TIME_ACCOUNTING=y") != NULL ||
+	       strncmp(config, "CONFIG_IRQ_TIME_ACCOUNTING=y", 28) == 0;
+}
+
+/* The kernel config is read (and decompressed) once for both answers:
+ * it is the costliest step of PAPI_library_init for this component. */
+enum steal_pvacct steal_pvacct_probe(const char *bootdir, char *ret_source, size_t len, int *ret_irqtime)
 {
 	char line[4096], path[PATH_MAX];
 	char *config = NULL;
-	int on;
+	int on, have;
 
 	steal_set(ret_source, len, "");
+	have = steal_kconfig(bootdir, &config, path, sizeof(path)) == 0;
+	*ret_irqtime = have ? steal_irqtime_on(config) : 1;
 	if (pv_fs_read_line(PV_PROC, "cmdline", line, sizeof(line)) == 0 &&
 	    steal_pvacct_cmdline_off(line)) {
+		free(config);
 		if (pv_fs_path(PV_PROC, "cmdline", path, sizeof(path)) == 0)
 			steal_set(ret_source, len, path);
 		return STEAL_PVACCT_CMDLINE_OFF;
 	}
-	if (steal_kconfig(bootdir, &config, path, sizeof(path)) < 0)
+	if (!have)
 		return STEAL_PVACCT_UNKNOWN;
 	steal_set(ret_source, len, path);
 	on = steal_pvacct_config_on(config);
 	free(config);
 	return on ? STEAL_PVACCT_KERNEL : STEAL_PVACCT_CONFIG_OFF;
+}
+
+enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len)
+{
+	int irq;
+
+	return steal_pvacct_probe(bootdir, ret_source, len, &irq);
 }
 
 /* The running kernel's config text (malloc'd) and its path. */
@@ -209,8 +250,7 @@ int steal_pvacct_irqtime(const char *bootdir)
 
 	if (steal_kconfig(bootdir, &config, path, sizeof(path)) < 0)
 		return 1;
-	on = strstr(config, "\nCONFIG_IRQ_TIME_ACCOUNTING=y") != NULL ||
-	     strncmp(config, "CONFIG_IRQ_TIME_ACCOUNTING=y", 28) == 0;
+	on = steal_irqtime_on(config);
 	free(config);
 	return on;
 }

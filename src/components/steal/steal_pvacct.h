@@ -50,6 +50,10 @@ int steal_pvacct_config_on(const char *config);
  */
 enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len);
 
+/* steal_pvacct_detect and steal_pvacct_irqtime at once, reading the kernel
+ * config a single time (what PAPI_library_init uses). */
+enum steal_pvacct steal_pvacct_probe(const char *bootdir, char *ret_source, size_t len, int *ret_irqtime);
+
 /* 1 when the kernel config (same sources as steal_pvacct_detect) says
  * CONFIG_IRQ_TIME_ACCOUNTING=y or cannot be read: then IRQ time may also
  * leave task time.  0 when the config is readable and the option is off. */
