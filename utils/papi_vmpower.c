@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "papi.h"
+#include "util_evset.h"
 #include "util_hist.h"
 #include "util_httpd.h"
 #include "util_out.h"
@@ -29,6 +31,7 @@ static const char usage_text[] =
 "    papi_vmpower [-i SECONDS] [-c COUNT] [--csv | --json | --quiet]\n"
 "                 [--prometheus ADDR:PORT [--web.config.file FILE]]\n"
 "                 [--no-redraw] [--replay FILE] [--report FILE.html]\n"
+"                 [--export DIR]\n"
 "\n"
 "DESCRIPTION\n"
 "    Every interval, prints one row per running VM: the host energy attributed\n"
@@ -76,6 +79,11 @@ static const char usage_text[] =
 "                             basic_auth_users: NAME: BCRYPT_HASH); a file\n"
 "                             with an error stops papi_vmpower at start\n"
 "        --no-redraw          append samples even on a terminal\n"
+"        --export DIR         keep each VM's energy exported to its guest as a\n"
+"                             powercap tree DIR/<uuid>/class/powercap/intel-rapl:0/\n"
+"                             (a virtual RAPL; sets PAPI_VIRT_VMPOWER_EXPORT=DIR\n"
+"                             for the component; DIR is created if missing;\n"
+"                             layout and guest set-up in docs/vmpower.md)\n"
 "        --replay FILE        take samples from FILE instead of PAPI: a replay\n"
 "                             file (format in docs/utils.md) or a run recorded\n"
 "                             with --json or --csv; for tests and offline\n"
@@ -111,6 +119,7 @@ static const char usage_text[] =
 "    papi_vmpower -i 2\n"
 "    papi_vmpower --count 10 --csv > power.csv\n"
 "    papi_vmpower --quiet --prometheus 127.0.0.1:9977 &\n"
+"    papi_vmpower --quiet --export /var/lib/papi-virt/export &\n"
 "    curl -s http://127.0.0.1:9977/metrics\n"
 "    papi_vmpower --quiet --prometheus :9977 --web.config.file web.yml\n"
 "    papi_vmpower --count 600 --json > run.jsonl\n"
@@ -132,7 +141,7 @@ struct opts {
 	long count;
 	enum util_fmt fmt;
 	int quiet, no_redraw;
-	const char *prom, *replay;
+	const char *prom, *replay, *export_dir;
 	const char *web_config;
 	const char *report;
 };
@@ -150,7 +159,7 @@ static int parse_double(const char *s, double *ret)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_CSV = 256, O_JSON, O_PROM, O_QUIET, O_NOREDRAW, O_REPLAY, O_WEBCFG, O_REPORT };
+	enum { O_CSV = 256, O_JSON, O_PROM, O_QUIET, O_NOREDRAW, O_REPLAY, O_WEBCFG, O_REPORT, O_EXPORT };
 	static const struct option lo[] = {
 		{ "interval", required_argument, NULL, 'i' }, { "count", required_argument, NULL, 'c' },
 		{ "csv", no_argument, NULL, O_CSV },          { "json", no_argument, NULL, O_JSON },
@@ -159,6 +168,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "replay", required_argument, NULL, O_REPLAY }, { "help", no_argument, NULL, 'h' },
 		{ "web.config.file", required_argument, NULL, O_WEBCFG },
 		{ "report", required_argument, NULL, O_REPORT },
+		{ "export", required_argument, NULL, O_EXPORT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, nfmt = 0;
@@ -189,6 +199,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_REPLAY: o->replay = optarg; break;
 		case O_WEBCFG: o->web_config = optarg; break;
 		case O_REPORT: o->report = optarg; break;
+		case O_EXPORT: o->export_dir = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default:
 			fputs("Try 'papi_vmpower --help'.\n", stderr);
@@ -205,6 +216,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (nfmt > 1) {
 		fputs("papi_vmpower: --csv, --json and --quiet exclude each other\n", stderr);
+		return -1;
+	}
+	if (o->export_dir && o->replay) {
+		fputs("papi_vmpower: --export needs live VMs, not --replay\n", stderr);
 		return -1;
 	}
 	/* Interval 0 only makes sense when replaying a file as fast as it goes. */
@@ -303,6 +318,34 @@ static int run(const struct opts *o, struct util_src *src, struct util_httpd *ht
 	return rc;
 }
 
+/* --export DIR: the component exports when PAPI_VIRT_VMPOWER_EXPORT is set at
+ * PAPI_library_init, so set it first; refuse a DIR it could not write. */
+static int export_prepare(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "papi_vmpower: --export '%s': cannot create the directory: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "papi_vmpower: --export '%s': not a writable directory\n", dir);
+		return -1;
+	}
+	return setenv("PAPI_VIRT_VMPOWER_EXPORT", dir, 1);
+}
+
+/* An exporter without vmpower would run and export nothing: fail instead. */
+static int export_check(void)
+{
+	char why[PAPI_MAX_STR_LEN + 64];
+
+	if (util_papi_component("vmpower", why, sizeof(why)) >= 0)
+		return 0;
+	fprintf(stderr, "papi_vmpower: --export: %s\n", why);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -327,11 +370,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "papi_vmpower: %s\n", err);
 		return 1;
 	}
+	if (o.export_dir && export_prepare(o.export_dir) < 0) {
+		util_webcfg_free(web);
+		return 1;
+	}
 	rc = o.replay ? util_src_replay_open(o.replay, &src, err, sizeof(err))
 		      : util_src_papi_open(&src, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "papi_vmpower: %s\n", err);
 		util_webcfg_free(web);
+		return 1;
+	}
+	if (o.export_dir && export_check() < 0) {
+		util_src_close(src);
+		util_webcfg_free(web);
+		PAPI_shutdown();
 		return 1;
 	}
 	if (src->notes[0])

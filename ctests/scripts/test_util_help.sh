@@ -49,6 +49,7 @@ check_usage "--interval" "$U/papi_vmpower" --interval abc
 check_usage "--count" "$U/papi_vmpower" --count -3
 check_usage "exclude" "$U/papi_vmpower" --csv --json
 check_usage "unexpected argument" "$U/papi_vmpower" extra
+check_usage "--export needs live VMs" "$U/papi_vmpower" --export /tmp --replay /dev/null
 check_usage "needs --prometheus" "$U/papi_vmpower" --web.config.file /dev/null
 check_usage "--window" "$U/papi_vmcheck" --window 0
 check_usage "--tolerance" "$U/papi_vmcheck" --tolerance 150

@@ -11,6 +11,7 @@
 #   PVLAB booted
 #   PVLAB ready work=W duty=D period_ms=P
 #   PVLAB stat cpu ...          the guest's /proc/stat cpu line, every ~5 s
+#   (share guests: lines of /pvlab-share.sh, see guest-share.sh)
 #
 # Every loop uses shell builtins only (read, printf, arithmetic): a fork+exec
 # under TCG costs milliseconds of guest CPU and would distort the duty.
@@ -44,6 +45,10 @@ esac
 case "$duty" in ''|*[!0-9]*) echo "PVLAB error bad duty=$duty, using 50"; duty=50 ;; esac
 case "$period_ms" in ''|*[!0-9]*|0) echo "PVLAB error bad period_ms=$period_ms, using 200"; period_ms=200 ;; esac
 [ "$duty" -gt 100 ] && duty=100
+
+# Only in the share initramfs (lab-share.sh): mount the host's virtual RAPL
+# and start the PAPI programs in the background, before "ready".
+[ -r /pvlab-share.sh ] && . /pvlab-share.sh
 
 # A FIFO opened read-write never delivers data: "read -t" on it is a builtin sleep.
 mkfifo /tmp/pvlab.sleep

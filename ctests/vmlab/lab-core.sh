@@ -8,6 +8,8 @@
 LAB_CORE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_MARK=.papi-virt-vmlab           # marks a directory as a lab state dir
 LAB_MEM_MIB=192
+# shellcheck source=ctests/vmlab/lab-share.sh
+. "$LAB_CORE_DIR/lab-share.sh"
 
 lab_log() { [ "${PV_VMLAB_QUIET:-0}" = 1 ] || printf 'vmlab: %s\n' "$*" >&2; }
 lab_err() { printf 'vmlab: error: %s\n' "$*" >&2; return 1; }
@@ -56,14 +58,35 @@ lab_prepare_kernel() {
 		[ -n "$vmlinuz" ] || { rm -rf "$tmp"; lab_err "$pkg has no /boot/vmlinuz-*"; return 1; }
 		mkdir -p "$cache/kernels/$pkg"
 		cp "$vmlinuz" "$cache/kernels/$pkg/vmlinuz.tmp" && mv "$cache/kernels/$pkg/vmlinuz.tmp" "$cache/kernels/$pkg/vmlinuz"
+		# Share guests (lab-share.sh) need modules of this very package.
+		lab_share_keep_modules "$tmp/x" "$cache/kernels/$pkg" || lab_log "no share modules kept for $pkg"
 		rm -rf "$tmp"
 	fi
 	ln -sfn "kernels/$pkg/vmlinuz" "$cache/vmlinuz"
 }
 
+# The guests' root: busybox with the applets given, /init, console devices.
+# Shared by the plain initramfs and the share one (lab-share.sh).
+lab_initramfs_root() {
+	local root=$1 a
+	shift
+	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" || return
+	cp /bin/busybox "$root/bin/busybox" || return
+	for a in "$@"; do ln -s busybox "$root/bin/$a"; done
+	cp "$LAB_CORE_DIR/guest-init.sh" "$root/init" && chmod 755 "$root/init" || return
+	mknod "$root/dev/console" c 5 1 && mknod "$root/dev/ttyS0" c 4 64 || { lab_err "mknod failed (not root?)"; return 1; }
+}
+
+# cpio (newc, sorted) | gzip -LEVEL of a root into OUT.
+lab_initramfs_pack() {
+	local root=$1 out=$2 level=$3
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip "-$level" >"$out") ||
+		{ lab_err "cpio of the initramfs $root failed"; return 1; }
+}
+
 # Builds the busybox initramfs; rebuilt only when /init or busybox change.
 lab_prepare_initramfs() {
-	local cache=$1 bb=/bin/busybox init=$LAB_CORE_DIR/guest-init.sh key name tmp a
+	local cache=$1 bb=/bin/busybox init=$LAB_CORE_DIR/guest-init.sh key name tmp
 	[ -x "$bb" ] || lab_err "$bb missing (apt-get install busybox-static)" || return
 	if command -v file >/dev/null && ! file -b "$bb" | grep -q 'statically linked'; then
 		lab_err "$bb is not statically linked (install busybox-static)" || return
@@ -73,14 +96,9 @@ lab_prepare_initramfs() {
 	if [ ! -s "$cache/$name" ]; then
 		lab_log "building $name"
 		tmp=$(mktemp -d "$cache/tmp.XXXXXX") || return
-		mkdir -p "$tmp/root/bin" "$tmp/root/proc" "$tmp/root/sys" "$tmp/root/dev" "$tmp/root/tmp"
-		cp "$bb" "$tmp/root/bin/busybox"
-		for a in sh mount mkfifo cat sleep ls; do ln -s busybox "$tmp/root/bin/$a"; done
-		cp "$init" "$tmp/root/init" && chmod 755 "$tmp/root/init"
-		mknod "$tmp/root/dev/console" c 5 1 && mknod "$tmp/root/dev/ttyS0" c 4 64 || { rm -rf "$tmp"; lab_err "mknod failed (not root?)"; return 1; }
-		if ! (cd "$tmp/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9 >"$tmp/out"); then
+		if ! lab_initramfs_root "$tmp/root" sh mount mkfifo cat sleep ls || ! lab_initramfs_pack "$tmp/root" "$tmp/out" 9; then
 			rm -rf "$tmp"
-			lab_err "cpio of the initramfs failed" || return
+			return 1
 		fi
 		mv "$tmp/out" "$cache/$name"
 		rm -rf "$tmp"
@@ -211,8 +229,14 @@ lab_start_daemon() {
 			mount --bind "$s/ids/passwd" /etc/passwd
 			mount --bind "$s/ids/group" /etc/group
 		fi
+		# Guest shares (lab-share.sh): read-only for everything this daemon
+		# starts (virtiofsd), writable for the host exporter outside.
+		if [ -n "$3" ]; then
+			mount --bind "$3" "$3"
+			mount -o remount,bind,ro "$3"
+		fi
 		exec libvirtd --daemon --config /etc/libvirt/libvirtd.conf --pid-file "$s/libvirtd.pid"
-	' sh "$s" "$cache/libvirt-cache" >"$s/libvirtd.out" 2>&1; then
+	' sh "$s" "$cache/libvirt-cache" "$LAB_SHARE_ROOT" >"$s/libvirtd.out" 2>&1; then
 		cat "$s/libvirtd.out" >&2
 		lab_err "libvirtd did not start for $s" || return
 	fi
@@ -287,11 +311,12 @@ lab_domain_xml() {
   <name>$(lab_xml_escape "$name")</name>
   <uuid>$uuid</uuid>
   <memory unit='MiB'>$LAB_MEM_MIB</memory>
+$(lab_share_xml_memory)
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$(lab_xml_escape "$(readlink -f "$cache/vmlinuz")")</kernel>
-    <initrd>$(lab_xml_escape "$(readlink -f "$cache/initramfs.cpio.gz")")</initrd>
+    <initrd>$(lab_xml_escape "$(lab_initrd)")</initrd>
     <cmdline>$(lab_xml_escape "$cmdline")</cmdline>
   </os>
   <features><acpi/><tcg><tb-cache unit='MiB'>64</tb-cache></tcg></features>
@@ -306,6 +331,7 @@ lab_domain_xml() {
     </serial>
     <controller type='usb' model='none'/>
     <memballoon model='none'/>
+$(lab_share_xml_device "$uuid")
   </devices>
 </domain>
 EOF
@@ -375,6 +401,8 @@ lab_start_guests() {
 		cmdline="console=ttyS0 quiet panic=-1 work=$LAB_SPEC_WORK"
 		[ -n "$LAB_SPEC_DUTY" ] && cmdline+=" duty=$LAB_SPEC_DUTY"
 		[ -n "$LAB_SPEC_PERIOD" ] && cmdline+=" period_ms=$LAB_SPEC_PERIOD"
+		cmdline+=$(lab_share_cmdline)
+		lab_share_dir "$uuid" || return
 		printf '%s\n' "$LAB_SPEC_NAME" >"$s/guests/$idx.name"
 		echo "$uuid" >"$s/guests/$idx.uuid"
 		lab_domain_xml "$s" "$idx" "$LAB_SPEC_NAME" "$uuid" "$cmdline" >"$s/guests/$idx.xml"
