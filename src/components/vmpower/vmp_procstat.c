@@ -2,11 +2,22 @@
 #include "vmp_procstat.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pv_fs.h"
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
 
 int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_hz,
 		       struct vmp_pkgstat *ret)
@@ -36,10 +47,13 @@ int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_
 		if (cpu >= (uint64_t)t->ncpu || t->pkg_of[cpu] < 0)
 			continue;
 		int pkg = t->pkg_of[cpu];
-		uint64_t busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-		uint64_t total = busy + v[3] + v[4];
-		s.busy_ns[pkg] += busy * (1000000000u / (uint64_t)tick_hz);
-		s.total_ns[pkg] += total * (1000000000u / (uint64_t)tick_hz);
+		/* Saturating: a corrupt line with huge tick counts must not
+		 * wrap and make busy exceed total (found by fuzz_vmp_procstat). */
+		uint64_t busy = sat_add(sat_add(sat_add(v[0], v[1]), sat_add(v[2], v[5])), sat_add(v[6], v[7]));
+		uint64_t total = sat_add(busy, sat_add(v[3], v[4]));
+		uint64_t ns_per_tick = 1000000000u / (uint64_t)tick_hz;
+		s.busy_ns[pkg] = sat_add(s.busy_ns[pkg], sat_mul(busy, ns_per_tick));
+		s.total_ns[pkg] = sat_add(s.total_ns[pkg], sat_mul(total, ns_per_tick));
 		used++;
 	}
 	if (!used)
