@@ -3,9 +3,12 @@
 # README test command: it runs for SOAK_SECONDS, default 1800).
 #   - guests SOAK_GUESTS (default busy, half and idle; names start with "soak-"
 #     so that a lab of the test suite running at the same time never shares
-#     a cgroup name), plus "soak-churn", destroyed and a new one created every
-#     SOAK_CHURN_S seconds (30): every change of the VM set makes papi_vmpower
-#     rebuild its EventSets;
+#     a cgroup name), plus "soak-churn", destroyed and re-created (a new VM:
+#     new UUID, same name) every SOAK_CHURN_S seconds (30): every change of
+#     the VM set makes papi_vmpower rebuild its EventSets.  SOAK_CHURN_NAMES=new
+#     gives each new VM a new name instead: vmpower keeps the events of every
+#     name it has seen (PAPI's codes stay valid until PAPI_shutdown), so that
+#     run measures the cost per distinct VM name, not a leak;
 #   - the exporter (power model, 1 s samples) is scraped every second with curl;
 #   - every 10 s the exporter's VmRSS and open descriptors are recorded.
 # At the end: least-squares slopes of RSS (KiB/min) and fds (per min) after a
@@ -64,7 +67,7 @@ t0=$(date +%s)
 	done >"$T/scrapes"
 ) &
 scraper=$!
-churns=0 cfail=0 next_churn=$((t0 + CHURN)) next_sample=$t0 gen=0
+churn_name=soak-churn churns=0 cfail=0 next_churn=$((t0 + CHURN)) next_sample=$t0 gen=0
 while :; do
 	now=$(date +%s)
 	[ $((now - t0)) -ge "$DURATION" ] && break
@@ -72,9 +75,10 @@ while :; do
 	if [ "$now" -ge "$next_churn" ]; then
 		# a new guest under a new name each time: a new VM (new uuid) for
 		# libvirt and the exporter, the previous one destroyed
-		lab_destroy "soak-churn$([ $gen -gt 0 ] && echo "-$gen")" >/dev/null 2>&1 || cfail=$((cfail + 1))
+		lab_destroy "$churn_name" >/dev/null 2>&1 || cfail=$((cfail + 1))
 		gen=$((gen + 1))
-		PV_VMLAB_QUIET=1 lab_start_guests "$LAB_STATE" "soak-churn-$gen:idle" >/dev/null 2>&1 || cfail=$((cfail + 1))
+		[ "${SOAK_CHURN_NAMES:-same}" = new ] && churn_name=soak-churn-$gen
+		PV_VMLAB_QUIET=1 lab_start_guests "$LAB_STATE" "$churn_name:idle" >/dev/null 2>&1 || cfail=$((cfail + 1))
 		churns=$((churns + 1))
 		next_churn=$(($(date +%s) + CHURN))
 	fi
