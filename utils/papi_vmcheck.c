@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "papi.h"
+#include "pv_clock.h"
 #include "util_check.h"
 #include "util_cpusrc.h"
 #include "util_evset.h"
@@ -280,25 +281,18 @@ static int print_pairs(const struct util_window *w, int verbose)
 	return bad;
 }
 
-static uint64_t mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* One snapshot: PAPI first, then every VM's procfs/sysfs sources (fast),
  * then libvirt's (an RPC each); the same order at both ends of the window
  * so the offsets between sources mostly cancel. */
 static void snapshot(const struct opts *o, struct papi_side *papi, struct util_lv *lv,
 		     struct util_cpuvm *vms, struct util_cpuvals *v, int *gone, size_t n)
 {
-	uint64_t b = mono();
+	uint64_t b = pv_now_ns();
 	if (o->no_papi)
 		papi_none(v, n);
 	else
 		papi_read(papi, v, n);
-	uint64_t e = mono();
+	uint64_t e = pv_now_ns();
 	for (size_t i = 0; i < n; i++)
 		for (int s = UTIL_S_PAPI_CPU; s <= UTIL_S_PAPI_HALT; s++) {
 			v[i].t_begin[s] = b;
@@ -374,30 +368,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "papi_vmcheck: out of memory\n");
 		goto out;
 	}
-	struct timespec ts, start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	uint64_t start = pv_now_ns();
 	snapshot(&o, &papi, lv, all, v0, gone0, n);
-	struct timespec until = start;
-	long long wn = (long long)(o.window * 1e9);
-	until.tv_sec += wn / 1000000000;
-	until.tv_nsec += wn % 1000000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
+	struct timespec until = pv_ns_to_ts(start);
+	pv_ts_add_ns(&until, (uint64_t)(o.window * 1e9));
 	while (!stop_flag && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
 	if (stop_flag) {
 		fprintf(stderr, "papi_vmcheck: interrupted\n");
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t end = pv_now_ns();
 	for (size_t i = 0; i < n; i++) {
 		v1[i].ntids = v0[i].ntids;
 		memcpy(v1[i].tids, v0[i].tids, sizeof(v1[i].tids));
 	}
 	snapshot(&o, &papi, lv, all, v1, gone1, n);
-	double window_ns = (double)(ts.tv_sec - start.tv_sec) * 1e9 + (double)(ts.tv_nsec - start.tv_nsec);
+	double window_ns = (double)(end - start);
 
 	long hz = sysconf(_SC_CLK_TCK);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);

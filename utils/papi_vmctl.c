@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "papi.h"
+#include "pv_clock.h"
 #include "rapl_vm_state.h"
 
 #define COMP "rapl_vm"
@@ -296,12 +297,10 @@ static int wait_child(pid_t pid)
 
 static void hold(double seconds)
 {
-	struct timespec t0, now;
+	uint64_t t0 = pv_now_ns();
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!stop_flag) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (seconds > 0 && (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9 >= seconds)
+		if (seconds > 0 && (double)(pv_now_ns() - t0) / 1e9 >= seconds)
 			break;
 		usleep(50000);
 	}

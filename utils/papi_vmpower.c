@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "papi.h"
+#include "pv_clock.h"
 #include "util_evset.h"
 #include "util_hist.h"
 #include "util_httpd.h"
@@ -233,13 +234,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 /* Sleeps until the absolute monotonic deadline; returns early on a signal. */
 static void sleep_until(struct timespec *next, double interval)
 {
-	long long ns = (long long)(interval * 1e9);
-	next->tv_sec += ns / 1000000000;
-	next->tv_nsec += ns % 1000000000;
-	if (next->tv_nsec >= 1000000000) {
-		next->tv_sec++;
-		next->tv_nsec -= 1000000000;
-	}
+	pv_ts_add_ns(next, (uint64_t)(interval * 1e9));
 	while (!stop_flag && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL) == EINTR)
 		;
 }
@@ -271,7 +266,7 @@ static int run(const struct opts *o, struct util_src *src, struct util_httpd *ht
 	util_hist_init(&hist);
 	if (o->fmt == UTIL_FMT_CSV && !o->quiet)
 		util_out_csv_header(stdout);
-	clock_gettime(CLOCK_MONOTONIC, &next);
+	next = pv_ns_to_ts(pv_now_ns());
 	while (!stop_flag && (o->count == 0 || (long)t.samples < o->count)) {
 		sleep_until(&next, o->interval);
 		if (stop_flag)

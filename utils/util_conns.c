@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "pv_clock.h"
 #include "util_src.h"
 
 static void unlink_conn(struct util_conns *cs, struct util_conn *c)
@@ -47,15 +48,10 @@ static void *watchdog(void *arg)
 
 	pthread_mutex_lock(&cs->lock);
 	while (!cs->stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 250000000;    /* 4 checks a second: deadline + 0.25 s at worst */
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		/* 4 checks a second: deadline + 0.25 s at worst */
+		struct timespec ts = pv_deadline_ns(250000000);
 		pthread_cond_timedwait(&cs->cond, &cs->lock, &ts);
-		uint64_t now = util_now_ns();
+		uint64_t now = pv_now_ns();
 		for (struct util_conn *c = cs->head; c; c = c->next) {
 			if (c->shut || c->in_request || now - c->since_ns < deadline)
 				continue;
@@ -131,7 +127,7 @@ struct util_conn *util_conns_opened(struct util_conns *cs, int fd)
 	if (!c)
 		return NULL;
 	c->fd = fd;
-	c->since_ns = util_now_ns();
+	c->since_ns = pv_now_ns();
 	pthread_mutex_lock(&cs->lock);
 	append(cs, c);
 	cs->open++;
@@ -169,7 +165,7 @@ void util_conns_done(struct util_conns *cs, struct util_conn *c)
 		return;
 	pthread_mutex_lock(&cs->lock);
 	c->in_request = 0;
-	c->since_ns = util_now_ns();
+	c->since_ns = pv_now_ns();
 	unlink_conn(cs, c);
 	append(cs, c);
 	pthread_mutex_unlock(&cs->lock);

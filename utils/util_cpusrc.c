@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pv_clock.h"
 #include "pv_fs.h"
 #include "pv_virt.h"
 #include "pv_virt_proc.h"
@@ -41,13 +42,6 @@ _Static_assert(sizeof(labels) / sizeof(labels[0]) == UTIL_S_N, "one label per so
 const char *util_src_label(enum util_srcid s)
 {
 	return s < UTIL_S_N ? labels[s] : "?";
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void quiet(void *ud, virErrorPtr e)
@@ -413,26 +407,26 @@ static void stamp(struct util_cpuvals *v, enum util_srcid from, enum util_srcid 
 
 int util_cpuvals_read_local(const struct util_cpuvm *vm, struct util_cpuvals *v)
 {
-	uint64_t t = mono_ns(), u;
+	uint64_t t = pv_now_ns(), u;
 	if (vm->pid == 0) {
 		for (int s = UTIL_S_CG_USAGE; s <= UTIL_S_SCHED_VCPU_DELAY; s++)
 			miss(v, s, vm->where_why);
 		return 0;
 	}
 	read_cgroup(vm, v);
-	u = mono_ns();
+	u = pv_now_ns();
 	stamp(v, UTIL_S_CG_USAGE, UTIL_S_CG_USERSYS, t, u);
 	read_proc(vm, v);
-	t = mono_ns();
+	t = pv_now_ns();
 	stamp(v, UTIL_S_PROC_UTSTIME, UTIL_S_PROC_GUEST, u, t);
 	int vanished = read_sched(vm, v);
-	stamp(v, UTIL_S_SCHED_ALL, UTIL_S_SCHED_VCPU_DELAY, t, mono_ns());
+	stamp(v, UTIL_S_SCHED_ALL, UTIL_S_SCHED_VCPU_DELAY, t, pv_now_ns());
 	return vanished;
 }
 
 void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v)
 {
-	uint64_t t = mono_ns();
+	uint64_t t = pv_now_ns();
 	read_libvirt(lv, vm, v);
-	stamp(v, UTIL_S_LV_CPU, UTIL_S_LV_VCPU_DELAY, t, mono_ns());
+	stamp(v, UTIL_S_LV_CPU, UTIL_S_LV_VCPU_DELAY, t, pv_now_ns());
 }

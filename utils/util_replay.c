@@ -31,13 +31,6 @@ struct replay {
 	char basis[UTIL_LABEL_MAX], source[UTIL_LABEL_MAX];
 };
 
-unsigned long long util_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
-}
-
 double util_wall(void)
 {
 	struct timespec ts;

@@ -44,8 +44,7 @@ static inline void util_src_close(struct util_src *src)
 		src->close(src);
 }
 
-/* Monotonic and wall-clock time now. */
-unsigned long long util_now_ns(void);
+/* Wall-clock time now (monotonic time: pv_now_ns() of pv_clock.h). */
 double util_wall(void);
 
 #endif

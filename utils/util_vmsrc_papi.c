@@ -8,6 +8,7 @@
  * changes, both EventSets are rebuilt and restarted; the counters restart at
  * 0 and a new epoch begins (the tracker carries the totals over).
  */
+#include "pv_clock.h"
 #include "util_src.h"
 
 #include <errno.h>
@@ -211,7 +212,7 @@ static int build_sets(struct papi_src *p, char *err, size_t errlen)
 			goto papi_fail;
 	}
 	p->epoch++;
-	p->epoch_t0 = util_now_ns();
+	p->epoch_t0 = pv_now_ns();
 	return 0;
 papi_fail:
 	snprintf(err, errlen, "PAPI EventSet setup failed: %s", PAPI_strerror(rc));
@@ -313,7 +314,7 @@ static int papi_sample(struct util_src *src, struct util_sample *s, char *err, s
 		ok = 0;
 	if (p->es_stl.running && util_evset_read(&p->es_stl) != PAPI_OK)
 		ok = 0;
-	s->t_ns = util_now_ns();
+	s->t_ns = pv_now_ns();
 	s->wall = util_wall();
 	s->epoch = p->epoch;
 	s->epoch_t0_ns = p->epoch_t0;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pv_clock.h"
 #include "pv_virt_lib.h"
 
 struct pv_virt_link {
@@ -257,13 +258,7 @@ static void *pv_virt_worker(void *arg)
 
 static void pv_virt_deadline(struct timespec *ts, unsigned int ms)
 {
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
+	*ts = pv_deadline_ns((uint64_t)ms * 1000000u);
 }
 
 /* Runs op on a detached worker with every signal blocked; waits until it

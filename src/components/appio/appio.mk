@@ -7,7 +7,7 @@ APPIO_PRELOAD := $(B)/utils/libpapi_appio_preload.so
 APPIO_PRELOAD_SRCS := $(addprefix $(APPIO_DIR)/,appio_preload_wrap.c appio_preload_meta.c appio_preload.c \
 	appio_registry.c appio_clock.c appio_fdclass.c appio_report.c appio_events.c appio_bins.c)
 # Same flags as inside libpapi: hidden visibility, only the wrappers exported.
-APPIO_SO_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(PV_WARN) -I$(APPIO_DIR)
+APPIO_SO_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(PV_WARN) -I$(APPIO_DIR) -I$(srcdir)/src/shared
 
 $(APPIO_PRELOAD): $(APPIO_PRELOAD_SRCS) $(APPIO_HDRS)
 	@mkdir -p $(dir $@)

@@ -54,7 +54,7 @@ void appio_clock_init(void)
 #if defined(APPIO_HAVE_TSC)
 	appio_clock_tsc0 = tsc ? __rdtsc() : 0;
 #endif
-	appio_clock_ns0 = appio_clock_mono_ns();
+	appio_clock_ns0 = pv_now_ns();
 	__atomic_store_n(&appio_clock_tsc, tsc, __ATOMIC_RELAXED);
 	__atomic_store_n(&appio_clock_state, 2, __ATOMIC_RELEASE);
 }
@@ -76,13 +76,13 @@ uint64_t appio_clock_ticks_to_ns(uint64_t ticks)
 	uint64_t frozen = __atomic_load_n(&appio_clock_frozen, __ATOMIC_ACQUIRE);
 	if (frozen)
 		return (uint64_t)(((unsigned __int128)ticks * frozen) >> 32);
-	uint64_t ns1 = appio_clock_mono_ns();
+	uint64_t ns1 = pv_now_ns();
 	if (ns1 - appio_clock_ns0 < APPIO_CLOCK_MIN_SPAN_NS) {
 		uint64_t rest = APPIO_CLOCK_MIN_SPAN_NS - (ns1 - appio_clock_ns0);
 		struct timespec ts = { 0, (long)rest };
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
-		ns1 = appio_clock_mono_ns();
+		ns1 = pv_now_ns();
 	}
 	uint64_t tsc1 = __rdtsc();
 	if (ns1 - appio_clock_ns0 >= APPIO_CLOCK_FREEZE_NS) {

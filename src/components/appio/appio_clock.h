@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 #include <time.h>
+
+#include "pv_clock.h"
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #define APPIO_HAVE_TSC 1
@@ -22,20 +24,13 @@
 /* 1 when ticks are TSC cycles; set by appio_clock_init. */
 extern int appio_clock_tsc;
 
-static inline uint64_t appio_clock_mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static inline uint64_t appio_ticks(void)
 {
 #ifdef APPIO_HAVE_TSC
 	if (__builtin_expect(appio_clock_tsc, 1))
 		return __rdtsc();
 #endif
-	return appio_clock_mono_ns();
+	return pv_now_ns();
 }
 
 /* Elapsed ticks between two samples; 0 if the later sample is smaller (a TSC

@@ -12,14 +12,6 @@
 #include "pv_virt_proc.h"
 #include "steal_procstat.h"
 
-uint64_t steal_now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
 int steal_vcpu_open(struct steal_vcpu *v, pid_t pid, pid_t tid, int index)
 {
 	char rel[64];

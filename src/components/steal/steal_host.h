@@ -56,7 +56,4 @@ int steal_vcpu_update(struct steal_vcpu *v, uint64_t now_ns);
 
 uint64_t steal_vcpu_value(const struct steal_vcpu *v, enum steal_vcpu_value what);
 
-/* CLOCK_MONOTONIC in ns. */
-uint64_t steal_now_ns(void);
-
 #endif

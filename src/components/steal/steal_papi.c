@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv_clock.h"
 #include "steal_papi.h"
 
 papi_vector_t _steal_vector;
@@ -67,7 +68,7 @@ static int steal_sample_all(struct steal_ctl *c, int start, int fresh)
 	if (rc < 0)
 		return rc;
 	steal_say_jumps(&c->guest);
-	now = steal_now_ns();
+	now = pv_now_ns();
 	for (size_t i = 0; i < c->nhvm; i++) {
 		for (size_t k = 0; k < c->hvm[i].n; k++) {
 			struct steal_vcpu *v = &c->hvm[i].v[k];

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "pv_clock.h"
 #include "pv_fs.h"
 #include "pv_virt_proc.h"
 #include "steal_procstat.h"
@@ -23,14 +24,6 @@ static pid_t steal_gettid(void)
 	if (!tid)
 		tid = (pid_t)syscall(SYS_gettid);
 	return tid;
-}
-
-static uint64_t steal_mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
 uint64_t steal_user_hz(void)
@@ -110,7 +103,7 @@ void steal_sampler_close(struct steal_sampler *s)
 
 int steal_sampler_sys(struct steal_sampler *s, int fresh, const struct steal_procstat **ret)
 {
-	uint64_t now = steal_mono_ns();
+	uint64_t now = pv_now_ns();
 	int rc;
 
 	if (!fresh && s->snap_ns && now - s->snap_ns < s->cache_ns) {
@@ -147,7 +140,7 @@ int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *re
 	ret->cpu_ns = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 	ret->delay_ns = st.delay_ns;
 	ret->cpu = steal_gettid() == s->tid ? sched_getcpu() : -1;
-	ret->wall_ns = steal_mono_ns();
+	ret->wall_ns = pv_now_ns();
 	ret->has_nvcsw = 0;
 	ret->nvcsw = 0;
 	if (ret->cpu >= 0 && getrusage(RUSAGE_THREAD, &ru) == 0) {

@@ -8,20 +8,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pv_clock.h"
 #include "pv_fs.h"
 #include "vmp_engine_priv.h"
 
-static uint64_t real_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t vmp_engine_now(const struct vmp_engine *e)
 {
-	return e->clock ? e->clock() : real_now();
+	return e->clock ? e->clock() : pv_now_ns();
 }
 
 void vmp_engine_set_clock(struct vmp_engine *e, uint64_t (*now_ns)(void))
