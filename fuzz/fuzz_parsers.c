@@ -12,6 +12,7 @@
 
 #include "pv_evname.h"
 #include "pv_fs.h"
+#include "pv_procstat.h"
 #include "pv_rapl_priv.h"
 #include "pv_virt_proc.h"
 #include "appio_report.h"
@@ -105,8 +106,19 @@ static void one(const char *s, size_t len)
 static void one(const char *s, size_t len)
 {
 	struct steal_procstat ps;
+	struct pv_procstat_scan sc;
+	struct pv_cpuline l;
 
 	(void)len;
+	/* The shared parser itself, then steal's snapshot built on it. */
+	pv_procstat_scan_init(&sc, s);
+	while (pv_procstat_next(&sc, &l)) {
+		check(l.cpu >= PV_PROCSTAT_TOTAL && l.cpu < PV_PROCSTAT_MAX_CPUS);
+		check(l.ncols >= PV_PROCSTAT_MIN_COLS && l.ncols <= PV_PS_NCOLS);
+		check(pv_cpuline_sum(&l, PV_PS_BUSY) <= pv_cpuline_sum(&l, PV_PS_BUSY | PV_PS_IDLE));
+		for (uint64_t hz = 1; hz <= 1000; hz *= 10)
+			check(pv_ticks_to_ns(l.col[PV_PS_USER], hz) <= PV_NS_MAX);
+	}
 	steal_procstat_init(&ps);
 	if (steal_procstat_parse(s, &ps) == 0) {
 		int from_sum;

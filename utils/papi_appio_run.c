@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "appio_report.h"
+#include "pv_fs.h"
 
 static void usage(FILE *out)
 {
@@ -64,19 +65,13 @@ static int find_preload(char *buf, size_t len)
 	return -1;
 }
 
+/* The report the preloaded program wrote, NULL when it left none.  Through
+ * pv_fs: whatever sits at that path by then, a FIFO never blocks us. */
 static char *read_file(const char *path)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	size_t cap = APPIO_REPORT_MAX + 1, n = 0;
-	char *buf = malloc(cap);
-	if (buf) {
-		n = fread(buf, 1, cap - 1, f);
-		buf[n] = 0;
-	}
-	fclose(f);
-	return buf;
+	char *buf;
+
+	return pv_fs_read_all_path(path, APPIO_REPORT_MAX, &buf, NULL) < 0 ? NULL : buf;
 }
 
 static void child_exec(char **argv, const char *preload, const char *report)

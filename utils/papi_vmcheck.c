@@ -17,6 +17,7 @@
 
 #include "papi.h"
 #include "pv_clock.h"
+#include "pv_procstat.h"
 #include "util_check.h"
 #include "util_cpusrc.h"
 #include "util_evset.h"
@@ -386,7 +387,7 @@ int main(int argc, char **argv)
 	snapshot(&o, &papi, lv, all, v1, gone1, n);
 	double window_ns = (double)(end - start);
 
-	long hz = sysconf(_SC_CLK_TCK);
+	long hz = (long)pv_user_hz();
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int bad = 0;
 	printf("papi_vmcheck: %zu VM(s) at %s, window %.2f s, tolerance %g%%, clock tick %ld Hz, %ld host CPUs\n",

@@ -12,6 +12,7 @@
 
 #include "pv_clock.h"
 #include "pv_fs.h"
+#include "pv_procstat.h"
 #include "pv_virt.h"
 #include "pv_virt_proc.h"
 
@@ -301,21 +302,19 @@ static void read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct
 static void read_proc(const struct util_cpuvm *vm, struct util_cpuvals *v)
 {
 	char buf[4096], rel[64], why[128];
-	uint64_t ut, st, gt;
-	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t ut, st, gt, hz = pv_user_hz();
 	snprintf(rel, sizeof(rel), "%d/stat", (int)vm->pid);
 	int rc = pv_fs_read(PV_PROC, rel, buf, sizeof(buf), NULL);
 	if (rc == 0)
 		rc = util_parse_proc_stat(buf, &ut, &st, &gt);
-	if (rc < 0 || hz <= 0) {
-		snprintf(why, sizeof(why), "%s/%s: %s", pv_fs_root(PV_PROC), rel, strerror(rc < 0 ? -rc : EINVAL));
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "%s/%s: %s", pv_fs_root(PV_PROC), rel, strerror(-rc));
 		miss(v, UTIL_S_PROC_UTSTIME, why);
 		miss(v, UTIL_S_PROC_GUEST, why);
 		return;
 	}
-	uint64_t tick = 1000000000ull / (uint64_t)hz;
-	set(v, UTIL_S_PROC_UTSTIME, (ut + st) * tick);
-	set(v, UTIL_S_PROC_GUEST, gt * tick);
+	set(v, UTIL_S_PROC_UTSTIME, pv_ticks_to_ns(pv_sat_add(ut, st), hz));
+	set(v, UTIL_S_PROC_GUEST, pv_ticks_to_ns(gt, hz));
 }
 
 static void read_cgroup(const struct util_cpuvm *vm, struct util_cpuvals *v)

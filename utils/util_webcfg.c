@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "pv_fs.h"
 #include "util_bcrypt.h"
 
 #define PEM_MAX (1u << 20)
@@ -53,22 +54,20 @@ static char *resolve(const char *cfg, const char *file)
 static int read_pem(struct ctx *c, const yaml_node_t *n, const char *field, const char *file,
 		    char **ret)
 {
-	FILE *f = fopen(file, "re");
-	if (!f)
-		return fail(c, n, "%s: cannot read %s: %s", field, file, strerror(errno));
-	char *buf = malloc(PEM_MAX + 1);
-	size_t len = buf ? fread(buf, 1, PEM_MAX + 1, f) : 0;
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf)
-		return -ENOMEM;
-	if (bad || len == 0 || len > PEM_MAX || !memmem(buf, len, "-----BEGIN ", 11)) {
+	char *buf;
+	size_t len;
+	/* One byte past the limit: reading it means the file is too large. */
+	int rc = pv_fs_read_all_path(file, PEM_MAX + 1, &buf, &len);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return fail(c, n, "%s: cannot read %s: %s", field, file,
+			    rc == -PV_ENOTREG ? "not a regular file" : strerror(-rc));
+	if (len == 0 || len > PEM_MAX || !memmem(buf, len, "-----BEGIN ", 11)) {
 		free(buf);
 		return fail(c, n, "%s: %s is %s", field, file,
-			    bad ? "unreadable" : len == 0 ? "empty" : len > PEM_MAX ? "larger than 1 MiB"
-										 : "not PEM (no -----BEGIN line)");
+			    len == 0 ? "empty" : len > PEM_MAX ? "larger than 1 MiB" : "not PEM (no -----BEGIN line)");
 	}
-	buf[len] = 0;
 	*ret = buf;
 	return 0;
 }

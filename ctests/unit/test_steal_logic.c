@@ -39,12 +39,12 @@ static void use_proc(const char *scenario)
 /* Reads <scenario>/proc/stat through the kept-open reader. */
 static void load(const char *scenario, struct steal_procstat *ps)
 {
-	struct steal_procstat_file f;
+	struct pv_procstat_file f;
 
 	use_proc(scenario);
-	ck_assert_int_eq(steal_procstat_open(&f), 0);
+	ck_assert_int_eq(pv_procstat_open(&f, 0), 0);
 	ck_assert_int_eq(steal_procstat_read(&f, ps), 0);
-	steal_procstat_close(&f);
+	pv_procstat_close(&f);
 }
 
 /* ---- accumulator ---- */
@@ -64,15 +64,15 @@ END_TEST
 
 START_TEST(ticks_conversion)
 {
-	ck_assert_uint_eq(steal_ticks_to_ns(3099, 100), 30990000000ull);
-	ck_assert_uint_eq(steal_ticks_to_ns(5, 250), 20000000ull);
+	ck_assert_uint_eq(pv_ticks_to_ns(3099, 100), 30990000000ull);
+	ck_assert_uint_eq(pv_ticks_to_ns(5, 250), 20000000ull);
 	/* hz that does not divide 1e9: exact to the ns, no overflow */
-	ck_assert_uint_eq(steal_ticks_to_ns(1024 * 3 + 512, 1024), 3500000000ull);
-	ck_assert_uint_eq(steal_ticks_to_ns(9223372035ull * 100 + 47, 100), 9223372035470000000ull);
+	ck_assert_uint_eq(pv_ticks_to_ns(1024 * 3 + 512, 1024), 3500000000ull);
+	ck_assert_uint_eq(pv_ticks_to_ns(9223372035ull * 100 + 47, 100), 9223372035470000000ull);
 	/* past what PAPI's long long holds: saturates, never wraps negative */
-	ck_assert_uint_eq(steal_ticks_to_ns(UINT64_MAX / 1000, 100), (uint64_t)INT64_MAX);
-	ck_assert_uint_eq(steal_ticks_to_ns(UINT64_MAX, 100), (uint64_t)INT64_MAX);
-	ck_assert_uint_eq(steal_ticks_to_ns(7, 0), 0);
+	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX / 1000, 100), (uint64_t)INT64_MAX);
+	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX, 100), (uint64_t)INT64_MAX);
+	ck_assert_uint_eq(pv_ticks_to_ns(7, 0), 0);
 }
 END_TEST
 
@@ -164,13 +164,13 @@ END_TEST
 START_TEST(procstat_no_cpu_line)
 {
 	struct steal_procstat ps;
-	struct steal_procstat_file f;
+	struct pv_procstat_file f;
 
 	steal_procstat_init(&ps);
 	use_proc("steal-nocpu");
-	ck_assert_int_eq(steal_procstat_open(&f), 0);
+	ck_assert_int_eq(pv_procstat_open(&f, 0), 0);
 	ck_assert_int_eq(steal_procstat_read(&f, &ps), -EINVAL);
-	steal_procstat_close(&f);
+	pv_procstat_close(&f);
 	ck_assert_int_eq(steal_procstat_parse("", &ps), -EINVAL);
 	ck_assert_int_eq(steal_procstat_parse("cpu0 1 2 3\n", &ps), -EINVAL);
 	ck_assert_int_eq(steal_procstat_parse("cpu99999 1 2 3 4 5 6 7 8\n", &ps), -EINVAL);
@@ -183,10 +183,10 @@ END_TEST
 
 START_TEST(procstat_unreadable)
 {
-	struct steal_procstat_file f;
+	struct pv_procstat_file f;
 
 	setenv("PAPI_VIRT_PROCFS", "/nonexistent-papi-virt", 1);
-	ck_assert_int_eq(steal_procstat_open(&f), -ENOENT);
+	ck_assert_int_eq(pv_procstat_open(&f, 0), -ENOENT);
 }
 END_TEST
 

@@ -147,6 +147,96 @@ int pv_fs_pread_all(int fd, char *buf, size_t len, size_t *ret_len)
 	return 0;
 }
 
+int pv_fs_pread_grow(int fd, char **buf, size_t *cap, size_t max, size_t *ret_len)
+{
+	for (;;) {
+		int rc = *buf ? pv_fs_pread_all(fd, *buf, *cap, ret_len) : -EFBIG;
+		size_t ncap;
+		char *nb;
+
+		if (rc != -EFBIG)
+			return rc;
+		if (*cap >= max)
+			return -EFBIG;
+		ncap = *cap ? *cap * 4 : 16384;
+		if (ncap > max)
+			ncap = max;
+		nb = realloc(*buf, ncap);
+		if (!nb)
+			return -ENOMEM;
+		*buf = nb;
+		*cap = ncap;
+	}
+}
+
+/* Reads fd to EOF into a growing buffer; see pv_fs_read_all. */
+static int pv_fs_read_fd_all(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		size_t want;
+		ssize_t n;
+
+		if (len >= max)
+			break;
+		if (len + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		want = cap - 1 - len;
+		if (want > max - len)
+			want = max - len;
+		n = read(fd, buf + len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			free(buf);
+			/* A process that exits while we read gives ESRCH. */
+			return err == ESRCH ? -ENOENT : -err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+int pv_fs_read_all_path(const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	int fd = pv_fs_open_path(path, O_RDONLY);
+	int rc;
+
+	if (fd < 0)
+		return fd;
+	rc = pv_fs_read_fd_all(fd, max, ret, ret_len);
+	close(fd);
+	return rc;
+}
+
+int pv_fs_read_all(enum pv_fs_kind kind, const char *rel, size_t max, char **ret, size_t *ret_len)
+{
+	char path[PATH_MAX];
+	int rc = pv_fs_path(kind, rel, path, sizeof(path));
+
+	return rc < 0 ? rc : pv_fs_read_all_path(path, max, ret, ret_len);
+}
+
 int pv_fs_read(enum pv_fs_kind kind, const char *rel, char *buf, size_t len, size_t *ret_len)
 {
 	int fd = pv_fs_open(kind, rel, O_RDONLY);

@@ -15,59 +15,6 @@
 #define PV_VIRT_CMDLINE_MAX (256 * 1024)  /* QEMU's -uuid comes early; cap the read */
 #define PV_VIRT_FILE_MAX (16 * 1024 * 1024)
 
-/* Reads up to max bytes of a root-relative file into a malloc'd,
- * NUL-terminated buffer (content beyond max is ignored: callers accept a
- * prefix).  procfs files report size 0, so read to EOF. */
-static int pv_virt_slurp(enum pv_fs_kind kind, const char *rel, size_t max, char **ret, size_t *ret_len)
-{
-	size_t cap = 4096, len = 0;
-	char *buf;
-	int fd = pv_fs_open(kind, rel, O_RDONLY);
-
-	if (fd < 0)
-		return fd;
-	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < max) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, (cap - 1 - len < max - len) ? cap - 1 - len : max - len);
-		if (n < 0) {
-			int err = errno;
-
-			if (err == EINTR)
-				continue;
-			free(buf);
-			close(fd);
-			/* A process that exits while we read gives ESRCH. */
-			return err == ESRCH ? -ENOENT : -err;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret = buf;
-	if (ret_len)
-		*ret_len = len;
-	return 0;
-}
-
 /* A directory entry that is a pid/tid: digits only, > 0. */
 static pid_t pv_virt_dirent_pid(const struct dirent *de)
 {
@@ -105,7 +52,7 @@ int pv_virt_proc_find_qemu(const char *const *uuids, size_t n, pid_t *ret_pids)
 		if (!pid)
 			continue;
 		snprintf(rel, sizeof(rel), "%d/cmdline", (int)pid);
-		if (pv_virt_slurp(PV_PROC, rel, PV_VIRT_CMDLINE_MAX, &cmd, &len) < 0)
+		if (pv_fs_read_all(PV_PROC, rel, PV_VIRT_CMDLINE_MAX, &cmd, &len) < 0)
 			continue;       /* vanished, or not ours to read */
 		if (pv_virt_parse_cmdline_uuid(cmd, len, uuid) == 0) {
 			for (i = 0; i < n; i++) {
@@ -259,7 +206,7 @@ int pv_virt_proc_threads(pid_t pid, struct pv_virt_vcpu **ret_vcpus, size_t *ret
 static int pv_virt_cgroup2_mount(char **ret_mnt, char **ret_root)
 {
 	char *buf;
-	int rc = pv_virt_slurp(PV_PROC, "self/mountinfo", PV_VIRT_FILE_MAX, &buf, NULL);
+	int rc = pv_fs_read_all(PV_PROC, "self/mountinfo", PV_VIRT_FILE_MAX, &buf, NULL);
 
 	if (rc == 0) {
 		rc = pv_virt_parse_mountinfo_cgroup2(buf, ret_mnt, ret_root);
@@ -267,7 +214,7 @@ static int pv_virt_cgroup2_mount(char **ret_mnt, char **ret_root)
 		if (rc != -ENOENT)
 			return rc;
 	}
-	rc = pv_virt_slurp(PV_PROC, "mounts", PV_VIRT_FILE_MAX, &buf, NULL);
+	rc = pv_fs_read_all(PV_PROC, "mounts", PV_VIRT_FILE_MAX, &buf, NULL);
 	if (rc < 0)
 		return rc;
 	rc = pv_virt_parse_mounts_cgroup2(buf, ret_mnt, ret_root);
@@ -345,7 +292,7 @@ int pv_virt_proc_vm_cgroup(pid_t pid, char **ret_cgroup, char **ret_dir)
 	int rc;
 
 	snprintf(rel, sizeof(rel), "%d/cgroup", (int)pid);
-	rc = pv_virt_slurp(PV_PROC, rel, PV_VIRT_FILE_MAX, &buf, NULL);
+	rc = pv_fs_read_all(PV_PROC, rel, PV_VIRT_FILE_MAX, &buf, NULL);
 	if (rc < 0)
 		return rc;
 	rc = pv_virt_parse_cgroup_v2(buf, &pcg);

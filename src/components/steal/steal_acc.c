@@ -27,18 +27,3 @@ uint64_t steal_acc_feed(struct steal_acc *a, uint64_t raw)
 	a->last = raw;
 	return inc;
 }
-
-uint64_t steal_ticks_to_ns(uint64_t ticks, uint64_t hz)
-{
-	uint64_t ns;
-
-	if (hz == 0 || hz > 1000000000ull)
-		return 0;
-	/* Whole seconds and the remainder separately: ticks * 1e9 overflows
-	 * 64 bits after ~58 years of ticks at 100 Hz on one CPU, but a sum over
-	 * many CPUs gets there sooner. */
-	if (ticks / hz > STEAL_ACC_MAX / 1000000000ull)
-		return STEAL_ACC_MAX;
-	ns = ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
-	return ns > STEAL_ACC_MAX ? STEAL_ACC_MAX : ns;
-}

@@ -8,15 +8,18 @@
  * decrease is counted in `backwards`, never subtracted).
  *
  * PAPI hands counters out as long long: a total must stay within
- * STEAL_ACC_MAX (INT64_MAX).  An increase that would take it past that (a
+ * STEAL_ACC_MAX (PV_NS_MAX, INT64_MAX).  An increase that would take it past that (a
  * corrupt value such as 2^64-1 in /proc/stat or schedstat) is no increase
  * but a reset: the accumulator re-bases on it and counts it in `jumps`, so
- * that the caller can say so once.  Conversions saturate at STEAL_ACC_MAX.
+ * that the caller can say so once.  Tick conversions (pv_ticks_to_ns)
+ * saturate at the same cap.
  */
 #ifndef STEAL_ACC_H
 #define STEAL_ACC_H
 
 #include <stdint.h>
+
+#include "pv_procstat.h"
 
 struct steal_acc {
 	uint64_t last;      /* last raw value seen */
@@ -33,7 +36,8 @@ void steal_acc_start(struct steal_acc *a, uint64_t raw);
  * value went backwards or the accumulator was not primed, which primes it). */
 uint64_t steal_acc_feed(struct steal_acc *a, uint64_t raw);
 
-#define STEAL_ACC_MAX ((uint64_t)INT64_MAX)
+/* The cap of every ns counter (pv_procstat.h says why). */
+#define STEAL_ACC_MAX PV_NS_MAX
 
 /* 1 when adding now - prev to total would take it past STEAL_ACC_MAX
  * (a jump past the range); 0 for a plausible increase or a decrease. */
@@ -41,10 +45,6 @@ static inline int steal_acc_is_jump(uint64_t total, uint64_t prev, uint64_t now)
 {
 	return now > prev && now - prev > STEAL_ACC_MAX - (total > STEAL_ACC_MAX ? STEAL_ACC_MAX : total);
 }
-
-/* USER_HZ ticks -> ns, exact when hz divides 1e9 (100, 250, 1000);
- * saturates at STEAL_ACC_MAX instead of wrapping. */
-uint64_t steal_ticks_to_ns(uint64_t ticks, uint64_t hz);
 
 /* a - b, or 0 when b > a. */
 static inline uint64_t steal_sub0(uint64_t a, uint64_t b)

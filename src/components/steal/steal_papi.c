@@ -120,19 +120,19 @@ static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 static int steal_init(int cidx)
 {
 	struct steal_procstat ps;
-	struct steal_procstat_file f;
+	struct pv_procstat_file f;
 	char src[256], why[512];
 	int rc;
 
 	_steal_vector.cmp_info.CmpIdx = cidx;
-	steal_hz = steal_user_hz();
-	rc = steal_procstat_open(&f);
+	steal_hz = pv_user_hz();
+	rc = pv_procstat_open(&f, 0);
 	if (rc < 0)
 		return pv_papi_disable(&_steal_vector, "%s",
 				       pv_fs_describe(PV_PROC, "stat", rc, why, sizeof(why)));
 	steal_procstat_init(&ps);
 	rc = steal_procstat_read(&f, &ps);
-	steal_procstat_close(&f);
+	pv_procstat_close(&f);
 	if (rc < 0) {
 		steal_procstat_free(&ps);
 		return pv_papi_disable(&_steal_vector, "%s%s",

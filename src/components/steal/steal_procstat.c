@@ -1,7 +1,6 @@
 /* /proc/stat cpu lines, matched by CPU number; see steal_procstat.h. */
 #include "steal_procstat.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "pv_fs.h"
+#include "pv_procstat.h"
 
 void steal_procstat_init(struct steal_procstat *s)
 {
@@ -39,75 +39,31 @@ static int steal_procstat_reserve(struct steal_procstat *s, size_t n)
 	return 0;
 }
 
-/* Parses the numbers after "cpuN" up to the end of the line.  Needs the
- * first 8 (through steal); guest and guest_nice are optional. */
-static int steal_parse_fields(const char *p, const char *eol, struct steal_cpustat *ret)
+/* Stores one well-formed line of pv_procstat; a duplicate CPU is -EINVAL
+ * (the first one is kept). */
+static int steal_procstat_store(struct steal_procstat *s, const struct pv_cpuline *l)
 {
-	uint64_t v[10], extra;
-	int n = 0;
-
-	/* Columns after guest_nice (a future kernel) must be numbers too, but
-	 * are not used. */
-	for (;;) {
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		if (p >= eol)
-			break;
-		if (pv_scan_u64(&p, n < 10 ? &v[n] : &extra) < 0)
-			return -EINVAL;
-		n++;
-	}
-	if (n < 8)
-		return -EINVAL;
-	ret->busy = v[0] + v[1] + v[2] + v[5] + v[6];
-	ret->idle = v[3] + v[4];
-	ret->steal = v[7];
-	ret->present = 1;
-	return 0;
-}
-
-/* One line starting with "cpu"; eol points at its '\n' or NUL. */
-static int steal_parse_line(const char *line, const char *eol, struct steal_procstat *s)
-{
-	const char *p;
-	struct steal_cpustat cs;
-	unsigned long n = 0;
-	char tmp[512];
-	size_t len = (size_t)(eol - line);
+	struct steal_cpustat cs = {
+		.busy = pv_cpuline_sum(l, PV_PS_BUSY),
+		.idle = pv_cpuline_sum(l, PV_PS_IDLE),
+		.steal = l->col[PV_PS_STEAL],
+		.present = 1,
+	};
+	size_t n;
 	int rc;
 
-	/* pv_scan_u64 stops at NUL or a blank: parse a NUL-terminated copy so
-	 * the newline never reaches it, and the next line is never read. */
-	if (len >= sizeof(tmp))
-		return -EINVAL;
-	memcpy(tmp, line, len);
-	tmp[len] = '\0';
-	p = tmp + 3;
-	if (*p == ' ' || *p == '\t') {
-		rc = steal_parse_fields(p, tmp + len, &cs);
-		if (rc < 0 || s->total.present)
+	if (l->cpu == PV_PROCSTAT_TOTAL) {
+		if (s->total.present)
 			return -EINVAL;
 		s->total = cs;
 		return 0;
 	}
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	while (isdigit((unsigned char)*p)) {
-		n = n * 10 + (unsigned long)(*p - '0');
-		if (n >= STEAL_MAX_CPUS)
-			return -EINVAL;
-		p++;
-	}
-	if (*p != ' ' && *p != '\t')
-		return -EINVAL;
-	rc = steal_parse_fields(p, tmp + len, &cs);
-	if (rc < 0)
-		return rc;
+	n = (size_t)l->cpu;
 	rc = steal_procstat_reserve(s, n + 1);
 	if (rc < 0)
 		return rc;
 	if (s->cpu[n].present)
-		return -EINVAL; /* duplicate: keep the first */
+		return -EINVAL;
 	s->cpu[n] = cs;
 	if (n + 1 > s->ncpu)
 		s->ncpu = n + 1;
@@ -117,42 +73,29 @@ static int steal_parse_line(const char *line, const char *eol, struct steal_proc
 
 int steal_procstat_parse(const char *buf, struct steal_procstat *s)
 {
-	const char *line = buf;
-	int lineno = 0, seen_cpu = 0;
+	struct pv_procstat_scan sc;
+	struct pv_cpuline l;
+	unsigned dup = 0;
+	int first_dup = 0;
 
 	memset(&s->total, 0, sizeof(s->total));
 	if (s->cpu)
 		memset(s->cpu, 0, s->cap * sizeof(*s->cpu));
 	s->ncpu = 0;
 	s->present = 0;
-	s->malformed = 0;
-	s->first_bad_line = 0;
-	while (*line) {
-		const char *eol = strchr(line, '\n');
+	pv_procstat_scan_init(&sc, buf);
+	while (pv_procstat_next(&sc, &l)) {
+		int rc = steal_procstat_store(s, &l);
 
-		if (!eol)
-			eol = line + strlen(line);
-		lineno++;
-		if (strncmp(line, "cpu", 3) == 0) {
-			int rc = steal_parse_line(line, eol, s);
-
-			if (rc == -ENOMEM)
-				return rc;
-			if (rc < 0) {
-				s->malformed++;
-				if (!s->first_bad_line)
-					s->first_bad_line = lineno;
-			}
-			seen_cpu = 1;
-		} else if (seen_cpu) {
-			/* The kernel prints all cpu lines first; the rest
-			 * (intr has one number per IRQ) is not needed. */
-			break;
-		}
-		if (!*eol)
-			break;
-		line = eol + 1;
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0 && !dup++)
+			first_dup = sc.lineno;
 	}
+	s->malformed = sc.malformed + dup;
+	s->first_bad_line = sc.first_bad_line;
+	if (first_dup && (!s->first_bad_line || first_dup < s->first_bad_line))
+		s->first_bad_line = first_dup;
 	if (!s->total.present && s->present == 0)
 		return -EINVAL;
 	return 0;
@@ -176,7 +119,7 @@ uint64_t steal_procstat_total_steal(const struct steal_procstat *s, int *ret_fro
 	}
 	for (size_t i = 0; i < s->ncpu; i++)
 		if (s->cpu[i].present)
-			sum += s->cpu[i].steal;
+			sum = pv_sat_add(sum, s->cpu[i].steal);
 	if (ret_from_sum)
 		*ret_from_sum = 1;
 	return sum;
@@ -201,54 +144,10 @@ int steal_procstat_copy(struct steal_procstat *dst, const struct steal_procstat 
 	return 0;
 }
 
-int steal_procstat_open(struct steal_procstat_file *f)
+int steal_procstat_read(struct pv_procstat_file *f, struct steal_procstat *s)
 {
-	int fd = pv_fs_open(PV_PROC, "stat", O_RDONLY);
+	const char *text;
+	int rc = pv_procstat_read(f, &text);
 
-	f->fd = -1;
-	f->buf = NULL;
-	f->len = 0;
-	if (fd < 0)
-		return fd;
-	f->len = 16384;
-	f->buf = malloc(f->len);
-	if (!f->buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	f->fd = fd;
-	return 0;
-}
-
-int steal_procstat_read(struct steal_procstat_file *f, struct steal_procstat *s)
-{
-	int rc;
-
-	for (;;) {
-		char *nb;
-
-		rc = pv_fs_pread_all(f->fd, f->buf, f->len, NULL);
-		if (rc != -EFBIG)
-			break;
-		if (f->len >= (16u << 20))
-			return rc;
-		nb = realloc(f->buf, f->len * 4);
-		if (!nb)
-			return -ENOMEM;
-		f->buf = nb;
-		f->len *= 4;
-	}
-	if (rc < 0)
-		return rc;
-	return steal_procstat_parse(f->buf, s);
-}
-
-void steal_procstat_close(struct steal_procstat_file *f)
-{
-	if (f->fd >= 0)
-		close(f->fd);
-	free(f->buf);
-	f->fd = -1;
-	f->buf = NULL;
-	f->len = 0;
+	return rc < 0 ? rc : steal_procstat_parse(text, s);
 }

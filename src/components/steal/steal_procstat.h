@@ -1,8 +1,7 @@
 /*
- * steal_procstat: the "cpu" lines of /proc/stat.
- *
- *   cpu  user nice system idle iowait irq softirq steal guest guest_nice
- *   cpu0 ...
+ * steal_procstat: steal's snapshot of the "cpu" lines of /proc/stat, parsed
+ * by pv_procstat (the shared parser: columns, CPU numbers, malformed lines)
+ * and kept per CPU number for deltas.
  *
  * Values are USER_HZ ticks.  CPUs are matched by the number in their name
  * ("cpu7"), never by line position: the kernel prints only online CPUs, so
@@ -22,11 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STEAL_MAX_CPUS 8192 /* kernel NR_CPUS upper bound on x86_64 */
+#include "pv_procstat.h"
+
+#define STEAL_MAX_CPUS PV_PROCSTAT_MAX_CPUS
 
 struct steal_cpustat {
-	uint64_t busy;  /* user + nice + system + irq + softirq (guest time is in user/nice) */
-	uint64_t idle;  /* idle + iowait */
+	uint64_t busy;  /* PV_PS_BUSY: user + nice + system + irq + softirq (saturating) */
+	uint64_t idle;  /* PV_PS_IDLE: idle + iowait */
 	uint64_t steal;
 	int present;    /* a well-formed line for this CPU was in the file */
 };
@@ -59,21 +60,7 @@ uint64_t steal_procstat_total_steal(const struct steal_procstat *s, int *ret_fro
 /* Deep copy (for keeping the previous snapshot).  0 or -ENOMEM. */
 int steal_procstat_copy(struct steal_procstat *dst, const struct steal_procstat *src);
 
-/*
- * A kept-open /proc/stat: reading it again is one pread, not an
- * open/read/close (the kernel regenerates the text on every read either
- * way).  The buffer grows when the file does (many CPUs, many IRQs).
- */
-struct steal_procstat_file {
-	int fd;
-	char *buf;
-	size_t len;
-};
-
-/* Opens <procfs>/stat.  0 or -errno (-ENOENT: absent). */
-int steal_procstat_open(struct steal_procstat_file *f);
-/* Reads and parses into s. */
-int steal_procstat_read(struct steal_procstat_file *f, struct steal_procstat *s);
-void steal_procstat_close(struct steal_procstat_file *f);
+/* Reads a kept-open /proc/stat (pv_procstat_open) and parses it into s. */
+int steal_procstat_read(struct pv_procstat_file *f, struct steal_procstat *s);
 
 #endif

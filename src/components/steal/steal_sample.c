@@ -26,13 +26,6 @@ static pid_t steal_gettid(void)
 	return tid;
 }
 
-uint64_t steal_user_hz(void)
-{
-	long hz = sysconf(_SC_CLK_TCK);
-
-	return hz > 0 ? (uint64_t)hz : 100;
-}
-
 uint64_t steal_cache_ns_from_env(int *ret_bad)
 {
 	const char *e = getenv("PAPI_VIRT_STEAL_CACHE_US");
@@ -63,7 +56,7 @@ int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread,
 	s->cache_ns = steal_cache_ns_from_env(NULL);
 	steal_procstat_init(&s->snap);
 	if (want_sys) {
-		rc = steal_procstat_open(&s->file);
+		rc = pv_procstat_open(&s->file, 0);
 		if (rc < 0) {
 			if (ret_what)
 				*ret_what = "stat";
@@ -94,7 +87,7 @@ int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread,
 
 void steal_sampler_close(struct steal_sampler *s)
 {
-	steal_procstat_close(&s->file);
+	pv_procstat_close(&s->file);
 	steal_procstat_free(&s->snap);
 	if (s->sched_fd >= 0)
 		close(s->sched_fd);

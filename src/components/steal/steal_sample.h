@@ -26,7 +26,7 @@
 #define STEAL_CACHE_DEFAULT_US 1000
 
 struct steal_sampler {
-	struct steal_procstat_file file;
+	struct pv_procstat_file file;
 	struct steal_procstat snap;
 	uint64_t snap_ns;   /* CLOCK_MONOTONIC of snap; 0 = none */
 	uint64_t cache_ns;
@@ -52,8 +52,5 @@ int steal_sampler_sys(struct steal_sampler *s, int fresh, const struct steal_pro
 
 /* The measured thread's sample. */
 int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *ret);
-
-/* USER_HZ: the kernel's AT_CLKTCK (sysconf), 100 if unavailable. */
-uint64_t steal_user_hz(void);
 
 #endif

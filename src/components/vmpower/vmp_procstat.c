@@ -2,58 +2,39 @@
 #include "vmp_procstat.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pv_fs.h"
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-static uint64_t sat_mul(uint64_t a, uint64_t b)
-{
-	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
-}
+#include "pv_procstat.h"
 
 int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_hz,
 		       struct vmp_pkgstat *ret)
 {
 	struct vmp_pkgstat s;
-	const char *line = content;
+	struct pv_procstat_scan sc;
+	struct pv_cpuline l;
 	int used = 0;
 
-	/* The kernel writes LF line ends: a CR means the file is not what it
-	 * claims to be (steal refuses it too). */
-	if (tick_hz <= 0 || strchr(content, '\r'))
+	if (tick_hz <= 0)
 		return -EINVAL;
 	memset(&s, 0, sizeof(s));
-	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9')
-			continue;
-		const char *p = line + 3;
-		uint64_t cpu, v[8];
-		if (pv_scan_u64(&p, &cpu) != 0)
-			continue;
-		int k;
-		for (k = 0; k < 8; k++)
-			if (pv_scan_u64(&p, &v[k]) != 0)
-				break;
-		if (k < 8)
-			continue; /* malformed or pre-2.6.11 line: skipped */
-		if (cpu >= (uint64_t)t->ncpu || t->pkg_of[cpu] < 0)
-			continue;
-		int pkg = t->pkg_of[cpu];
-		/* Saturating: a corrupt line with huge tick counts must not
-		 * wrap and make busy exceed total (found by fuzz_vmp_procstat). */
-		uint64_t busy = sat_add(sat_add(sat_add(v[0], v[1]), sat_add(v[2], v[5])), sat_add(v[6], v[7]));
-		uint64_t total = sat_add(busy, sat_add(v[3], v[4]));
-		uint64_t ns_per_tick = 1000000000u / (uint64_t)tick_hz;
-		s.busy_ns[pkg] = sat_add(s.busy_ns[pkg], sat_mul(busy, ns_per_tick));
-		s.total_ns[pkg] = sat_add(s.total_ns[pkg], sat_mul(total, ns_per_tick));
+	pv_procstat_scan_init(&sc, content);
+	while (pv_procstat_next(&sc, &l)) {
+		if (l.cpu < 0 || l.cpu >= t->ncpu || t->pkg_of[l.cpu] < 0)
+			continue; /* the total line, or a CPU outside the topology */
+		int pkg = t->pkg_of[l.cpu];
+		/* Saturating sums and conversion (pv_procstat): a corrupt line
+		 * with huge tick counts must not wrap and make busy exceed
+		 * total (found by fuzz_vmp_procstat); the conversion is
+		 * monotonic, so busy_ns <= total_ns too. */
+		uint64_t busy = pv_cpuline_sum(&l, PV_PS_BUSY | PV_PS_MASK(PV_PS_STEAL));
+		uint64_t total = pv_sat_add(busy, pv_cpuline_sum(&l, PV_PS_IDLE));
+		s.busy_ns[pkg] = pv_ns_add(s.busy_ns[pkg], pv_ticks_to_ns(busy, (uint64_t)tick_hz));
+		s.total_ns[pkg] = pv_ns_add(s.total_ns[pkg], pv_ticks_to_ns(total, (uint64_t)tick_hz));
 		used++;
 	}
 	if (!used)
@@ -64,21 +45,15 @@ int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_
 
 int vmp_procstat_read(const struct vmp_topo *t, struct vmp_pkgstat *ret)
 {
-	/* The "intr" line grows with the number of IRQs: start generous,
-	 * double on -EFBIG up to 16 MB. */
-	size_t len = 65536 + (size_t)t->ncpu * 256;
-	int err;
+	/* The "intr" line grows with the number of IRQs: start generous. */
+	struct pv_procstat_file f;
+	const char *text;
+	int err = pv_procstat_open(&f, 65536 + (size_t)t->ncpu * 256);
 
-	for (;;) {
-		char *buf = malloc(len);
-		if (!buf)
-			return -ENOMEM;
-		err = pv_fs_read(PV_PROC, "stat", buf, len, NULL);
-		if (!err)
-			err = vmp_procstat_parse(buf, t, sysconf(_SC_CLK_TCK), ret);
-		free(buf);
-		if (err != -EFBIG || len >= (16u << 20))
-			return err;
-		len *= 2;
-	}
+	if (!err)
+		err = pv_procstat_read(&f, &text);
+	if (!err)
+		err = vmp_procstat_parse(text, t, pv_user_hz(), ret);
+	pv_procstat_close(&f);
+	return err;
 }

@@ -7,8 +7,9 @@
  *           already inside user/nice)
  *   total = busy + idle + iowait
  * CPUs are matched by the number in their name, never by line position; a
- * CPU not in the topology (offline, or above it) is ignored.  Values are
- * converted from USER_HZ ticks to ns.
+ * CPU not in the topology (offline, or above it) is ignored.  Lines are
+ * parsed by pv_procstat and converted from USER_HZ ticks to ns exactly, with
+ * sums saturating at PV_NS_MAX (busy never exceeds total).
  */
 #ifndef VMP_PROCSTAT_H
 #define VMP_PROCSTAT_H
@@ -23,7 +24,7 @@ struct vmp_pkgstat {
 	uint64_t total_ns[VMP_MAX_PKGS];
 };
 
-/* Parses content; tick_hz is USER_HZ (sysconf(_SC_CLK_TCK)).  0, or
+/* Parses content; tick_hz is USER_HZ (pv_user_hz()).  0, or
  * -EINVAL when no cpuN line of an online CPU could be parsed. */
 int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_hz,
 		       struct vmp_pkgstat *ret);
