@@ -32,8 +32,12 @@ START_TEST(roots_default_and_override)
 {
 	unsetenv("PAPI_VIRT_PROCFS");
 	unsetenv("PAPI_VIRT_SYSFS");
+	unsetenv("PAPI_VIRT_BOOTFS");
 	ck_assert_str_eq(pv_fs_root(PV_PROC), "/proc");
 	ck_assert_str_eq(pv_fs_root(PV_SYS), "/sys");
+	ck_assert_str_eq(pv_fs_root(PV_BOOT), "/boot");
+	setenv("PAPI_VIRT_BOOTFS", "/tmp/fixture-boot", 1);
+	ck_assert_str_eq(pv_fs_root(PV_BOOT), "/tmp/fixture-boot");
 	setenv("PAPI_VIRT_PROCFS", "", 1);
 	ck_assert_str_eq(pv_fs_root(PV_PROC), "/proc");
 	setenv("PAPI_VIRT_SYSFS", "/tmp/x/", 1);
