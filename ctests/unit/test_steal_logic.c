@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pv_evtab.h"
 #include "pv_fs.h"
@@ -487,22 +489,36 @@ START_TEST(pvacct_detect_fixtures)
 {
 	char src[PATH_MAX], boot[PATH_MAX];
 
+	setenv("PAPI_VIRT_BOOTFS", "/nonexistent", 1);
 	snprintf(boot, sizeof(boot), "%s/steal-pvacct-boot/boot", fixtures());
 	use_proc("steal-basic"); /* config.gz =y; "no-steal-acc" only after "--" */
-	ck_assert_int_eq(steal_pvacct_detect("/nonexistent", src, sizeof(src)), STEAL_PVACCT_KERNEL);
+	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_KERNEL);
 	ck_assert_ptr_nonnull(strstr(src, "steal-basic/proc/config.gz"));
 	use_proc("steal-pvacct-cmdline");
-	ck_assert_int_eq(steal_pvacct_detect("/nonexistent", src, sizeof(src)), STEAL_PVACCT_CMDLINE_OFF);
+	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_CMDLINE_OFF);
 	ck_assert_ptr_nonnull(strstr(src, "cmdline"));
 	use_proc("steal-pvacct-off");
-	ck_assert_int_eq(steal_pvacct_detect("/nonexistent", src, sizeof(src)), STEAL_PVACCT_CONFIG_OFF);
+	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_CONFIG_OFF);
 	use_proc("steal-pvacct-boot");
-	ck_assert_int_eq(steal_pvacct_detect(boot, src, sizeof(src)), STEAL_PVACCT_KERNEL);
+	setenv("PAPI_VIRT_BOOTFS", boot, 1);
+	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_KERNEL);
 	ck_assert_ptr_nonnull(strstr(src, "config-6.1.0-99-cloud-amd64"));
-	ck_assert_int_eq(steal_pvacct_irqtime(boot), 0);
+	ck_assert_int_eq(steal_pvacct_irqtime(), 0);
+	/* a FIFO where the config should be: refused, never blocks */
+	char fifo[PATH_MAX + 64], fdir[] = "/tmp/pvboot.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(fdir));
+	snprintf(fifo, sizeof(fifo), "%s/config-6.1.0-99-cloud-amd64", fdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	setenv("PAPI_VIRT_BOOTFS", fdir, 1);
+	alarm(10);
+	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_UNKNOWN);
+	alarm(0);
+	unlink(fifo);
+	rmdir(fdir);
+	setenv("PAPI_VIRT_BOOTFS", "/nonexistent", 1);
 	use_proc("steal-pvacct-none");
-	ck_assert_int_eq(steal_pvacct_detect("/nonexistent", src, sizeof(src)), STEAL_PVACCT_UNKNOWN);
-	ck_assert_int_eq(steal_pvacct_irqtime("/nonexistent"), 1); /* unknown: no exact path */
+	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_UNKNOWN);
+	ck_assert_int_eq(steal_pvacct_irqtime(), 1); /* unknown: no exact path */
 	ck_assert_str_eq(src, "");
 	ck_assert(!steal_pvacct_excluded(STEAL_PVACCT_UNKNOWN));
 	ck_assert_ptr_nonnull(strstr(steal_pvacct_describe(STEAL_PVACCT_KERNEL), "nothing is subtracted"));

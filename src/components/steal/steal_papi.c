@@ -139,7 +139,7 @@ static int steal_init(int cidx)
 				       pv_fs_describe(PV_PROC, "stat", rc, why, sizeof(why)),
 				       rc == -EINVAL ? " (no parsable cpu line)" : "");
 	}
-	steal_acct = steal_pvacct_probe("/boot", src, sizeof(src), &steal_irqtime);
+	steal_acct = steal_pvacct_probe(src, sizeof(src), &steal_irqtime);
 	rc = pv_papi_events_init(&steal_ev, &_steal_vector, steal_resolve);
 	if (rc == 0)
 		rc = steal_events_add_bases(&steal_ev.tab, steal_pvacct_describe(steal_acct),

@@ -89,7 +89,7 @@ static int steal_kconfig_decided(const char *config, const char *opt)
 	return p && strchr(p + 1, '\n') != NULL;
 }
 
-static int steal_read_gz(const char *path, char **ret)
+static int steal_read_gz(char **ret)
 {
 	struct steal_zlib z;
 	steal_gzFile f;
@@ -100,7 +100,7 @@ static int steal_read_gz(const char *path, char **ret)
 	if (rc < 0)
 		return rc;
 	/* Through pv_fs: a FIFO is refused instead of blocking gzread. */
-	fd = pv_fs_open_path(path, O_RDONLY);
+	fd = pv_fs_open(PV_PROC, "config.gz", O_RDONLY);
 	if (fd < 0)
 		return fd;
 	f = z.gzdopen(fd, "rb");
@@ -157,44 +157,7 @@ static int steal_read_gz(const char *path, char **ret)
 	return 0;
 }
 
-static int steal_read_plain(const char *path, char **ret)
-{
-	int fd = pv_fs_open_path(path, O_RDONLY);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
-	size_t cap = 1u << 18, got = 0, n;
-	char *buf;
-
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		return fd < 0 ? fd : -ENOMEM;
-	}
-	buf = malloc(cap);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	while ((n = fread(buf + got, 1, cap - 1 - got, f)) > 0) {
-		got += n;
-		if (got + 1 >= cap) {
-			char *nb = cap >= STEAL_CONFIG_MAX ? NULL : realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -EFBIG;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	buf[got] = '\0';
-	*ret = buf;
-	return 0;
-}
-
-static int steal_kconfig(const char *bootdir, char **ret, char *path, size_t len);
+static int steal_kconfig(char **ret, char *path, size_t len);
 
 static void steal_set(char *dst, size_t len, const char *src)
 {
@@ -210,14 +173,14 @@ static int steal_irqtime_on(const char *config)
 
 /* The kernel config is read (and decompressed) once for both answers:
  * it is the costliest step of PAPI_library_init for this component. */
-enum steal_pvacct steal_pvacct_probe(const char *bootdir, char *ret_source, size_t len, int *ret_irqtime)
+enum steal_pvacct steal_pvacct_probe(char *ret_source, size_t len, int *ret_irqtime)
 {
 	char line[4096], path[PATH_MAX];
 	char *config = NULL;
 	int on, have;
 
 	steal_set(ret_source, len, "");
-	have = steal_kconfig(bootdir, &config, path, sizeof(path)) == 0;
+	have = steal_kconfig(&config, path, sizeof(path)) == 0;
 	*ret_irqtime = have ? steal_irqtime_on(config) : 1;
 	if (pv_fs_read_line(PV_PROC, "cmdline", line, sizeof(line)) == 0 &&
 	    steal_pvacct_cmdline_off(line)) {
@@ -234,33 +197,36 @@ enum steal_pvacct steal_pvacct_probe(const char *bootdir, char *ret_source, size
 	return on ? STEAL_PVACCT_KERNEL : STEAL_PVACCT_CONFIG_OFF;
 }
 
-enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len)
+enum steal_pvacct steal_pvacct_detect(char *ret_source, size_t len)
 {
 	int irq;
 
-	return steal_pvacct_probe(bootdir, ret_source, len, &irq);
+	return steal_pvacct_probe(ret_source, len, &irq);
 }
 
 /* The running kernel's config text (malloc'd) and its path. */
-static int steal_kconfig(const char *bootdir, char **ret, char *path, size_t len)
+static int steal_kconfig(char **ret, char *path, size_t len)
 {
-	char rel[128];
+	char release[128], rel[160];
 
-	if (pv_fs_path(PV_PROC, "config.gz", path, len) == 0 && steal_read_gz(path, ret) == 0)
+	if (pv_fs_path(PV_PROC, "config.gz", path, len) == 0 && steal_read_gz(ret) == 0)
 		return 0;
-	if (pv_fs_read_line(PV_PROC, "sys/kernel/osrelease", rel, sizeof(rel)) == 0 &&
-	    snprintf(path, len, "%s/config-%s", bootdir, rel) < (int)len &&
-	    steal_read_plain(path, ret) == 0)
+	/* Debian and most distributions install the config beside the
+	 * kernel: <bootfs>/config-<release>. */
+	if (pv_fs_read_line(PV_PROC, "sys/kernel/osrelease", release, sizeof(release)) == 0 &&
+	    snprintf(rel, sizeof(rel), "config-%s", release) < (int)sizeof(rel) &&
+	    pv_fs_path(PV_BOOT, rel, path, len) == 0 &&
+	    pv_fs_read_all(PV_BOOT, rel, STEAL_CONFIG_MAX, ret, NULL) == 0)
 		return 0;
 	return -ENOENT;
 }
 
-int steal_pvacct_irqtime(const char *bootdir)
+int steal_pvacct_irqtime(void)
 {
 	char path[PATH_MAX], *config = NULL;
 	int on;
 
-	if (steal_kconfig(bootdir, &config, path, sizeof(path)) < 0)
+	if (steal_kconfig(&config, path, sizeof(path)) < 0)
 		return 1;
 	on = steal_irqtime_on(config);
 	free(config);

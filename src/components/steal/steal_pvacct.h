@@ -11,7 +11,7 @@
  *   1. <procfs>/cmdline: a "no-steal-acc" word -> not excluded.
  *   2. <procfs>/config.gz (the running kernel's config; decompressed with
  *      zlib loaded at run time, libz.so.1), else
- *      <bootdir>/config-<procfs>/sys/kernel/osrelease> (bootdir "/boot").
+ *      <bootfs>/config-<procfs>/sys/kernel/osrelease> (bootfs: pv_fs's PV_BOOT root).
  *      CONFIG_PARAVIRT_TIME_ACCOUNTING=y -> excluded; "is not set" or no
  *      such line -> not excluded.
  *   3. Neither readable -> unknown, treated as not excluded (the Kconfig
@@ -43,21 +43,21 @@ int steal_pvacct_cmdline_off(const char *cmdline);
 int steal_pvacct_config_on(const char *config);
 
 /*
- * Detects the case for the running kernel (see the order above).
- * bootdir is normally "/boot".  ret_source gets the file that decided
+ * Detects the case for the running kernel (see the order above), through
+ * pv_fs (PAPI_VIRT_PROCFS, PAPI_VIRT_BOOTFS).  ret_source gets the file that decided
  * ("/proc/cmdline", "/proc/config.gz", "/boot/config-6.1.0-..." or "" for
  * unknown), for descriptions.
  */
-enum steal_pvacct steal_pvacct_detect(const char *bootdir, char *ret_source, size_t len);
+enum steal_pvacct steal_pvacct_detect(char *ret_source, size_t len);
 
 /* steal_pvacct_detect and steal_pvacct_irqtime at once, reading the kernel
  * config a single time (what PAPI_library_init uses). */
-enum steal_pvacct steal_pvacct_probe(const char *bootdir, char *ret_source, size_t len, int *ret_irqtime);
+enum steal_pvacct steal_pvacct_probe(char *ret_source, size_t len, int *ret_irqtime);
 
 /* 1 when the kernel config (same sources as steal_pvacct_detect) says
  * CONFIG_IRQ_TIME_ACCOUNTING=y or cannot be read: then IRQ time may also
  * leave task time.  0 when the config is readable and the option is off. */
-int steal_pvacct_irqtime(const char *bootdir);
+int steal_pvacct_irqtime(void);
 
 /* A short sentence for event descriptions. */
 const char *steal_pvacct_describe(enum steal_pvacct a);
