@@ -41,6 +41,12 @@ START_TEST(roots_default_and_override)
 	ck_assert_int_eq(pv_fs_path(PV_SYS, "/class/powercap", buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "/tmp/x/class/powercap");
 	ck_assert_int_eq(pv_fs_path(PV_SYS, "class/powercap/intel-rapl:0/energy_uj", buf, 16), -ENAMETOOLONG);
+	unsetenv("PAPI_VIRT_BOOTFS");
+	ck_assert_int_eq(pv_fs_path(PV_BOOT, "config-6.1.0", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/boot/config-6.1.0");
+	setenv("PAPI_VIRT_BOOTFS", "/tmp/b", 1);
+	ck_assert_int_eq(pv_fs_path(PV_BOOT, "config-6.1.0", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/tmp/b/config-6.1.0");
 }
 END_TEST
 

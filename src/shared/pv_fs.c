@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const pv_fs_env[] = { "PAPI_VIRT_PROCFS", "PAPI_VIRT_SYSFS" };
-static const char *const pv_fs_default[] = { "/proc", "/sys" };
+static const char *const pv_fs_env[] = { "PAPI_VIRT_PROCFS", "PAPI_VIRT_SYSFS", "PAPI_VIRT_BOOTFS" };
+static const char *const pv_fs_default[] = { "/proc", "/sys", "/boot" };
 
 const char *pv_fs_root(enum pv_fs_kind kind)
 {

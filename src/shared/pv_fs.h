@@ -4,6 +4,7 @@
  *
  *   PAPI_VIRT_PROCFS  root of procfs (default "/proc")
  *   PAPI_VIRT_SYSFS   root of sysfs  (default "/sys")
+ *   PAPI_VIRT_BOOTFS  root of /boot  (default "/boot": kernel config-<release>)
  *
  * Paths given to these functions are relative to the root ("stat",
  * "class/powercap/intel-rapl:0/energy_uj"); a leading '/' is tolerated.
@@ -24,6 +25,7 @@
 enum pv_fs_kind {
 	PV_PROC = 0,
 	PV_SYS = 1,
+	PV_BOOT = 2,
 };
 
 /* The root in force for kind: the environment variable or the default.
