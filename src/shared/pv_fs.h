@@ -28,8 +28,9 @@ enum pv_fs_kind {
 	PV_BOOT = 2,
 };
 
-/* The root in force for kind: the environment variable or the default.
- * Read from the environment on every call so tests can change it. */
+/* The root in force for kind: the environment variable or the default,
+ * read once (pv_config.h; a test that changes the variable between cases
+ * calls pv_config_reset()). */
 const char *pv_fs_root(enum pv_fs_kind kind);
 
 /* Builds "<root>/<rel>" into buf.  -ENAMETOOLONG if it does not fit. */
