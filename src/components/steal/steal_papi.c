@@ -142,7 +142,7 @@ static int steal_init(int cidx)
 				       rc == -EINVAL ? " (no parsable cpu line)" : "");
 	}
 	steal_acct = steal_pvacct_probe("/boot", src, sizeof(src), &steal_irqtime);
-	pv_dbg("steal", "guest basis: /proc/stat steal of %zu CPUs; VIRT_NS_COMPENSATED: %s (kernel config from %s); "
+	pv_dbg("steal", "guest basis: /proc/stat steal of %zu CPUs; VIRT_NS_COMPENSATED: %s (decided by %s); "
 	       "IRQ time %s", ps.ncpu, steal_pvacct_describe(steal_acct), src[0] ? src : "nowhere",
 	       steal_irqtime ? "may leave task time too (subtracted)" : "stays in task time");
 	rc = pv_papi_events_init(&steal_ev, &_steal_vector, steal_resolve);
