@@ -17,6 +17,7 @@
 
 #include "papi.h"
 #include "pv_clock.h"
+#include "pv_config.h"
 #include "rapl_vm_state.h"
 
 #define COMP "rapl_vm"
@@ -414,12 +415,10 @@ static int cmd_run(int argc, char **argv, double hold_s)
 static int cmd_restore(const char *dir)
 {
 	int restored = 0, alive = 0, rc;
-	char d[4096], msg[8192] = "";
+	char msg[8192] = "";
 
-	if (!dir) {
-		rapl_state_dir(d, sizeof(d));
-		dir = d;
-	}
+	if (!dir)
+		dir = pv_config_get()->state_dir;
 	rc = rapl_state_restore_dead(dir, quiet ? NULL : stderr, &restored, &alive, msg, sizeof(msg));
 	if (!quiet)
 		fprintf(stderr, "papi_vmctl: %d state file(s) restored, %d of live processes left alone (%s)\n",

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pv_clock.h"
+#include "pv_config.h"
 #include "pv_fs.h"
 #include "pv_procstat.h"
 #include "pv_virt.h"
@@ -53,11 +54,7 @@ static void quiet(void *ud, virErrorPtr e)
 
 int util_lv_open(struct util_lv **ret, char *err, size_t errlen)
 {
-	const char *uri = getenv("PAPI_VIRT_URI");
-	if (!uri || !*uri)
-		uri = getenv("LIBVIRT_DEFAULT_URI");
-	if (!uri || !*uri)
-		uri = PV_VIRT_DEFAULT_URI;
+	const char *uri = pv_config_get()->uri;
 	struct util_lv *lv = calloc(1, sizeof(*lv));
 	if (!lv)
 		return -ENOMEM;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv_config.h"
 #include "pv_guestview.h"
 
 /* The report of f as a string (static buffer), and its absent count. */
@@ -87,8 +88,10 @@ START_TEST(probe_fs_fixture)
 
 	snprintf(p, sizeof(p), "%s/guestview/proc", fx ? fx : "ctests/fixtures");
 	setenv("PAPI_VIRT_PROCFS", p, 1);
+	pv_config_reset();
 	snprintf(p, sizeof(p), "%s/guestview/sys", fx ? fx : "ctests/fixtures");
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 	memset(&f, 0, sizeof(f));
 	pv_guest_probe_fs(&f);
 	ck_assert_int_eq(f.hv_flag, 1);         /* "hypervisor" in the first flags line */
@@ -100,6 +103,7 @@ START_TEST(probe_fs_fixture)
 
 	snprintf(p, sizeof(p), "%s/guestview/nowhere", fx ? fx : "ctests/fixtures");
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 	memset(&f, 0, sizeof(f));
 	pv_guest_probe_fs(&f);
 	ck_assert_int_eq(f.zone, 0);

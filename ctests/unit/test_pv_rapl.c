@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pv_config.h"
 #include "pv_fs.h"
 #include "pv_rapl.h"
 #include "pv_rapl_priv.h"
@@ -31,6 +32,7 @@ static void use_fixture(const char *scenario)
 
 	snprintf(p, sizeof(p), "%s/%s/sys", fixtures(), scenario);
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 }
 
 /* A private, writable copy of a fixture's sys tree; PAPI_VIRT_SYSFS -> it. */
@@ -44,6 +46,7 @@ static void copy_fixture(const char *scenario)
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(p, sizeof(p), "%s/sys", tmpdir);
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 }
 
 static void drop_copy(void)
@@ -231,6 +234,7 @@ START_TEST(real_sys_of_this_machine)
 	int rc;
 
 	unsetenv("PAPI_VIRT_SYSFS");
+	pv_config_reset();
 	rc = pv_rapl_open(0, &r, reason, sizeof(reason));
 	if (rc == 0) {
 		/* A host with RAPL: then it must have a package domain. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pv_config.h"
 #include "pv_evname.h"
 #include "pv_evtab.h"
 #include "pv_fs.h"
@@ -24,8 +25,10 @@ static void use_fixture(void)
 	snprintf(fixture, sizeof(fixture), "%s/pvfs", f ? f : "ctests/fixtures");
 	snprintf(p, sizeof(p), "%s/proc", fixture);
 	setenv("PAPI_VIRT_PROCFS", p, 1);
+	pv_config_reset();
 	snprintf(p, sizeof(p), "%s/sys", fixture);
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 }
 
 START_TEST(roots_default_and_override)
@@ -33,18 +36,30 @@ START_TEST(roots_default_and_override)
 	unsetenv("PAPI_VIRT_PROCFS");
 	unsetenv("PAPI_VIRT_SYSFS");
 	unsetenv("PAPI_VIRT_BOOTFS");
+	pv_config_reset();
 	ck_assert_str_eq(pv_fs_root(PV_PROC), "/proc");
 	ck_assert_str_eq(pv_fs_root(PV_SYS), "/sys");
 	ck_assert_str_eq(pv_fs_root(PV_BOOT), "/boot");
 	setenv("PAPI_VIRT_BOOTFS", "/tmp/fixture-boot", 1);
+	pv_config_reset();
 	ck_assert_str_eq(pv_fs_root(PV_BOOT), "/tmp/fixture-boot");
 	setenv("PAPI_VIRT_PROCFS", "", 1);
+	pv_config_reset();
 	ck_assert_str_eq(pv_fs_root(PV_PROC), "/proc");
 	setenv("PAPI_VIRT_SYSFS", "/tmp/x/", 1);
+	pv_config_reset();
 	char buf[64];
 	ck_assert_int_eq(pv_fs_path(PV_SYS, "/class/powercap", buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "/tmp/x/class/powercap");
 	ck_assert_int_eq(pv_fs_path(PV_SYS, "class/powercap/intel-rapl:0/energy_uj", buf, 16), -ENAMETOOLONG);
+	unsetenv("PAPI_VIRT_BOOTFS");
+	pv_config_reset();
+	ck_assert_int_eq(pv_fs_path(PV_BOOT, "config-6.1.0", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/boot/config-6.1.0");
+	setenv("PAPI_VIRT_BOOTFS", "/tmp/b", 1);
+	pv_config_reset();
+	ck_assert_int_eq(pv_fs_path(PV_BOOT, "config-6.1.0", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/tmp/b/config-6.1.0");
 }
 END_TEST
 
@@ -99,6 +114,7 @@ START_TEST(permission_is_reported)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	setenv("PAPI_VIRT_SYSFS", dir, 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_fs_read_u64(PV_SYS, "secret", &u), -EACCES);
 	unlink(p);
 	rmdir(dir);
@@ -140,6 +156,7 @@ START_TEST(write_replaces_content)
 	fputs("150000000\n", f);
 	fclose(f);
 	setenv("PAPI_VIRT_SYSFS", dir, 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_fs_write_str(PV_SYS, "power_limit_uw", "9"), 0);
 	ck_assert_int_eq(pv_fs_read(PV_SYS, "power_limit_uw", buf, sizeof(buf), NULL), 0);
 	ck_assert_str_eq(buf, "9");
@@ -180,6 +197,7 @@ START_TEST(describe_names_path_and_cause)
 	char buf[256];
 
 	setenv("PAPI_VIRT_PROCFS", "/fx/proc", 1);
+	pv_config_reset();
 	pv_fs_describe(PV_PROC, "stat", -EINVAL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "/fx/proc/stat: malformed content");
 	pv_fs_describe(PV_PROC, "stat", -EACCES, buf, sizeof(buf));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pv_config.h"
 #include "pv_virt.h"
 #include "pv_virt_proc.h"
 
@@ -24,8 +25,10 @@ static void use_fixture(const char *scenario)
 
 	snprintf(p, sizeof(p), "%s/%s/proc", f ? f : "ctests/fixtures", scenario);
 	setenv("PAPI_VIRT_PROCFS", p, 1);
+	pv_config_reset();
 	snprintf(p, sizeof(p), "%s/%s/sys", f ? f : "ctests/fixtures", scenario);
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 }
 
 /* ---- parsers ---- */
@@ -187,6 +190,7 @@ START_TEST(find_qemu_fixture)
 	ck_assert_int_eq(pids[1], 5000);
 	ck_assert_int_eq(pids[2], 0);
 	setenv("PAPI_VIRT_PROCFS", "/nonexistent-procfs", 1);
+	pv_config_reset();
 	pids[0] = -1;
 	ck_assert_int_eq(pv_virt_proc_find_qemu(uuids, 1, pids), -ENOENT);
 	ck_assert_int_eq(pids[0], -1);
@@ -393,6 +397,7 @@ START_TEST(refresh_unreachable)
 
 	use_fixture("virt-host");
 	setenv("PAPI_VIRT_URI", "qemu:///system?socket=/nonexistent/pv-test-sock", 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_virt_open(&v), 0);
 	ck_assert_str_eq(pv_virt_uri(v), "qemu:///system?socket=/nonexistent/pv-test-sock");
 	ck_assert_int_eq(pv_virt_apply(v, d, 1, NULL), 0);
@@ -417,14 +422,17 @@ START_TEST(uri_precedence)
 
 	unsetenv("PAPI_VIRT_URI");
 	unsetenv("LIBVIRT_DEFAULT_URI");
+	pv_config_reset();
 	ck_assert_int_eq(pv_virt_open(&v), 0);
 	ck_assert_str_eq(pv_virt_uri(v), PV_VIRT_DEFAULT_URI);
 	pv_virt_close(v);
 	setenv("LIBVIRT_DEFAULT_URI", "test:///default", 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_virt_open(&v), 0);
 	ck_assert_str_eq(pv_virt_uri(v), "test:///default");
 	pv_virt_close(v);
 	setenv("PAPI_VIRT_URI", "qemu:///system?socket=/x", 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_virt_open(&v), 0);
 	ck_assert_str_eq(pv_virt_uri(v), "qemu:///system?socket=/x");
 	pv_virt_close(v);
@@ -441,6 +449,7 @@ START_TEST(refresh_test_driver)
 
 	use_fixture("virt-host");
 	setenv("PAPI_VIRT_URI", "test:///default", 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_virt_open(&v), 0);
 	ck_assert_int_eq(pv_virt_refresh(v, &ch), 0);
 	ck_assert_uint_eq(ch.added, 1);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pv_config.h"
 #include "pv_virt.h"
 #include "pv_virt_lib.h"
 #include "pv_virt_reg.h"
@@ -25,6 +26,7 @@ static void use_test_driver(void)
 {
 	setenv("PAPI_VIRT_URI", "test:///default", 1);
 	unsetenv("PAPI_VIRT_LIBVIRT");
+	pv_config_reset();
 	/* The test driver's domain has no QEMU process: procfs finds none. */
 }
 
@@ -35,6 +37,7 @@ START_TEST(shared_identity)
 
 	use_test_driver();
 	setenv("PAPI_VIRT_TIMEOUT_MS", "1234", 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_virt_reg_get(PV_VIRT_REG_VMPOWER, &a), 0);
 	ck_assert_int_eq(pv_virt_refresh(a, NULL), 0);
 	ck_assert_int_eq(pv_virt_lookup_name(a, "test", &va), 0);
@@ -140,6 +143,7 @@ START_TEST(missing_libvirt)
 
 	setenv("PAPI_VIRT_URI", "test:///default", 1);
 	setenv("PAPI_VIRT_LIBVIRT", "libvirt-missing-for-test.so.0", 1);
+	pv_config_reset();
 	ck_assert_ptr_null(pv_virt_lib(why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, "libvirt-missing-for-test.so.0"));
 	ck_assert_int_eq(pv_virt_reg_get(PV_VIRT_REG_VMPOWER, &v), 0);
@@ -150,21 +154,6 @@ START_TEST(missing_libvirt)
 	pv_virt_reg_unlock();
 	pv_virt_reg_release(PV_VIRT_REG_VMPOWER, 50);
 	ck_assert_uint_eq(pv_virt_reg_closes(), 1);
-}
-END_TEST
-
-START_TEST(env_ms)
-{
-	setenv("PV_T_MS", "250", 1);
-	ck_assert_uint_eq(pv_env_ms("PV_T_MS", 7), 250);
-	setenv("PV_T_MS", "0", 1);
-	ck_assert_uint_eq(pv_env_ms("PV_T_MS", 7), 7);
-	setenv("PV_T_MS", "3600001", 1);
-	ck_assert_uint_eq(pv_env_ms("PV_T_MS", 7), 7);
-	setenv("PV_T_MS", "12x", 1);
-	ck_assert_uint_eq(pv_env_ms("PV_T_MS", 7), 7);
-	unsetenv("PV_T_MS");
-	ck_assert_uint_eq(pv_env_ms("PV_T_MS", 7), 7);
 }
 END_TEST
 
@@ -179,7 +168,6 @@ int main(void)
 	tcase_add_test(t, concurrent_release);
 	tcase_add_test(t, after_fork);
 	tcase_add_test(t, missing_libvirt);
-	tcase_add_test(t, env_ms);
 	tcase_set_timeout(t, 60);
 	suite_add_tcase(s, t);
 	sr = srunner_create(s);

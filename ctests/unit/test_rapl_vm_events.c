@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv_config.h"
 #include "pv_evtab.h"
 #include "pv_fs.h"
 #include "pv_rapl.h"
@@ -25,6 +26,7 @@ static void build(const char *scenario)
 
 	snprintf(p, sizeof(p), "%s/%s/sys", f ? f : "ctests/fixtures", scenario);
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 	rapl = NULL;
 	if (pv_rapl_open(0, &rapl, NULL, 0) < 0)
 		rapl = NULL;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pv_config.h"
 #include "pv_evtab.h"
 #include "pv_fs.h"
 #include "pv_virt_proc.h"
@@ -36,6 +37,7 @@ static void use_proc(const char *scenario)
 
 	snprintf(p, sizeof(p), "%s/%s/proc", fixtures(), scenario);
 	setenv("PAPI_VIRT_PROCFS", p, 1);
+	pv_config_reset();
 }
 
 /* Reads <scenario>/proc/stat through the kept-open reader. */
@@ -188,6 +190,7 @@ START_TEST(procstat_unreadable)
 	struct pv_procstat_file f;
 
 	setenv("PAPI_VIRT_PROCFS", "/nonexistent-papi-virt", 1);
+	pv_config_reset();
 	ck_assert_int_eq(pv_procstat_open(&f, 0), -ENOENT);
 }
 END_TEST
@@ -427,7 +430,7 @@ START_TEST(thread_sampler_fixture_schedstat)
 	const char *what = NULL;
 
 	use_proc("steal-basic");
-	ck_assert_int_eq(steal_sampler_open(&s, 1, 1, &what), 0);
+	ck_assert_int_eq(steal_sampler_open(&s, 1, 1, 1000000, &what), 0);
 	ck_assert_int_eq(steal_sampler_thread(&s, &t), 0);
 	ck_assert_uint_eq(t.delay_ns, 10757954ull);
 	ck_assert_int_ge(t.cpu, 0);
@@ -435,7 +438,7 @@ START_TEST(thread_sampler_fixture_schedstat)
 	ck_assert_uint_gt(t.wall_ns, 0);
 	steal_sampler_close(&s);
 	use_proc("steal-nocpu");
-	ck_assert_int_eq(steal_sampler_open(&s, 0, 1, &what), -ENOENT);
+	ck_assert_int_eq(steal_sampler_open(&s, 0, 1, 1000000, &what), -ENOENT);
 	ck_assert_str_eq(what, "thread-self/schedstat");
 }
 END_TEST
@@ -446,8 +449,7 @@ START_TEST(sampler_cache_window)
 	const struct steal_procstat *ps;
 
 	use_proc("steal-basic");
-	setenv("PAPI_VIRT_STEAL_CACHE_US", "10000000", 1);
-	ck_assert_int_eq(steal_sampler_open(&s, 1, 0, NULL), 0);
+	ck_assert_int_eq(steal_sampler_open(&s, 1, 0, 10000000000ull, NULL), 0);
 	ck_assert_int_eq(steal_sampler_sys(&s, 1, &ps), 0);
 	ck_assert_int_eq(steal_sampler_sys(&s, 0, &ps), 0);
 	ck_assert_uint_eq(s.reads, 1);
@@ -455,16 +457,11 @@ START_TEST(sampler_cache_window)
 	ck_assert_int_eq(steal_sampler_sys(&s, 1, &ps), 0); /* fresh bypasses it */
 	ck_assert_uint_eq(s.reads, 2);
 	steal_sampler_close(&s);
-	setenv("PAPI_VIRT_STEAL_CACHE_US", "0", 1);
-	ck_assert_int_eq(steal_sampler_open(&s, 1, 0, NULL), 0);
+	ck_assert_int_eq(steal_sampler_open(&s, 1, 0, 0, NULL), 0);
 	steal_sampler_sys(&s, 0, &ps);
 	steal_sampler_sys(&s, 0, &ps);
 	ck_assert_uint_eq(s.cache_hits, 0);
 	steal_sampler_close(&s);
-	int bad = 0;
-	setenv("PAPI_VIRT_STEAL_CACHE_US", "12abc", 1);
-	ck_assert_uint_eq(steal_cache_ns_from_env(&bad), STEAL_CACHE_DEFAULT_US * 1000ull);
-	ck_assert_int_eq(bad, 1);
 }
 END_TEST
 

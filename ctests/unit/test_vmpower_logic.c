@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pv_config.h"
 #include "pv_fs.h"
 #include "pv_rapl.h"
 #include "vmp_attr.h"
@@ -31,8 +32,10 @@ static void use_fixture(const char *name)
 
 	snprintf(p, sizeof(p), "%s/%s/proc", f ? f : "ctests/fixtures", name);
 	setenv("PAPI_VIRT_PROCFS", p, 1);
+	pv_config_reset();
 	snprintf(p, sizeof(p), "%s/%s/sys", f ? f : "ctests/fixtures", name);
 	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_config_reset();
 }
 
 /* Checks both conservation laws on every package and in total. */
@@ -430,6 +433,7 @@ START_TEST(export_read_by_guest_reader)
 	ck_assert_int_eq(vmp_export_vm_write(&e, 999000), 0);
 	snprintf(guest, sizeof(guest), "%s/%s", root, uuid);
 	setenv("PAPI_VIRT_SYSFS", guest, 1);
+	pv_config_reset();
 	ck_assert_msg(pv_rapl_open(PV_RAPL_NO_PERF, &r, reason, sizeof(reason)) == 0, "%s", reason);
 	ck_assert_int_eq(pv_rapl_npackages(r), 1);
 	ck_assert_int_eq(pv_rapl_read_package(r, 0, &uj0), 0);

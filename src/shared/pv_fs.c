@@ -11,14 +11,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const pv_fs_env[] = { "PAPI_VIRT_PROCFS", "PAPI_VIRT_SYSFS", "PAPI_VIRT_BOOTFS" };
-static const char *const pv_fs_default[] = { "/proc", "/sys", "/boot" };
+#include "pv_config.h"
 
 const char *pv_fs_root(enum pv_fs_kind kind)
 {
-	const char *r = getenv(pv_fs_env[kind]);
+	const struct pv_config *c = pv_config_get();
 
-	return (r && *r) ? r : pv_fs_default[kind];
+	switch (kind) {
+	case PV_PROC:
+		return c->procfs;
+	case PV_SYS:
+		return c->sysfs;
+	case PV_BOOT:
+		return c->bootfs;
+	}
+	return "/nonexistent"; /* not a kind: every read fails with ENOENT */
 }
 
 int pv_fs_path(enum pv_fs_kind kind, const char *rel, char *buf, size_t len)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pv_config.h"
 #include "pv_virt_conn.h"
 #include "pv_virt_proc.h"
 
@@ -39,31 +40,19 @@ struct pv_virt_stage {
 	struct pv_virt_vm *fresh;       /* new record to append */
 };
 
-const char *pv_virt_env_uri(void)
-{
-	const char *u = getenv("PAPI_VIRT_URI");
-
-	if (u && *u)
-		return u;
-	u = getenv("LIBVIRT_DEFAULT_URI");
-	if (u && *u)
-		return u;
-	return PV_VIRT_DEFAULT_URI;
-}
-
 int pv_virt_open(struct pv_virt **ret)
 {
 	struct pv_virt *v = calloc(1, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	v->uri = strdup(pv_virt_env_uri());
+	v->uri = strdup(pv_config_get()->uri);
 	if (!v->uri || pv_virt_link_new(v->uri, &v->link) < 0) {
 		free(v->uri);
 		free(v);
 		return -ENOMEM;
 	}
-	v->timeout_ms = PV_VIRT_DEFAULT_TIMEOUT_MS;
+	v->timeout_ms = pv_config_get()->timeout_ms;
 	v->next_id = 1;
 	*ret = v;
 	return 0;

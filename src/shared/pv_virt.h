@@ -19,7 +19,7 @@
  * small procfs read) and the tids/cgroup recorded here.
  *
  * Time bound: every libvirt exchange runs in a worker thread; a call that
- * does not finish within the context's timeout (PV_VIRT_DEFAULT_TIMEOUT_MS,
+ * does not finish within the context's timeout (PAPI_VIRT_TIMEOUT_MS,
  * pv_virt_set_timeout_ms) returns -ETIMEDOUT and leaves the worker to finish
  * on its own (a hung daemon cannot hang the host application).
  *
@@ -50,7 +50,6 @@
 #define PV_VIRT_UUID_STRLEN 37          /* 36 characters + NUL, libvirt's form */
 #define PV_VIRT_COMM_LEN 16             /* kernel TASK_COMM_LEN, with the NUL */
 #define PV_VIRT_DEFAULT_URI "qemu:///system"
-#define PV_VIRT_DEFAULT_TIMEOUT_MS 5000u
 
 /* A vCPU thread: "CPU <index>/TCG" or "CPU <index>/KVM" in task/<tid>/comm. */
 struct pv_virt_vcpu {
@@ -101,8 +100,6 @@ int pv_virt_open(struct pv_virt **ret);
 void pv_virt_close(struct pv_virt *v);
 
 const char *pv_virt_uri(const struct pv_virt *v);
-/* The URI pv_virt_open would use now (environment, no libvirt call). */
-const char *pv_virt_env_uri(void);
 
 /* Upper bound for one libvirt exchange (connect + list), in ms (>= 1). */
 void pv_virt_set_timeout_ms(struct pv_virt *v, unsigned int ms);

@@ -1,6 +1,8 @@
 /* libvirt loaded on first need; see pv_virt_lib.h. */
 #include "pv_virt_lib.h"
 
+#include "pv_config.h"
+
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -36,9 +38,7 @@ _Static_assert(sizeof(pv_virt_lib_syms) / sizeof(pv_virt_lib_syms[0]) ==
 
 const char *pv_virt_lib_name(void)
 {
-	const char *n = getenv("PAPI_VIRT_LIBVIRT");
-
-	return n && *n ? n : PV_VIRT_LIB_DEFAULT;
+	return pv_config_get()->libvirt;
 }
 
 static void pv_virt_lib_load(void)

@@ -23,8 +23,6 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#define PV_VIRT_LIB_DEFAULT "libvirt.so.0"
-
 struct pv_virt_fns {
 	int (*virInitialize)(void);
 	void (*virSetErrorFunc)(void *userData, virErrorFunc handler);

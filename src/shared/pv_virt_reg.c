@@ -5,7 +5,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "pv_fs.h"
 
 static pthread_mutex_t pv_virt_reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t pv_virt_reg_once = PTHREAD_ONCE_INIT;
@@ -13,16 +12,6 @@ static struct pv_virt *pv_virt_reg_ctx;
 static unsigned int pv_virt_reg_claims;
 static unsigned int pv_virt_reg_nclosed;
 static struct pv_virt_reg_fork_hook pv_virt_reg_hook;
-
-unsigned int pv_env_ms(const char *var, unsigned int def)
-{
-	const char *s = getenv(var);
-	uint64_t v;
-
-	if (!s || !*s || pv_parse_u64(s, &v) != 0 || v == 0 || v > 3600000)
-		return def;
-	return (unsigned int)v;
-}
 
 /* One handler for the registry and its user's hook, so the locks are
  * always taken in the order the code takes them: registry first. */
@@ -67,7 +56,6 @@ int pv_virt_reg_get(unsigned int user, struct pv_virt **ret)
 			pthread_mutex_unlock(&pv_virt_reg_lock);
 			return rc;
 		}
-		pv_virt_set_timeout_ms(pv_virt_reg_ctx, pv_env_ms("PAPI_VIRT_TIMEOUT_MS", PV_VIRT_DEFAULT_TIMEOUT_MS));
 	}
 	pv_virt_reg_claims |= user;
 	*ret = pv_virt_reg_ctx;

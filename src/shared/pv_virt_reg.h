@@ -17,9 +17,8 @@
  * half-applied refresh (a fork may then wait for an ongoing refresh, at most
  * the libvirt timeout).
  *
- * Configuration, read when the context is created:
- *   PAPI_VIRT_TIMEOUT_MS  bound on one libvirt exchange, 1..3600000 ms
- *                         (default PV_VIRT_DEFAULT_TIMEOUT_MS).
+ * Configuration (pv_config.h), taken when the context is created:
+ *   PAPI_VIRT_TIMEOUT_MS  bound on one libvirt exchange, 1..3600000 ms.
  * Creating the context makes no connection, thread or libvirt call.
  */
 #ifndef PV_VIRT_REG_H
@@ -58,9 +57,5 @@ void pv_virt_reg_set_fork_hook(const struct pv_virt_reg_fork_hook *hook);
 /* Users holding a claim (bits), and contexts closed so far (tests). */
 unsigned int pv_virt_reg_users(void);
 unsigned int pv_virt_reg_closes(void);
-
-/* A duration in ms from the environment variable var: 1..3600000, else
- * def (unset, empty, not a number, out of range). */
-unsigned int pv_env_ms(const char *var, unsigned int def);
 
 #endif

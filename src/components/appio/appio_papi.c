@@ -17,6 +17,7 @@
 #include "papi_vector.h"
 
 #include "pv_evname.h"
+#include "pv_papi_config.h"
 #include "pv_papi_events.h"
 
 #include "appio_events.h"
@@ -159,6 +160,7 @@ static void appio_teardown(void)
 
 static int _appio_init_component(int cidx)
 {
+	pv_papi_config();
 	return pv_life_init(&appio_life, appio_init, appio_teardown, cidx);
 }
 

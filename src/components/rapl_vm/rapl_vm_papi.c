@@ -20,6 +20,8 @@
 #include "pv_rapl.h"
 #include "rapl_vm_ctl.h"
 #include "rapl_vm_events.h"
+#include "pv_msg.h"
+#include "pv_papi_config.h"
 #include "rapl_vm_state.h"
 
 papi_vector_t _rapl_vm_vector;
@@ -113,6 +115,12 @@ static int rv_init(int cidx)
 	 * package zone and its limits): say which and why, once. */
 	if (rc == 0 && why[0])
 		pv_papi_error(&_rapl_vm_vector, "some RAPL zones are not used: %s", why);
+	if (rc == 0)
+		pv_dbg("rapl_vm", "energy source: RAPL via %s, %d domains%s%s",
+		       pv_rapl_source(rv_rapl) == PV_RAPL_SRC_PERF ? "perf (power PMU)" : "powercap",
+		       pv_rapl_count(rv_rapl), why[0] ? "; not used: " : "", why);
+	else
+		pv_dbg("rapl_vm", "energy source: none: %s", why);
 	nz = rv_zones(z, 64);
 	rc = rapl_ctl_discover(&rv_set, z, nz);
 	if (rc < 0)
@@ -123,7 +131,9 @@ static int rv_init(int cidx)
 				       "no RAPL energy source (%s) and no cpufreq or intel_pstate control under %s",
 				       why, cpu);
 	}
-	rc = rapl_state_new(NULL, &rv_state);
+	pv_dbg("rapl_vm", "controls: %d (RAPL limits, cpufreq, intel_pstate) under %s; saved state in %s", rv_set.n,
+	       pv_fs_root(PV_SYS), pv_config_get()->state_dir);
+	rc = rapl_state_new(pv_config_get()->state_dir, &rv_state);
 	if (rc == 0)
 		rc = pv_papi_events_init(&rv_ev, &_rapl_vm_vector, rv_resolve);
 	if (rc == 0)
@@ -146,6 +156,7 @@ static void rv_teardown(void)
 
 static int _rapl_vm_init_component(int cidx)
 {
+	pv_papi_config();
 	return pv_life_init(&rv_life, rv_init, rv_teardown, cidx);
 }
 

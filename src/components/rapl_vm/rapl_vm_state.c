@@ -95,23 +95,6 @@ int rapl_state_unescape(const char *esc, char *buf, size_t len)
 	return 0;
 }
 
-int rapl_state_dir(char *buf, size_t len)
-{
-	const char *env = getenv("PAPI_VIRT_STATE_DIR");
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	int n;
-
-	if (env && *env)
-		n = snprintf(buf, len, "%s", env);
-	else if (geteuid() == 0)
-		n = snprintf(buf, len, "/run/papi-virt");
-	else if (xdg && *xdg)
-		n = snprintf(buf, len, "%s/papi-virt", xdg);
-	else
-		n = snprintf(buf, len, "/tmp/papi-virt-%u", (unsigned)geteuid());
-	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
-}
-
 int rapl_state_new(const char *dir, struct rapl_state **ret)
 {
 	struct rapl_state *st = calloc(1, sizeof(*st));
@@ -119,10 +102,7 @@ int rapl_state_new(const char *dir, struct rapl_state **ret)
 
 	if (!st)
 		return -ENOMEM;
-	if (dir)
-		rc = snprintf(st->dir, sizeof(st->dir), "%s", dir) >= (int)sizeof(st->dir) ? -ENAMETOOLONG : 0;
-	else
-		rc = rapl_state_dir(st->dir, sizeof(st->dir));
+	rc = snprintf(st->dir, sizeof(st->dir), "%s", dir) >= (int)sizeof(st->dir) ? -ENAMETOOLONG : 0;
 	if (rc < 0) {
 		free(st);
 		return rc;
@@ -514,10 +494,8 @@ int rapl_state_restore_dead(const char *dir, FILE *report, int *ret_restored, in
 	int restored = 0, alive = 0, rc = 0, dfd;
 	DIR *dp;
 
-	if (dir)
-		snprintf(d, sizeof(d), "%s", dir);
-	else if ((rc = rapl_state_dir(d, sizeof(d))) < 0)
-		return rc;
+	if (snprintf(d, sizeof(d), "%s", dir) >= (int)sizeof(d))
+		return -ENAMETOOLONG;
 	if (lstat(d, &(struct stat){ 0 }) < 0 && errno == ENOENT)
 		goto out; /* nothing was ever saved */
 	/* Checked (owner, mode, not a symlink) before anything in it is read. */

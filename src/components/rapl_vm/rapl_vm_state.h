@@ -18,7 +18,8 @@
  * ("run papi_vmctl restore") so that a stale original is never lost.
  * Checks and appends are serialised by flock on <dir>/.lock.
  *
- * Directory: $PAPI_VIRT_STATE_DIR, else /run/papi-virt for root, else
+ * Directory (struct pv_config's state_dir, given by the caller):
+ * $PAPI_VIRT_STATE_DIR, else /run/papi-virt for root, else
  * $XDG_RUNTIME_DIR/papi-virt, else /tmp/papi-virt-<uid>.  Paths in the file
  * are absolute (the sysfs root in force when saved), so restore does not
  * depend on the environment.
@@ -40,11 +41,8 @@
 
 struct rapl_state;
 
-/* The state directory in force (see above) into buf. */
-int rapl_state_dir(char *buf, size_t len);
-
-/* A handle for this process; nothing is created on disk until the first
- * save.  dir NULL = rapl_state_dir(). */
+/* A handle for this process, its files in dir; nothing is created on disk
+ * until the first save. */
 int rapl_state_new(const char *dir, struct rapl_state **ret);
 
 /* Restores (if this process saved anything) and frees. */
@@ -74,7 +72,7 @@ int rapl_state_restore(struct rapl_state *st, char *msg, size_t len);
  * to msg. */
 int rapl_state_restore_file(const char *path, FILE *report, char *msg, size_t len);
 
-/* The restore command: every state file in dir (NULL = default) whose owner
+/* The restore command: every state file in dir whose owner
  * is dead.  *ret_restored / *ret_alive (may be NULL) count files restored
  * and files skipped because their owner is alive.  0 or the first error,
  * described in msg.

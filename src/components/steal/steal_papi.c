@@ -13,6 +13,9 @@
 #include "pv_clock.h"
 #include "steal_papi.h"
 
+#include "pv_msg.h"
+#include "pv_papi_config.h"
+
 papi_vector_t _steal_vector;
 
 /* Shared state (the event table, the host context) lives between init and
@@ -140,6 +143,9 @@ static int steal_init(int cidx)
 				       rc == -EINVAL ? " (no parsable cpu line)" : "");
 	}
 	steal_acct = steal_pvacct_probe(src, sizeof(src), &steal_irqtime);
+	pv_dbg("steal", "guest basis: /proc/stat steal of %zu CPUs; VIRT_NS_COMPENSATED: %s (decided by %s); "
+	       "IRQ time %s", ps.ncpu, steal_pvacct_describe(steal_acct), src[0] ? src : "nowhere",
+	       steal_irqtime ? "may leave task time too (subtracted)" : "stays in task time");
 	rc = pv_papi_events_init(&steal_ev, &_steal_vector, steal_resolve);
 	if (rc == 0)
 		rc = steal_events_add_bases(&steal_ev.tab, steal_pvacct_describe(steal_acct),
@@ -167,6 +173,7 @@ static void steal_teardown(void)
 
 static int _steal_init_component(int cidx)
 {
+	pv_papi_config();
 	return pv_life_init(&steal_life, steal_init, steal_teardown, cidx);
 }
 
@@ -335,7 +342,7 @@ static int _steal_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 	steal_ctl_close_sources(c);
 	steal_guest_init(&c->guest, steal_hz, steal_pvacct_excluded(steal_acct), !steal_irqtime);
 	if (c->need_sys || c->need_thread) {
-		rc = steal_sampler_open(&c->smp, c->need_sys, c->need_thread, &what);
+		rc = steal_sampler_open(&c->smp, c->need_sys, c->need_thread, pv_config_get()->steal_cache_ns, &what);
 		if (rc < 0) {
 			char why[512];
 

@@ -12,6 +12,8 @@
 
 #include "steal_papi.h"
 
+#include "pv_msg.h"
+
 /* Host discovery: the process-wide libvirt registry (pv_virt_reg.h, shared
  * with vmpower: one connection, one record per VM), claimed on first use
  * (enumeration or a host event name) so PAPI_library_init never touches
@@ -64,8 +66,14 @@ static int steal_hvm_bind(struct steal_ctl *c, const struct pv_virt_vm *vm, int 
 	for (size_t k = 0; k < vm->n_vcpus; k++) {
 		/* A thread that vanished between discovery and now is a
 		 * frozen vCPU (fd -1), not an error. */
-		if (steal_vcpu_open(&h->v[k], vm->pid, vm->vcpus[k].tid, vm->vcpus[k].index) < 0)
+		int rc = steal_vcpu_open(&h->v[k], vm->pid, vm->vcpus[k].tid, vm->vcpus[k].index);
+
+		if (rc < 0) {
 			h->v[k].frozen = 1;
+			pv_dbg("steal", "VM '%s': vCPU %d counter %s/%d/task/%d/schedstat could not be opened: %s [%s]; "
+			       "its steal stays frozen", vm->name, vm->vcpus[k].index, pv_fs_root(PV_PROC), (int)vm->pid,
+			       (int)vm->vcpus[k].tid, strerror(-rc), pv_errname(rc));
+		}
 	}
 	h->n = vm->n_vcpus;
 	return (int)c->nhvm++;

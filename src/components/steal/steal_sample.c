@@ -26,24 +26,7 @@ static pid_t steal_gettid(void)
 	return tid;
 }
 
-uint64_t steal_cache_ns_from_env(int *ret_bad)
-{
-	const char *e = getenv("PAPI_VIRT_STEAL_CACHE_US");
-	uint64_t us;
-
-	if (ret_bad)
-		*ret_bad = 0;
-	if (!e || !*e)
-		return STEAL_CACHE_DEFAULT_US * 1000ull;
-	if (pv_parse_u64(e, &us) < 0 || us > 10000000) {
-		if (ret_bad)
-			*ret_bad = 1;
-		return STEAL_CACHE_DEFAULT_US * 1000ull;
-	}
-	return us * 1000ull;
-}
-
-int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread,
+int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread, uint64_t cache_ns,
 		       const char **ret_what)
 {
 	int rc;
@@ -53,7 +36,7 @@ int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread,
 	s->sched_fd = -1;
 	s->want_sys = want_sys;
 	s->want_thread = want_thread;
-	s->cache_ns = steal_cache_ns_from_env(NULL);
+	s->cache_ns = cache_ns;
 	steal_procstat_init(&s->snap);
 	if (want_sys) {
 		rc = pv_procstat_open(&s->file, 0);

@@ -23,8 +23,6 @@
 #include "steal_guest.h"
 #include "steal_procstat.h"
 
-#define STEAL_CACHE_DEFAULT_US 1000
-
 struct steal_sampler {
 	struct pv_procstat_file file;
 	struct steal_procstat snap;
@@ -37,13 +35,11 @@ struct steal_sampler {
 	unsigned cache_hits, reads;
 };
 
-/* Cache window from PAPI_VIRT_STEAL_CACHE_US (us); default when unset or
- * malformed (ret_bad = 1 then, when not NULL). */
-uint64_t steal_cache_ns_from_env(int *ret_bad);
-
-/* Opens what is wanted.  On failure ret_what names the file ("stat",
- * "thread-self/schedstat") that failed. 0 or -errno. */
-int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread,
+/* Opens what is wanted; /proc/stat snapshots are reused for cache_ns
+ * (struct pv_config's steal_cache_ns, PAPI_VIRT_STEAL_CACHE_US).  On failure
+ * ret_what names the file ("stat", "thread-self/schedstat") that failed.
+ * 0 or -errno. */
+int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread, uint64_t cache_ns,
 		       const char **ret_what);
 void steal_sampler_close(struct steal_sampler *s);
 

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "pv_clock.h"
+#include "pv_config.h"
 #include "pv_fs.h"
+#include "pv_msg.h"
 #include "vmp_engine_priv.h"
 
 uint64_t vmp_engine_now(const struct vmp_engine *e)
@@ -30,7 +32,7 @@ void vmp_engine_set_clock(struct vmp_engine *e, uint64_t (*now_ns)(void))
 static int setup_energy(struct vmp_engine *e)
 {
 	char why[PV_RAPL_REASON_MAX] = "";
-	const char *model = getenv("PAPI_VIRT_POWER_MODEL");
+	const char *model = e->power_model;
 	int err = pv_rapl_open(0, &e->rapl, why, sizeof(why));
 
 	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
@@ -47,30 +49,36 @@ static int setup_energy(struct vmp_engine *e)
 		}
 		if (found) {
 			e->info.energy = VMP_E_RAPL;
+			pv_dbg("vmpower", "energy source: RAPL via %s, package domain for %d of %u packages%s%s",
+			       pv_rapl_source(e->rapl) == PV_RAPL_SRC_PERF ? "perf (power PMU)" : "powercap",
+			       found, e->topo.npkg, why[0] ? "; not used: " : "", why);
 			return 0;
 		}
 		snprintf(why, sizeof(why), "RAPL has no package domain for this host's packages");
 		pv_rapl_close(e->rapl);
 		e->rapl = NULL;
 	}
-	if (model && *model) {
+	if (*model) {
 		/* parsed by vmp_engine_open */
 		e->info.energy = VMP_E_MODEL;
 		snprintf(e->info.energy_why, sizeof(e->info.energy_why),
 			 "ESTIMATED by PAPI_VIRT_POWER_MODEL=%s (no RAPL: %s)", model, why);
+		pv_dbg("vmpower", "energy source: power model: %s", e->info.energy_why);
 		return 0;
 	}
 	e->info.energy = VMP_E_NONE;
 	snprintf(e->info.energy_why, sizeof(e->info.energy_why),
 		 "no energy events: no RAPL (%s) and PAPI_VIRT_POWER_MODEL is not set", why);
+	pv_dbg("vmpower", "energy source: none: %s", e->info.energy_why);
 	return 0;
 }
 
 static int setup_basis(struct vmp_engine *e)
 {
 	char why[256];
+	int rc = vmp_perf_probe(VMP_CYCLES, why, sizeof(why));
 
-	if (vmp_perf_probe(VMP_CYCLES, why, sizeof(why)) == 0) {
+	if (rc == 0) {
 		int n = e->topo.nonline;
 		e->cpufd = malloc((size_t)n * sizeof(int));
 		e->cpuval = calloc((size_t)n, sizeof(uint64_t));
@@ -83,6 +91,7 @@ static int setup_basis(struct vmp_engine *e)
 				 * the VMs alone: rather use CPU time everywhere. */
 				snprintf(why, sizeof(why), "system-wide cycles on CPU %d: %s",
 					 e->topo.online[i], strerror(-e->cpufd[i]));
+				rc = e->cpufd[i];
 				for (int j = 0; j < i; j++)
 					close(e->cpufd[j]);
 				free(e->cpufd);
@@ -94,11 +103,13 @@ static int setup_basis(struct vmp_engine *e)
 		}
 		e->info.unit = VMP_CYCLES;
 		e->info.unit_why[0] = '\0';
+		pv_dbg("vmpower", "basis: cycles (hardware cycle counters open on all %d online CPUs)", n);
 		return 0;
 	}
 fallback:
 	e->info.unit = VMP_NS;
 	snprintf(e->info.unit_why, sizeof(e->info.unit_why), "%s", why);
+	pv_dbg("vmpower", "basis: CPU time, not cycles: no hardware cycle counters: %s [%s]", why, pv_errname(rc));
 	return 0;
 }
 
@@ -107,7 +118,7 @@ fallback:
 /* The configuration: environment and topology only (cheap local facts,
  * no libvirt, no thread, no counter).  A bad value disables the component
  * at PAPI_library_init with its reason. */
-int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
+int vmp_engine_open(const struct pv_config *cfg, struct vmp_engine **ret, char *reason, size_t len)
 {
 	struct vmp_engine *e = calloc(1, sizeof(*e));
 	char err_s[512];
@@ -117,8 +128,8 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 		return -ENOMEM;
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
-	e->period_ms = pv_env_ms("PAPI_VIRT_VMPOWER_PERIOD_MS", VMP_DEFAULT_PERIOD_MS);
-	e->refresh_ms = pv_env_ms("PAPI_VIRT_VMPOWER_REFRESH_MS", VMP_DEFAULT_REFRESH_MS);
+	e->period_ms = cfg->vmpower_period_ms;
+	e->refresh_ms = cfg->vmpower_refresh_ms;
 	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
 		e->min_uw[p] = UINT64_MAX;
 
@@ -127,7 +138,7 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 		goto fail;
 	}
 	e->info.npkg = e->topo.npkg;
-	if ((err = vmp_idle_parse(getenv("PAPI_VIRT_IDLE_POWER"), &e->idle, reason, len)))
+	if ((err = vmp_idle_parse(cfg->idle_power, &e->idle, reason, len)))
 		goto fail;
 	if (!e->idle.measured && e->idle.n > 1 && e->idle.n != e->topo.npkg) {
 		snprintf(reason, len, "PAPI_VIRT_IDLE_POWER has %u values but the host has %u packages",
@@ -135,12 +146,19 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 		err = -EINVAL;
 		goto fail;
 	}
-	const char *model = getenv("PAPI_VIRT_POWER_MODEL");
-	if (model && *model && vmp_model_parse(model, &e->model, reason, len) != 0) {
+	const char *model = cfg->power_model;
+	if (*model && vmp_model_parse(model, &e->model, reason, len) != 0) {
 		err = -EINVAL;
 		goto fail;
 	}
-	if (model && *model) {
+	if (strlen(model) >= sizeof(e->power_model)) {
+		snprintf(reason, len, "PAPI_VIRT_POWER_MODEL='%.64s...' is longer than %zu characters", model,
+			 sizeof(e->power_model) - 1);
+		err = -EINVAL;
+		goto fail;
+	}
+	snprintf(e->power_model, sizeof(e->power_model), "%s", model);
+	if (*model) {
 		/* The model integrates CPU activity from /proc/stat: without
 		 * it every energy would stay 0, so no energy at all.  A local
 		 * file read, cheap enough for PAPI_library_init. */
@@ -151,18 +169,19 @@ int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len)
 			goto fail;
 		}
 	}
-	const char *ex = getenv("PAPI_VIRT_VMPOWER_EXPORT");
-	if (ex && *ex) {
+	const char *ex = cfg->vmpower_export;
+	if (*ex) {
 		snprintf(e->export_dir, sizeof(e->export_dir), "%s", ex);
-		const char *r = getenv("PAPI_VIRT_VMPOWER_EXPORT_RANGE_UJ");
-		e->export_range = VMP_EXPORT_DEFAULT_RANGE;
-		if (r && *r && (pv_parse_u64(r, &e->export_range) != 0 || e->export_range == 0)) {
-			snprintf(reason, len, "PAPI_VIRT_VMPOWER_EXPORT_RANGE_UJ='%s' is not a positive integer", r);
+		e->export_range = cfg->vmpower_export_range_uj;
+		/* A wrong wrap range would corrupt every guest's readings:
+		 * refused, not replaced by the default. */
+		if (pv_config_error(cfg, PV_CFG_VMPOWER_EXPORT_RANGE_UJ)) {
+			snprintf(reason, len, "%s", pv_config_error(cfg, PV_CFG_VMPOWER_EXPORT_RANGE_UJ));
 			err = -EINVAL;
 			goto fail;
 		}
 	}
-	snprintf(e->info.uri, sizeof(e->info.uri), "%s", pv_virt_env_uri());
+	snprintf(e->info.uri, sizeof(e->info.uri), "%s", cfg->uri);
 	*ret = e;
 	return 0;
 fail:

@@ -33,9 +33,6 @@
 
 #include "vmp_perf.h"
 
-#define VMP_DEFAULT_PERIOD_MS 1000u
-#define VMP_DEFAULT_REFRESH_MS 5000u
-
 enum vmp_energy_src { VMP_E_NONE = 0, VMP_E_RAPL, VMP_E_MODEL };
 
 enum vmp_kind {
@@ -66,9 +63,12 @@ struct vmp_engine_info {
 	char uri[256];
 };
 
-/* Reads the configuration from the environment and the CPU topology.  0, or
- * -errno with reason (one sentence) for a bad configuration. */
-int vmp_engine_open(struct vmp_engine **ret, char *reason, size_t len);
+struct pv_config;
+
+/* Takes vmpower's variables from cfg (pv_config_get()) and reads the CPU
+ * topology.  0, or -errno with reason (one sentence) for a bad
+ * configuration. */
+int vmp_engine_open(const struct pv_config *cfg, struct vmp_engine **ret, char *reason, size_t len);
 /* Probes energy and counters and does the first libvirt refresh.  0, or
  * -errno with reason (libvirt missing or unreachable, export without
  * energy...).  Call once, before any other call below. */

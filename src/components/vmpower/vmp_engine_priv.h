@@ -78,6 +78,7 @@ struct vmp_engine {
 
 	char export_dir[1024];
 	uint64_t export_range;
+	char power_model[256];        /* PAPI_VIRT_POWER_MODEL, "" = unset */
 	unsigned period_ms, refresh_ms;
 	pthread_t thread;
 	int thread_started;

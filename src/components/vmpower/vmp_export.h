@@ -26,9 +26,6 @@
 #include <limits.h>
 #include <stdint.h>
 
-/* Intel's usual RAPL package range (2^32 units of 61 uJ): guests' readers
- * already handle it. */
-#define VMP_EXPORT_DEFAULT_RANGE 262143328850ull
 #define VMP_EXPORT_WIDTH 20 /* digits of UINT64_MAX */
 
 struct vmp_export_vm {

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pv_fs.h"
+#include "pv_msg.h"
 #include "vmp_engine_priv.h"
 
 int vmp_sync_find_name(const struct vmp_engine *e, const char *name)
@@ -80,6 +82,26 @@ static pid_t *vm_tids(const struct pv_virt_vm *vm, size_t *ret_n)
 	return t;
 }
 
+/* The debug channel's line for a VM's counters: which ones, and why the
+ * preferred ones (the cgroup's, else the threads') could not be opened. */
+static void dbg_basis(const struct pv_virt_vm *vm, const struct vmp_basis *b)
+{
+	char where[600];
+
+	if (vm->cgroup_dir)
+		snprintf(where, sizeof(where), "cgroup %s/%s", pv_fs_root(PV_SYS), vm->cgroup_dir);
+	else
+		snprintf(where, sizeof(where), "threads of pid %d (no cgroup found)", (int)vm->pid);
+	if (b->mode == VMP_B_NONE)
+		pv_dbg("vmpower", "VM '%s': counters could not be opened (%s): %s [%s]; its work counts as HOST_OTHER",
+		       vm->name, where, strerror(-b->open_err), pv_errname(b->open_err));
+	else if (b->open_err && vm->cgroup_dir) /* no cgroup: open_err is that, not a failure */
+		pv_dbg("vmpower", "VM '%s': counters of the %s could not be opened: %s [%s]; using %s", vm->name, where,
+		       strerror(-b->open_err), pv_errname(b->open_err), vmp_bmode_name(b->mode));
+	else
+		pv_dbg("vmpower", "VM '%s': %s (%s)", vm->name, vmp_bmode_name(b->mode), where);
+}
+
 /* Opens the record's counters for what discovery knows of the VM now, and
  * takes their current values as the baseline.  A VM whose counters cannot
  * be opened is still tracked (its values stay 0 and its work lands in
@@ -94,6 +116,7 @@ static int open_basis(struct vmp_engine *e, struct vmp_rec *r, const struct pv_v
 		.cgroup_dir = vm->cgroup_dir, .pid = vm->pid, .tids = tids, .ntids = ntids,
 	};
 	vmp_basis_open(&r->b, e->info.unit, &e->topo, &tg);
+	dbg_basis(vm, &r->b);
 	if (e->info.unit == VMP_CYCLES) {
 		vmp_basis_open(&r->nsb, VMP_NS, &e->topo, &tg);
 		r->has_nsb = 1;

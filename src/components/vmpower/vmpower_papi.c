@@ -15,6 +15,7 @@
 #include "papi_memory.h"
 #include "papi_vector.h"
 
+#include "pv_papi_config.h"
 #include "pv_papi_events.h"
 #include "pv_virt_reg.h"
 #include "vmp_engine.h"
@@ -276,6 +277,7 @@ static void vmp_fork_register(void)
  * connection, thread or counter here (see vmp_enter). */
 static int _vmpower_init_component(int cidx)
 {
+	const struct pv_config *cfg = pv_papi_config();
 	char why[1024];
 	struct vmp_engine *e = NULL;
 	int rc;
@@ -283,7 +285,7 @@ static int _vmpower_init_component(int cidx)
 	_vmpower_vector.cmp_info.CmpIdx = cidx;
 	pthread_once(&vmp_fork_once, vmp_fork_register);
 	pthread_rwlock_wrlock(&vmp_rw);
-	rc = vmp_engine_open(&e, why, sizeof(why));
+	rc = vmp_engine_open(cfg, &e, why, sizeof(why));
 	if (rc < 0) {
 		vmp_state = VMP_FAILED;
 		pthread_rwlock_unlock(&vmp_rw);
@@ -294,7 +296,7 @@ static int _vmpower_init_component(int cidx)
 	_vmpower_vector.cmp_info.disabled = PAPI_EDELAY_INIT;
 	snprintf(_vmpower_vector.cmp_info.disabled_reason, sizeof(_vmpower_vector.cmp_info.disabled_reason),
 		 "Not initialized yet: VM discovery at %s starts on the first use of a vmpower event",
-		 pv_virt_env_uri());
+		 cfg->uri);
 	pthread_rwlock_unlock(&vmp_rw);
 	return PAPI_OK;
 }
