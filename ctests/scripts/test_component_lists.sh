@@ -8,12 +8,9 @@
 #   - a .c file in no list of its Sources.<c> fails, naming the file
 #   - a listed file that does not exist fails, naming it
 #   - a file in two lists fails, naming it
-set -u
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 S=${PV_SRCDIR:?run through ctests/run-tests.sh}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
 
 # A fresh copy of src/ in $T/<name>; prints its path.
 copy() { mkdir "$T/$1" && cp -a "$S/src" "$T/$1/" && echo "$T/$1"; }
@@ -30,7 +27,7 @@ expect_fail() {
 
 t=$(copy good)
 out=$(lists "$t" pv-components); st=$?
-[ $st -eq 0 ] && [ "$out" = "vmpower steal appio rapl_vm" ] || fail "committed tree: exit $st: $out"
+if [ $st -ne 0 ] || [ "$out" != "vmpower steal appio rapl_vm" ]; then fail "committed tree: exit $st: $out"; fi
 logic=$(lists "$t" pv-logic-srcs)
 for f in src/shared/pv_fs.c src/components/steal/steal_acc.c src/components/appio/appio_report.c; do
 	grep -qx "$t/$f" <<<"$logic" || fail "$f is not a logic module: $logic"
@@ -59,5 +56,4 @@ t=$(copy twice)
 echo 'vmpower_UTIL := vmp_attr.c' >>"$t/src/components/vmpower/Sources.vmpower"
 expect_fail "$t" "Sources.vmpower lists vmp_attr.c twice" "file in two lists"
 
-[ $rc -eq 0 ] && echo "PASS: component list and library membership checks"
-exit $rc
+pv_done "component list and library membership checks"

@@ -331,7 +331,8 @@ START_TEST(non_root_gets_precise_reason)
 	if (geteuid() != 0)
 		return; /* the non-root path is then the real one, covered above */
 	copy_fixture("rapl-intel-2pkg");
-	snprintf(cmd, sizeof(cmd), "chmod 0755 '%s' && chmod 0400 '%s'/sys/class/powercap/*/energy_uj", pv_check_tmp, pv_check_tmp);
+	snprintf(cmd, sizeof(cmd), "chmod 0755 '%s' && chmod 0400 '%s'/sys/class/powercap/*/energy_uj", pv_check_tmp,
+		 pv_check_tmp);
 	ck_assert_int_eq(system(cmd), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
