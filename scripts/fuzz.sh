@@ -27,12 +27,10 @@ INC=(-I"$top/src/shared")
 for c in "$top"/src/components/*/; do INC+=(-I"$c"); done
 CFLAGS=(-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $SAN "${INC[@]}" -I/usr/include/json-c)
 
-# The logic modules (what the unit tests link: no *_papi.c, no preload).
-srcs=()
-for f in "$top"/src/shared/*.c "$top"/src/components/*/*.c; do
-	case "$(basename "$f")" in *_papi.c | *_papi_*.c | *_preload*.c) continue ;; esac
-	srcs+=("$f")
-done
+# The logic modules (what the unit tests link: the _LOGIC and _UTIL lists
+# of every Sources.<c>, see src/components/components.mk).
+mapfile -t srcs < <(make -s -f "$top/src/components/components.mk" srcdir="$top" pv-logic-srcs)
+[ ${#srcs[@]} -gt 0 ] || { echo "fuzz.sh: no logic modules listed" >&2; exit 1; }
 objs=()
 for f in "${srcs[@]}"; do
 	o=$F/obj/$(basename "$f" .c).o

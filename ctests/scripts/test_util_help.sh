@@ -5,11 +5,8 @@
 # message on stderr.  Every utility's help text (all four) is printed as
 # written: no printf artefacts ('%%', '%s', '%d'...) from a text passed
 # through fputs or a format string.
-set -u
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 for tool in papi_vmpower papi_vmcheck; do
 	[ -x "$U/$tool" ] || { fail "$U/$tool not built"; continue; }
@@ -53,5 +50,4 @@ check_usage "--export needs live VMs" "$U/papi_vmpower" --export /tmp --replay /
 check_usage "needs --prometheus" "$U/papi_vmpower" --web.config.file /dev/null
 check_usage "--window" "$U/papi_vmcheck" --window 0
 check_usage "--tolerance" "$U/papi_vmcheck" --tolerance 150
-[ $rc -eq 0 ] && echo "PASS: --help man pages and usage errors"
-exit $rc
+pv_done "--help man pages and usage errors"

@@ -6,13 +6,8 @@
 #   - vmpower unusable (no energy source, no libvirt): exit 1 with the
 #     component's reason, printed once, instead of a monitor that exports
 #     nothing; DIR stays empty
-set -u
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 touch "$T/file"
 err=$("$U/papi_vmpower" --quiet -c 1 --export "$T/file/sub" 2>&1 >/dev/null); st=$?
@@ -31,5 +26,4 @@ grep -q "^papi_vmpower: --export: component vmpower is disabled: " <<<"$err" || 
 [ "$(grep -c 'vmpower is disabled' <<<"$err")" -eq 1 ] || fail "the reason is printed more than once: $err"
 [ -z "$(ls -A "$T/exp" 2>/dev/null)" ] || fail "$T/exp is not empty: $(ls -A "$T/exp")"
 
-[ $rc -eq 0 ] && echo "PASS: papi_vmpower --export failures"
-exit $rc
+pv_done "papi_vmpower --export failures"

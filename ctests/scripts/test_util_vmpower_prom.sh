@@ -6,20 +6,16 @@
 # unknown paths give 404; SIGINT ends the run with exit 0 and a summary.
 # Every per-VM series has the labels vm and uuid (uuid="" when unknown); a
 # name taken over by a VM with another UUID starts a new series from 0.
-set -u
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ctests/scripts/prom-lib.sh
 . "$here/prom-lib.sh"
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
 command -v promtool >/dev/null || { echo "FAIL: promtool missing (apt-get install prometheus)"; exit 1; }
 command -v curl >/dev/null || { echo "FAIL: curl missing (apt-get install curl)"; exit 1; }
-T=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
 
 {
 	echo "info basis=cycles source=measured"
@@ -104,5 +100,4 @@ PY
 [ $st -eq 1 ] && grep -q "bad uuid.*'zz'" "$T/baduuid" || fail "bad uuid in a replay: exit $st, $(cat "$T/baduuid")"
 
 echo "scraped: $(wc -l <"$T/m") lines, busy energy $e1 J -> $e2 J"
-[ $rc -eq 0 ] && echo "PASS: Prometheus endpoint scraped over HTTP, promtool clean, SIGINT summary"
-exit $rc
+pv_done "Prometheus endpoint scraped over HTTP, promtool clean, SIGINT summary"

@@ -10,13 +10,8 @@
 #   JSON:  every line parses (json.tool --json-lines), 4 samples + summary,
 #          null for unknown values
 #   errors: a malformed replay line is reported with file:line, exit 1
-set -u
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 cat >"$T/r.txt" <<'FIX'
 info basis=cpu_time source=estimated
@@ -115,5 +110,4 @@ err=$("$U/papi_vmpower" --replay "$T/bad.txt" -i 0 2>&1 >/dev/null); st=$?
 [ $st -eq 1 ] || fail "bad replay exited $st, want 1"
 grep -q "bad.txt:2: bad number '12x'" <<<"$err" || fail "bad replay message: $err"
 
-[ $rc -eq 0 ] && echo "PASS: table, CSV and JSON output on the replay fixture"
-exit $rc
+pv_done "table, CSV and JSON output on the replay fixture"

@@ -11,15 +11,10 @@
 #   - headless Chromium (Debian's package, no network, fresh profile) renders
 #     it to a PNG that is not blank: decoded here, more than 3% of the pixels
 #     are not white and the VM colours of the palette are present.
-set -u
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 command -v chromium >/dev/null || { echo "FAIL: chromium missing (apt-get install chromium)"; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 trap 'exit 143' TERM INT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
 t0=$(date +%s%N)
 
 {
@@ -140,5 +135,4 @@ print('screenshot %dx%d: %.1f%% non-white pixels, %d colours, missing VM colours
 assert frac > 0.03 and not missing
 PY
 echo "duration $((($(date +%s%N) - t0) / 1000000)) ms"
-[ $rc -eq 0 ] && echo "PASS: --report HTML self-contained, SVG text complete, rendered by Chromium"
-exit $rc
+pv_done "--report HTML self-contained, SVG text complete, rendered by Chromium"

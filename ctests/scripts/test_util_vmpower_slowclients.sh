@@ -9,20 +9,16 @@
 # (+32: closes the client has not noticed yet), and the exporter's own
 # account says it timed out and evicted connections.  The client raises its
 # descriptor limit (1500 sockets).
-set -u
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ctests/scripts/prom-lib.sh
 . "$here/prom-lib.sh"
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
-T=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM   # the EXIT trap then cleans up
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
 
 exporter_fixture "$T/r.txt" 400
 exporter_start "$T/err" --replay "$T/r.txt" -i 0.5 --quiet --prometheus 127.0.0.1:0 || { fail "exporter did not start"; exit 1; }
@@ -138,5 +134,4 @@ pid=
 grep 'HTTP:' "$T/err"
 grep -q 'HTTP: [1-9][0-9]* connections timed out.*[1-9][0-9]* evicted' "$T/err" ||
 	fail "the exporter reports no timed-out and evicted connections: $(cat "$T/err")"
-[ $rc -eq 0 ] && echo "PASS: 1500 slow connections for 30 s, every scrape answered"
-exit $rc
+pv_done "1500 slow connections for 30 s, every scrape answered"

@@ -10,23 +10,19 @@
 # cert, client certificates asked for, broken YAML): exit 1 before
 # listening, the message names the field (and promtool rejects them too
 # where the format itself is wrong).
-set -u
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ctests/scripts/prom-lib.sh
 . "$here/prom-lib.sh"
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
 for tool in openssl htpasswd promtool curl; do
 	command -v $tool >/dev/null || { echo "FAIL: $tool missing (scripts/install-deps.sh)"; exit 1; }
 done
-T=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; prom_stop; rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM   # the EXIT trap then cleans up
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
 t0=$(date +%s%N)
 
 # The test's CA and a server certificate for 127.0.0.1 signed by it.
@@ -159,5 +155,4 @@ bad broken-yaml "not valid YAML" 1 <<YML
 basic_auth_users: [prom: 'x'
 YML
 echo "duration $((($(date +%s%N) - t0) / 1000000)) ms"
-[ $rc -eq 0 ] && echo "PASS: HTTPS and basic auth (exporter-toolkit web config), scraped by Prometheus; bad files refused"
-exit $rc
+pv_done "HTTPS and basic auth (exporter-toolkit web config), scraped by Prometheus; bad files refused"

@@ -12,14 +12,10 @@
 # docs/vmpower.md): one advanced in place by a writer at 3 uJ per us of wall
 # time (3 W) -> present, counted within 25% of 3 W x the wait; one frozen ->
 # "NOT advancing".
-set -u
-U=${PV_UTILS:?run through ctests/run-tests.sh}
-export LD_LIBRARY_PATH=${PV_PAPI_LIBDIR:?}
-T=$(mktemp -d)
+# shellcheck source=ctests/scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 writer=
 trap '[ -n "$writer" ] && kill "$writer" 2>/dev/null; rm -rf "$T"' EXIT
-rc=0
-fail() { echo "FAIL: $*"; rc=1; }
 
 "$U/papi_vmguest" -w 0.2 >"$T/out" 2>&1; st=$?
 cat "$T/out"
@@ -95,5 +91,4 @@ grep '^virtual_rapl' "$T/frozen"
 grep -q '^virtual_rapl: present (rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0 counted 0 uJ in 0.3 s, NOT advancing' "$T/frozen" ||
 	fail "a frozen export is not reported as NOT advancing"
 
-[ $rc -eq 0 ] && echo "PASS: papi_vmguest on this machine and on fixture exports"
-exit $rc
+pv_done "papi_vmguest on this machine and on fixture exports"

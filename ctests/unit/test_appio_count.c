@@ -1,10 +1,10 @@
 /* appio counting rules, size bins and event formulas, without interposition. */
-#include <check.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "pv_check.h"
 #include "appio_bins.h"
 #include "appio_count.h"
 #include "appio_events.h"
@@ -191,22 +191,6 @@ START_TEST(event_table_is_consistent)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("appio_count");
-	TCase *tc = tcase_create("count");
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, bins_follow_darshan_bounds);
-	tcase_add_test(tc, read_outcomes);
-	tcase_add_test(tc, bins_sum_to_successful_calls);
-	tcase_add_test(tc, stdio_and_noshort);
-	tcase_add_test(tc, recv_send_have_no_class_counters);
-	tcase_add_test(tc, meta_calls);
-	tcase_add_test(tc, event_table_is_consistent);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN_WITH("appio_count", 0, setup, NULL,
+	bins_follow_darshan_bounds, read_outcomes, bins_sum_to_successful_calls, stdio_and_noshort,
+	recv_send_have_no_class_counters, meta_calls, event_table_is_consistent)

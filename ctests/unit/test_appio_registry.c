@@ -1,12 +1,12 @@
 /* appio registry: per-thread blocks, process totals that survive thread
  * exit, block reuse, fork. */
-#include <check.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "appio_count.h"
 #include "appio_registry.h"
 
@@ -106,17 +106,5 @@ START_TEST(fork_child_folds_other_threads)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("appio_registry");
-	TCase *tc = tcase_create("registry");
-	tcase_add_test(tc, exited_threads_are_kept);
-	tcase_add_test(tc, live_threads_and_own_block);
-	tcase_add_test(tc, fork_child_folds_other_threads);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("appio_registry",
+	exited_threads_are_kept, live_threads_and_own_block, fork_child_folds_other_threads)

@@ -1,6 +1,5 @@
 /* appio report transport (preload -> papi_appio_run), formatting, clock
  * scaling and descriptor classes. */
-#include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "appio_clock.h"
 #include "appio_events.h"
 #include "appio_fdclass.h"
@@ -145,19 +145,6 @@ START_TEST(descriptor_classes)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("appio_report");
-	TCase *tc = tcase_create("report");
-	tcase_add_test(tc, serialize_parse_roundtrip);
-	tcase_add_test(tc, parse_rejects_bad_reports);
-	tcase_add_test(tc, table_and_json);
-	tcase_add_test(tc, clock_scaling);
-	tcase_add_test(tc, descriptor_classes);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("appio_report",
+	serialize_parse_roundtrip, parse_rejects_bad_reports, table_and_json, clock_scaling,
+	descriptor_classes)

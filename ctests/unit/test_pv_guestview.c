@@ -1,14 +1,13 @@
 /* Unit tests of pv_guestview (papi_vmguest's logic): hypervisor names, the
  * mount holding the virtual RAPL, procfs probes on ctests/fixtures/guestview,
  * and the report (states and the host-side change named for each absence). */
-#include <check.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_guestview.h"
 
 /* The report of f as a string (static buffer), and its absent count. */
@@ -82,16 +81,11 @@ END_TEST
 
 START_TEST(probe_fs_fixture)
 {
-	const char *fx = getenv("PV_FIXTURES");
 	char p[PATH_MAX];
 	struct pv_guest_facts f;
 
-	snprintf(p, sizeof(p), "%s/guestview/proc", fx ? fx : "ctests/fixtures");
-	setenv("PAPI_VIRT_PROCFS", p, 1);
-	pv_config_reset();
-	snprintf(p, sizeof(p), "%s/guestview/sys", fx ? fx : "ctests/fixtures");
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
+	pv_check_use_fixture("guestview", PV_CHECK_PROC | PV_CHECK_SYS);
+	snprintf(p, sizeof(p), "%s/guestview/sys", pv_check_fixtures());
 	memset(&f, 0, sizeof(f));
 	pv_guest_probe_fs(&f);
 	ck_assert_int_eq(f.hv_flag, 1);         /* "hypervisor" in the first flags line */
@@ -101,9 +95,8 @@ START_TEST(probe_fs_fixture)
 	ck_assert_str_eq(f.sysfs_root, p);
 	ck_assert_str_eq(f.mount_type, "rootfs"); /* only "/" covers the fixture */
 
-	snprintf(p, sizeof(p), "%s/guestview/nowhere", fx ? fx : "ctests/fixtures");
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
+	snprintf(p, sizeof(p), "%s/guestview/nowhere", pv_check_fixtures());
+	pv_check_use_root(PV_CHECK_SYS, p);
 	memset(&f, 0, sizeof(f));
 	pv_guest_probe_fs(&f);
 	ck_assert_int_eq(f.zone, 0);
@@ -219,22 +212,6 @@ START_TEST(report_virtual_rapl_absent_or_stuck)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_guestview");
-	TCase *tc = tcase_create("guestview");
-
-	tcase_add_test(tc, hypervisor_names);
-	tcase_add_test(tc, mount_longest_prefix_and_escapes);
-	tcase_add_test(tc, probe_fs_fixture);
-	tcase_add_test(tc, report_tcg_lab_guest);
-	tcase_add_test(tc, report_kvm_steal_and_pmu);
-	tcase_add_test(tc, report_steal_evidence_and_xen);
-	tcase_add_test(tc, report_virtual_rapl_absent_or_stuck);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("pv_guestview",
+	hypervisor_names, mount_longest_prefix_and_escapes, probe_fs_fixture, report_tcg_lab_guest,
+	report_kvm_steal_and_pmu, report_steal_evidence_and_xen, report_virtual_rapl_absent_or_stuck)

@@ -2,7 +2,6 @@
  * component tears down at PAPI_shutdown: a pv_evtab.  Built plainly and
  * with ASan+UBSan (ctests/unit-asan): a use after free or double free of
  * the table under concurrent shutdowns and readers is an ASan report. */
-#include <check.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "pv_evtab.h"
 #include "pv_life.h"
 
@@ -205,22 +205,6 @@ START_TEST(fork_while_reading)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_life");
-	TCase *tc = tcase_create("lifetime");
-	SRunner *sr;
-	int failed;
-
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, concurrent_shutdowns_tear_down_once);
-	tcase_add_test(tc, shutdown_under_readers);
-	tcase_add_test(tc, reinit_after_shutdown);
-	tcase_add_test(tc, fork_while_reading);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN_WITH("pv_life", 120, NULL, NULL,
+	concurrent_shutdowns_tear_down_once, shutdown_under_readers, reinit_after_shutdown,
+	fork_while_reading)

@@ -2,7 +2,6 @@
  * zones identified by name (psys does not shift packages), 64-bit
  * accumulation across energy_uj wraparound, the perf power PMU's sysfs
  * description, and the reasons given when nothing can be read. */
-#include <check.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,53 +11,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_fs.h"
 #include "pv_rapl.h"
 #include "pv_rapl_priv.h"
 
-static char tmpdir[PATH_MAX];
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("PV_FIXTURES");
-
-	return f ? f : "ctests/fixtures";
-}
-
 static void use_fixture(const char *scenario)
 {
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s/sys", fixtures(), scenario);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
+	pv_check_use_fixture(scenario, PV_CHECK_SYS);
 }
 
 /* A private, writable copy of a fixture's sys tree; PAPI_VIRT_SYSFS -> it. */
 static void copy_fixture(const char *scenario)
 {
-	char cmd[3 * PATH_MAX], p[PATH_MAX];
-
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_pv_rapl.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(cmd, sizeof(cmd), "cp -r '%s/%s/sys' '%s/'", fixtures(), scenario, tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	snprintf(p, sizeof(p), "%s/sys", tmpdir);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
-}
-
-static void drop_copy(void)
-{
-	char cmd[PATH_MAX + 16];
-
-	if (!tmpdir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-	tmpdir[0] = '\0';
+	pv_check_use_root(PV_CHECK_SYS, pv_check_tmp_copy(scenario, "sys"));
 }
 
 static void put(const char *rel, const char *s)
@@ -191,7 +157,7 @@ START_TEST(accumulates_across_wraparound)
 	ck_assert_int_eq(pv_rapl_read(r, i, &a), 0);
 	ck_assert_uint_eq(a - d, 100);
 	pv_rapl_close(r);
-	drop_copy();
+	pv_check_tmp_drop();
 }
 END_TEST
 
@@ -332,7 +298,7 @@ START_TEST(unknown_and_broken_zones_are_skipped)
 	ck_assert_int_eq(pv_rapl_find(r, 0, PV_RAPL_UNCORE), -ENOENT);
 	ck_assert_int_eq(pv_rapl_find(r, 1, PV_RAPL_CORE), -ENOENT);
 	pv_rapl_close(r);
-	drop_copy();
+	pv_check_tmp_drop();
 }
 END_TEST
 
@@ -346,12 +312,12 @@ START_TEST(too_many_zones_are_said)
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s/sys/class/powercap' && for k in $(seq 10 309); do d=intel-rapl:$k:0; mkdir $d && "
 		 "echo dram > $d/name && echo 1 > $d/energy_uj && echo 1000 > $d/max_energy_range_uj; done",
-		 tmpdir);
+		 pv_check_tmp);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(pv_rapl_open(0, &r, reason, sizeof(reason)), 0);
 	ck_assert_msg(strstr(reason, "more than 256 intel-rapl zones in ") != NULL, "%s", reason);
 	pv_rapl_close(r);
-	drop_copy();
+	pv_check_tmp_drop();
 }
 END_TEST
 
@@ -366,7 +332,8 @@ START_TEST(non_root_gets_precise_reason)
 	if (geteuid() != 0)
 		return; /* the non-root path is then the real one, covered above */
 	copy_fixture("rapl-intel-2pkg");
-	snprintf(cmd, sizeof(cmd), "chmod 0755 '%s' && chmod 0400 '%s'/sys/class/powercap/*/energy_uj", tmpdir, tmpdir);
+	snprintf(cmd, sizeof(cmd), "chmod 0755 '%s' && chmod 0400 '%s'/sys/class/powercap/*/energy_uj", pv_check_tmp,
+		 pv_check_tmp);
 	ck_assert_int_eq(system(cmd), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -389,7 +356,7 @@ START_TEST(non_root_gets_precise_reason)
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	drop_copy();
+	pv_check_tmp_drop();
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
 }
 END_TEST
@@ -406,51 +373,22 @@ START_TEST(advance_tool_matches_reader)
 	snprintf(tool, sizeof(tool), "%s/ctests/fixtures/rapl-tools/advance_energy.sh", src ? src : ".");
 	copy_fixture("rapl-intel-2pkg");
 	snprintf(cmd, sizeof(cmd), "sh '%s' --to '%s/sys/class/powercap/intel-rapl:0' 262143000000 >/dev/null", tool,
-		 tmpdir);
+		 pv_check_tmp);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(pv_rapl_open(0, &r, NULL, 0), 0);
 	ck_assert_int_eq(pv_rapl_read_package(r, 0, &a), 0);
 	/* 150 W for 10 s = 1.5e9 uJ, across the wrap at 262143328850. */
-	snprintf(cmd, sizeof(cmd), "sh '%s' '%s/sys/class/powercap/intel-rapl:0' 150 10 >/dev/null", tool, tmpdir);
+	snprintf(cmd, sizeof(cmd), "sh '%s' '%s/sys/class/powercap/intel-rapl:0' 150 10 >/dev/null", tool, pv_check_tmp);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(pv_rapl_read_package(r, 0, &b), 0);
 	ck_assert_uint_eq(b - a, 1500000000ULL);
 	pv_rapl_close(r);
-	drop_copy();
+	pv_check_tmp_drop();
 }
 END_TEST
 
-static Suite *suite(void)
-{
-	Suite *s = suite_create("pv_rapl");
-	TCase *t = tcase_create("core");
-
-	tcase_set_timeout(t, 20);
-	tcase_add_test(t, delta_wraps_modulo_range_plus_one);
-	tcase_add_test(t, zone_names);
-	tcase_add_test(t, intel_zones_by_name);
-	tcase_add_test(t, accumulates_across_wraparound);
-	tcase_add_test(t, amd_host);
-	tcase_add_test(t, vm_without_rapl_says_why);
-	tcase_add_test(t, real_sys_of_this_machine);
-	tcase_add_test(t, perf_pmu_description);
-	tcase_add_test(t, perf_parsers);
-	tcase_add_test(t, perf_fallback_reports_open_failure);
-	tcase_add_test(t, unknown_and_broken_zones_are_skipped);
-	tcase_add_test(t, too_many_zones_are_said);
-	tcase_add_test(t, non_root_gets_precise_reason);
-	tcase_add_test(t, advance_tool_matches_reader);
-	suite_add_tcase(s, t);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN_WITH("pv_rapl", 20, NULL, NULL,
+	delta_wraps_modulo_range_plus_one, zone_names, intel_zones_by_name, accumulates_across_wraparound,
+	amd_host, vm_without_rapl_says_why, real_sys_of_this_machine, perf_pmu_description, perf_parsers,
+	perf_fallback_reports_open_failure, unknown_and_broken_zones_are_skipped, too_many_zones_are_said,
+	non_root_gets_precise_reason, advance_tool_matches_reader)

@@ -1,6 +1,5 @@
 /* Unit tests of the shared helpers: pv_fs (against ctests/fixtures/pvfs),
  * pv_evname (qualifiers, VM-name escaping) and pv_evtab. */
-#include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,25 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_evname.h"
 #include "pv_evtab.h"
 #include "pv_fs.h"
 
-static char fixture[PATH_MAX];
-
 static void use_fixture(void)
 {
-	const char *f = getenv("PV_FIXTURES");
-	char p[PATH_MAX];
-
-	snprintf(fixture, sizeof(fixture), "%s/pvfs", f ? f : "ctests/fixtures");
-	snprintf(p, sizeof(p), "%s/proc", fixture);
-	setenv("PAPI_VIRT_PROCFS", p, 1);
-	pv_config_reset();
-	snprintf(p, sizeof(p), "%s/sys", fixture);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
+	pv_check_use_fixture("pvfs", PV_CHECK_PROC | PV_CHECK_SYS);
 }
 
 START_TEST(roots_default_and_override)
@@ -102,22 +90,19 @@ END_TEST
 
 START_TEST(permission_is_reported)
 {
-	char dir[] = "/tmp/pvfs-perm-XXXXXX", p[PATH_MAX];
+	char p[PATH_MAX];
+	const char *dir;
 	uint64_t u;
-	int fd;
 
 	if (geteuid() == 0)
 		return; /* root reads anything: nothing to observe */
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dir = pv_check_tmp_root();
 	snprintf(p, sizeof(p), "%s/secret", dir);
-	fd = open(p, O_CREAT | O_WRONLY, 0);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	setenv("PAPI_VIRT_SYSFS", dir, 1);
-	pv_config_reset();
+	pv_check_write(p, "1\n");
+	ck_assert_int_eq(chmod(p, 0), 0);
+	pv_check_use_root(PV_CHECK_SYS, dir);
 	ck_assert_int_eq(pv_fs_read_u64(PV_SYS, "secret", &u), -EACCES);
-	unlink(p);
-	rmdir(dir);
+	pv_check_tmp_drop();
 }
 END_TEST
 
@@ -147,23 +132,18 @@ END_TEST
 
 START_TEST(write_replaces_content)
 {
-	char dir[] = "/tmp/pvfs-w-XXXXXX", p[PATH_MAX], buf[32];
-	FILE *f;
+	char p[PATH_MAX], buf[32];
+	const char *dir = pv_check_tmp_root();
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(p, sizeof(p), "%s/power_limit_uw", dir);
-	f = fopen(p, "w");
-	fputs("150000000\n", f);
-	fclose(f);
-	setenv("PAPI_VIRT_SYSFS", dir, 1);
-	pv_config_reset();
+	pv_check_write(p, "150000000\n");
+	pv_check_use_root(PV_CHECK_SYS, dir);
 	ck_assert_int_eq(pv_fs_write_str(PV_SYS, "power_limit_uw", "9"), 0);
 	ck_assert_int_eq(pv_fs_read(PV_SYS, "power_limit_uw", buf, sizeof(buf), NULL), 0);
 	ck_assert_str_eq(buf, "9");
 	/* Controls never create files. */
 	ck_assert_int_eq(pv_fs_write_str(PV_SYS, "nothere", "1"), -ENOENT);
-	unlink(p);
-	rmdir(dir);
+	pv_check_tmp_drop();
 }
 END_TEST
 
@@ -392,8 +372,6 @@ int main(void)
 	TCase *fs = tcase_create("pv_fs");
 	TCase *nm = tcase_create("pv_evname");
 	TCase *tb = tcase_create("pv_evtab");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(fs, roots_default_and_override);
 	tcase_add_test(fs, read_numbers_strictly);
@@ -412,9 +390,5 @@ int main(void)
 	suite_add_tcase(s, fs);
 	suite_add_tcase(s, nm);
 	suite_add_tcase(s, tb);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pv_check_run(s);
 }

@@ -1,7 +1,6 @@
 /* Unit tests of pv_virt: procfs parsing and resolution against fixture trees
  * (ctests/fixtures/virt-*), identity rules of pv_virt_apply, and the
  * unreachable-daemon path of pv_virt_refresh. */
-#include <check.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_virt.h"
 #include "pv_virt_proc.h"
 
@@ -20,15 +19,7 @@
 
 static void use_fixture(const char *scenario)
 {
-	const char *f = getenv("PV_FIXTURES");
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s/proc", f ? f : "ctests/fixtures", scenario);
-	setenv("PAPI_VIRT_PROCFS", p, 1);
-	pv_config_reset();
-	snprintf(p, sizeof(p), "%s/%s/sys", f ? f : "ctests/fixtures", scenario);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
+	pv_check_use_fixture(scenario, PV_CHECK_PROC | PV_CHECK_SYS);
 }
 
 /* ---- parsers ---- */
@@ -495,11 +486,5 @@ static Suite *pv_virt_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(pv_virt_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pv_check_run(pv_virt_suite());
 }

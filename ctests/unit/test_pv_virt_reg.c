@@ -8,7 +8,6 @@
  *   - a child after fork() keeps the records and connects afresh;
  *   - a missing libvirt library (PAPI_VIRT_LIBVIRT) fails the refresh with
  *     -ELIBACC and a reason naming it, and creates nothing. */
-#include <check.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_virt.h"
 #include "pv_virt_lib.h"
 #include "pv_virt_reg.h"
@@ -157,22 +156,5 @@ START_TEST(missing_libvirt)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_virt_reg");
-	TCase *t = tcase_create("registry");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(t, shared_identity);
-	tcase_add_test(t, concurrent_release);
-	tcase_add_test(t, after_fork);
-	tcase_add_test(t, missing_libvirt);
-	tcase_set_timeout(t, 60);
-	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+PV_CHECK_MAIN_WITH("pv_virt_reg", 60, NULL, NULL,
+	shared_identity, concurrent_release, after_fork, missing_libvirt)

@@ -4,7 +4,6 @@
  * failed batch, restore after normal end / PAPI_shutdown-like free / SIGKILL
  * + restore command (byte-identical trees), and two processes on one
  * control. */
-#include <check.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,35 +14,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_fs.h"
 #include "rapl_vm_ctl.h"
 #include "rapl_vm_state.h"
 
-static char tmpdir[PATH_MAX], statedir[PATH_MAX + 8], scen[64];
+static char statedir[PATH_MAX + 8], scen[64];
 static struct rapl_ctl_set set;
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("PV_FIXTURES");
-
-	return f ? f : "ctests/fixtures";
-}
 
 static void setup_copy(const char *scenario)
 {
-	char cmd[3 * PATH_MAX], p[PATH_MAX + 8];
 	struct rapl_ctl_zone z[2] = { { 0, "class/powercap/intel-rapl:0" }, { 1, "class/powercap/intel-rapl:2" } };
 
 	snprintf(scen, sizeof(scen), "%s", scenario);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_rapl_vm_ctl.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(cmd, sizeof(cmd), "cp -r '%s/%s/sys' '%s/'", fixtures(), scenario, tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	snprintf(p, sizeof(p), "%s/sys", tmpdir);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
-	snprintf(statedir, sizeof(statedir), "%s/state", tmpdir);
+	pv_check_tmp_root();
+	pv_check_use_root(PV_CHECK_SYS, pv_check_tmp_copy(scenario, "sys"));
+	snprintf(statedir, sizeof(statedir), "%s/state", pv_check_tmp);
 	ck_assert_int_eq(rapl_ctl_discover(&set, z, strcmp(scenario, "rapl-intel-2pkg") == 0 ? 2 : 1), 0);
 }
 
@@ -52,21 +38,14 @@ static int unchanged(void)
 {
 	char cmd[3 * PATH_MAX];
 
-	snprintf(cmd, sizeof(cmd), "diff -r '%s/%s/sys' '%s/sys' >&2", fixtures(), scen, tmpdir);
+	snprintf(cmd, sizeof(cmd), "diff -r '%s/%s/sys' '%s/sys' >&2", pv_check_fixtures(), scen, pv_check_tmp);
 	return system(cmd) == 0;
 }
 
 static void teardown_copy(void)
 {
-	char cmd[PATH_MAX + 16];
-
 	rapl_ctl_free(&set);
-	if (!tmpdir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-	tmpdir[0] = '\0';
+	pv_check_tmp_drop();
 }
 
 static const char *content(const char *rel)
@@ -340,7 +319,7 @@ START_TEST(non_root_write_is_eperm)
 	if (geteuid() != 0)
 		return;
 	setup_copy("rapl-intel-2pkg");
-	snprintf(cmd, sizeof(cmd), "chmod -R go+rX '%s'", tmpdir);
+	snprintf(cmd, sizeof(cmd), "chmod -R go+rX '%s'", pv_check_tmp);
 	ck_assert_int_eq(system(cmd), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -515,36 +494,23 @@ START_TEST(escape_roundtrip)
 }
 END_TEST
 
-static Suite *suite(void)
+START_TEST(state_dir_default)
 {
-	Suite *s = suite_create("rapl_vm_ctl");
-	TCase *t = tcase_create("ctl");
+	char d[PATH_MAX];
 
-	tcase_set_timeout(t, 30);
-	tcase_add_test(t, discover_intel);
-	tcase_add_test(t, discover_amd_and_vm);
-	tcase_add_test(t, seed_set_frequency_one_batch);
-	tcase_add_test(t, setspeed_needs_userspace_and_limits);
-	tcase_add_test(t, seed_governor_and_power_limits);
-	tcase_add_test(t, invalid_values_rejected_file_unchanged);
-	tcase_add_test(t, min_max_order_keep_and_read_only);
-	tcase_add_test(t, failed_write_rolls_back);
-	tcase_add_test(t, non_root_write_is_eperm);
-	tcase_add_test(t, sigkill_then_restore_command);
-	tcase_add_test(t, two_processes_one_control);
-	tcase_add_test(t, forked_child_does_not_restore_parent);
-	tcase_add_test(t, escape_roundtrip);
-	suite_add_tcase(s, t);
-	return s;
+	setenv("PAPI_VIRT_STATE_DIR", "/x/y", 1);
+	ck_assert_int_eq(rapl_state_dir(d, sizeof(d)), 0);
+	ck_assert_str_eq(d, "/x/y");
+	unsetenv("PAPI_VIRT_STATE_DIR");
+	ck_assert_int_eq(rapl_state_dir(d, sizeof(d)), 0);
+	if (geteuid() == 0)
+		ck_assert_str_eq(d, "/run/papi-virt");
 }
+END_TEST
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN_WITH("rapl_vm_ctl", 30, NULL, NULL,
+	discover_intel, discover_amd_and_vm, seed_set_frequency_one_batch,
+	setspeed_needs_userspace_and_limits, seed_governor_and_power_limits,
+	invalid_values_rejected_file_unchanged, min_max_order_keep_and_read_only, failed_write_rolls_back,
+	non_root_write_is_eperm, sigkill_then_restore_command, two_processes_one_control,
+	forked_child_does_not_restore_parent, escape_roundtrip, state_dir_default)

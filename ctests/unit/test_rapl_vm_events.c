@@ -1,12 +1,11 @@
 /* Unit tests of rapl_vm's event table: what is listed on each fixture,
  * canonical names of typed spellings, payloads and descriptions. */
-#include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_evtab.h"
 #include "pv_fs.h"
 #include "pv_rapl.h"
@@ -19,14 +18,10 @@ static struct rapl_ctl_set set;
 
 static void build(const char *scenario)
 {
-	const char *f = getenv("PV_FIXTURES");
 	struct rapl_ctl_zone z[8];
-	char p[4096];
 	int i, nz = 0;
 
-	snprintf(p, sizeof(p), "%s/%s/sys", f ? f : "ctests/fixtures", scenario);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
+	pv_check_use_fixture(scenario, PV_CHECK_SYS);
 	rapl = NULL;
 	if (pv_rapl_open(0, &rapl, NULL, 0) < 0)
 		rapl = NULL;
@@ -141,19 +136,5 @@ START_TEST(amd_and_vm_tables)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("rapl_vm_events");
-	TCase *t = tcase_create("events");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(t, intel_table);
-	tcase_add_test(t, amd_and_vm_tables);
-	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("rapl_vm_events",
+	intel_table, amd_and_vm_tables)

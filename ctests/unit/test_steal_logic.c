@@ -3,7 +3,6 @@
  * CPU name (offline CPUs, many CPUs, malformed lines, counters going
  * backwards), paravirt steal accounting detection, the thread steal
  * estimate, host vCPU run/steal/halt, event names. */
-#include <check.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_evtab.h"
 #include "pv_fs.h"
 #include "pv_virt_proc.h"
@@ -24,20 +23,9 @@
 #include "steal_pvacct.h"
 #include "steal_sample.h"
 
-static const char *fixtures(void)
-{
-	const char *f = getenv("PV_FIXTURES");
-
-	return f ? f : "ctests/fixtures";
-}
-
 static void use_proc(const char *scenario)
 {
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s/proc", fixtures(), scenario);
-	setenv("PAPI_VIRT_PROCFS", p, 1);
-	pv_config_reset();
+	pv_check_use_fixture(scenario, PV_CHECK_PROC);
 }
 
 /* Reads <scenario>/proc/stat through the kept-open reader. */
@@ -486,8 +474,7 @@ START_TEST(pvacct_detect_fixtures)
 {
 	char src[PATH_MAX], boot[PATH_MAX];
 
-	setenv("PAPI_VIRT_BOOTFS", "/nonexistent", 1);
-	snprintf(boot, sizeof(boot), "%s/steal-pvacct-boot/boot", fixtures());
+	snprintf(boot, sizeof(boot), "%s/steal-pvacct-boot/boot", pv_check_fixtures());
 	use_proc("steal-basic"); /* config.gz =y; "no-steal-acc" only after "--" */
 	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_KERNEL);
 	ck_assert_ptr_nonnull(strstr(src, "steal-basic/proc/config.gz"));
@@ -658,48 +645,11 @@ START_TEST(events_table)
 }
 END_TEST
 
-static Suite *steal_suite(void)
-{
-	Suite *s = suite_create("steal");
-	TCase *tc = tcase_create("logic");
-
-	tcase_add_test(tc, acc_never_negative);
-	tcase_add_test(tc, ticks_conversion);
-	tcase_add_test(tc, procstat_basic);
-	tcase_add_test(tc, procstat_offline_gap_matched_by_name);
-	tcase_add_test(tc, procstat_many_cpus);
-	tcase_add_test(tc, procstat_malformed_lines_skipped);
-	tcase_add_test(tc, procstat_no_cpu_line);
-	tcase_add_test(tc, procstat_unreadable);
-	tcase_add_test(tc, procstat_copy);
-	tcase_add_test(tc, guest_total_and_cpu_deltas);
-	tcase_add_test(tc, guest_offline_cpu_freezes);
-	tcase_add_test(tc, guest_backwards_never_negative);
-	tcase_add_test(tc, thread_estimate_kernel_excludes);
-	tcase_add_test(tc, thread_estimate_subtracted_once);
-	tcase_add_test(tc, thread_estimate_migration_split);
-	tcase_add_test(tc, thread_estimate_monotonic);
-	tcase_add_test(tc, thread_exact_interval);
-	tcase_add_test(tc, thread_sampler_fixture_schedstat);
-	tcase_add_test(tc, sampler_cache_window);
-	tcase_add_test(tc, pvacct_parsers);
-	tcase_add_test(tc, pvacct_detect_fixtures);
-	tcase_add_test(tc, vcpu_arithmetic);
-	tcase_add_test(tc, vcpu_fixture_and_freeze);
-	tcase_add_test(tc, events_parse_names);
-	tcase_add_test(tc, events_parse_errors);
-	tcase_add_test(tc, events_table);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(steal_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("steal",
+	acc_never_negative, ticks_conversion, procstat_basic, procstat_offline_gap_matched_by_name,
+	procstat_many_cpus, procstat_malformed_lines_skipped, procstat_no_cpu_line, procstat_unreadable,
+	procstat_copy, guest_total_and_cpu_deltas, guest_offline_cpu_freezes,
+	guest_backwards_never_negative, thread_estimate_kernel_excludes, thread_estimate_subtracted_once,
+	thread_estimate_migration_split, thread_estimate_monotonic, thread_exact_interval,
+	thread_sampler_fixture_schedstat, sampler_cache_window, pvacct_parsers, pvacct_detect_fixtures,
+	vcpu_arithmetic, vcpu_fixture_and_freeze, events_parse_names, events_parse_errors, events_table)

@@ -3,7 +3,6 @@
  * configuration parsing, topology and /proc/stat per package (fixture
  * vmpower-2pkg), perf scaling and probing, basis splitting, guest export,
  * event names. */
-#include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pv_config.h"
+#include "pv_check.h"
 #include "pv_fs.h"
 #include "pv_rapl.h"
 #include "vmp_attr.h"
@@ -24,19 +23,6 @@
 #include "vmp_perf.h"
 #include "vmp_procstat.h"
 #include "vmp_topo.h"
-
-static void use_fixture(const char *name)
-{
-	const char *f = getenv("PV_FIXTURES");
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s/proc", f ? f : "ctests/fixtures", name);
-	setenv("PAPI_VIRT_PROCFS", p, 1);
-	pv_config_reset();
-	snprintf(p, sizeof(p), "%s/%s/sys", f ? f : "ctests/fixtures", name);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
-	pv_config_reset();
-}
 
 /* Checks both conservation laws on every package and in total. */
 static void check_conservation(const struct vmp_attr *a)
@@ -244,7 +230,7 @@ START_TEST(topology_and_procstat)
 	ck_assert_int_eq(vmp_topo_parse_cpulist("0-20", bm, 16), -ERANGE);
 	ck_assert_int_eq(vmp_topo_parse_cpulist("1,a", bm, 16), -EINVAL);
 
-	use_fixture("vmpower-2pkg");
+	pv_check_use_fixture("vmpower-2pkg", PV_CHECK_PROC | PV_CHECK_SYS);
 	struct vmp_topo t;
 	ck_assert_int_eq(vmp_topo_read(&t), 0);
 	ck_assert_int_eq(t.ncpu, 5);
@@ -347,8 +333,6 @@ START_TEST(perf_scaling_and_probe)
 }
 END_TEST
 
-static char tmpdir[PATH_MAX];
-
 static void read_file(const char *dir, const char *name, char *buf, size_t len)
 {
 	char p[PATH_MAX * 2];
@@ -376,10 +360,8 @@ START_TEST(export_files)
 	struct vmp_export_vm e;
 	const char *uuid = "0b9d7c1e-1111-2222-3333-444455556666";
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vmp-export-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	char root[PATH_MAX];
-	snprintf(root, sizeof(root), "%s/a/b", tmpdir);
+	snprintf(root, sizeof(root), "%s/a/b", pv_check_tmp_root());
 	ck_assert_int_eq(vmp_export_vm_open(&e, root, uuid, "web server:ü", 1000), 0);
 	snprintf(zone, sizeof(zone), "%s/%s/class/powercap/intel-rapl:0", root, uuid);
 	read_file(zone, "name", buf, sizeof(buf));
@@ -410,9 +392,7 @@ START_TEST(export_files)
 	vmp_export_vm_close(&e2);
 	ck_assert_int_eq(vmp_export_vm_open(&e2, root, "../x", "x", 1000), -EINVAL);
 	ck_assert_int_eq(vmp_export_vm_open(&e2, root, uuid, "x", 0), -EINVAL);
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	pv_check_tmp_drop();
 }
 END_TEST
 
@@ -421,19 +401,16 @@ END_TEST
  * uses) as package 0, across the exporter's wraparound. */
 START_TEST(export_read_by_guest_reader)
 {
-	char root[PATH_MAX], guest[PATH_MAX * 2], reason[PV_RAPL_REASON_MAX];
-	const char *uuid = "7c3e1d2a-aaaa-bbbb-cccc-000000000001";
+	char guest[PATH_MAX * 2], reason[PV_RAPL_REASON_MAX];
+	const char *uuid = "7c3e1d2a-aaaa-bbbb-cccc-000000000001", *root = pv_check_tmp_root();
 	struct vmp_export_vm e;
 	struct pv_rapl *r;
 	uint64_t uj0, uj1, uj2;
 
-	snprintf(root, sizeof(root), "/tmp/vmp-guest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
 	ck_assert_int_eq(vmp_export_vm_open(&e, root, uuid, "g", 1000000), 0);
 	ck_assert_int_eq(vmp_export_vm_write(&e, 999000), 0);
 	snprintf(guest, sizeof(guest), "%s/%s", root, uuid);
-	setenv("PAPI_VIRT_SYSFS", guest, 1);
-	pv_config_reset();
+	pv_check_use_root(PV_CHECK_SYS, guest);
 	ck_assert_msg(pv_rapl_open(PV_RAPL_NO_PERF, &r, reason, sizeof(reason)) == 0, "%s", reason);
 	ck_assert_int_eq(pv_rapl_npackages(r), 1);
 	ck_assert_int_eq(pv_rapl_read_package(r, 0, &uj0), 0);
@@ -445,9 +422,7 @@ START_TEST(export_read_by_guest_reader)
 	ck_assert_uint_eq(uj2 - uj0, 251000);
 	pv_rapl_close(r);
 	vmp_export_vm_close(&e);
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	pv_check_tmp_drop();
 }
 END_TEST
 
@@ -507,26 +482,7 @@ START_TEST(event_names)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("vmpower_logic");
-	TCase *tc = tcase_create("all");
-	tcase_add_test(tc, attr_basic_split);
-	tcase_add_test(tc, attr_idle_above_energy_and_no_basis);
-	tcase_add_test(tc, attr_random_exact);
-	tcase_add_test(tc, attr_huge_values_no_overflow);
-	tcase_add_test(tc, integrator_no_drift);
-	tcase_add_test(tc, watts_and_model_parsing);
-	tcase_add_test(tc, topology_and_procstat);
-	tcase_add_test(tc, basis_helpers);
-	tcase_add_test(tc, perf_scaling_and_probe);
-	tcase_add_test(tc, export_files);
-	tcase_add_test(tc, export_read_by_guest_reader);
-	tcase_add_test(tc, event_names);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("vmpower_logic",
+	attr_basic_split, attr_idle_above_energy_and_no_basis, attr_random_exact,
+	attr_huge_values_no_overflow, integrator_no_drift, watts_and_model_parsing, topology_and_procstat,
+	basis_helpers, perf_scaling_and_probe, export_files, export_read_by_guest_reader, event_names)

@@ -41,21 +41,6 @@ int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, i
 int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr, int len);
 int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_info_t *info);
 
-/* A component callback run inside its lifetime guard: PAPI_ECMP without
- * calling fn when the component is not live (shut down by another thread,
- * or never initialised). */
-typedef int (*pv_papi_ctl_fn)(hwd_context_t *ctx, hwd_control_state_t *ctl);
-typedef int (*pv_papi_read_fn)(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags);
-typedef int (*pv_papi_write_fn)(hwd_context_t *ctx, hwd_control_state_t *ctl, long long *values);
-typedef int (*pv_papi_update_fn)(hwd_control_state_t *ctl, NativeInfo_t *native, int count, hwd_context_t *ctx);
-int pv_papi_guard_ctl(struct pv_life *l, pv_papi_ctl_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl);
-int pv_papi_guard_read(struct pv_life *l, pv_papi_read_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl,
-		       long long **events, int flags);
-int pv_papi_guard_write(struct pv_life *l, pv_papi_write_fn fn, hwd_context_t *ctx, hwd_control_state_t *ctl,
-			long long *values);
-int pv_papi_guard_update(struct pv_life *l, pv_papi_update_fn fn, hwd_control_state_t *ctl, NativeInfo_t *native,
-			 int count, hwd_context_t *ctx);
-
 /* -errno (or 0) -> PAPI error code, in one place. */
 int pv_papi_errno(int neg_errno);
 

@@ -18,6 +18,7 @@
 
 #include "pv_evname.h"
 #include "pv_papi_config.h"
+#include "pv_papi_comp.h"
 #include "pv_papi_events.h"
 
 #include "appio_events.h"
@@ -164,12 +165,6 @@ static int _appio_init_component(int cidx)
 	return pv_life_init(&appio_life, appio_init, appio_teardown, cidx);
 }
 
-static int _appio_init_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
-	return PAPI_OK;
-}
-
 static int _appio_init_control_state(hwd_control_state_t *ctl)
 {
 	memset(ctl, 0, sizeof(struct appio_ctl));
@@ -290,27 +285,9 @@ static int _appio_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 }
 
 /* Start and reset only snapshot the registry: no guard needed. */
-static int appio_guarded_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
-					      hwd_context_t *ctx)
-{
-	return pv_papi_guard_update(&appio_life, _appio_update_control_state, ctl, native, count, ctx);
-}
-
-static int appio_guarded_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
-{
-	return pv_papi_guard_read(&appio_life, _appio_read, ctx, ctl, events, flags);
-}
-
-static int appio_guarded_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
-{
-	return pv_papi_guard_ctl(&appio_life, _appio_stop, ctx, ctl);
-}
-
-static int _appio_shutdown_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
-	return PAPI_OK;
-}
+PV_PAPI_GUARDED_UPDATE(_appio, &appio_life)
+PV_PAPI_GUARDED_READ(_appio, &appio_life)
+PV_PAPI_GUARDED_CTL(_appio, stop, &appio_life)
 
 /* The counters live on (the interposer keeps counting after
  * PAPI_shutdown); only the event table goes, once however many threads
@@ -321,54 +298,15 @@ static int _appio_shutdown_component(void)
 	return PAPI_OK;
 }
 
-static int _appio_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
-{
-	(void)ctx;
-	(void)code;
-	(void)option;
-	return PAPI_OK;
-}
-
-static int _appio_set_domain(hwd_control_state_t *ctl, int domain)
-{
-	(void)ctl;
-	return (domain & PAPI_DOM_USER) ? PAPI_OK : PAPI_EINVAL;
-}
-
-static int _appio_ntv_enum_events(unsigned *code, int modifier)
+/* Every lookup builds the table first (appio_table). */
+static int appio_ntv_enter(void)
 {
 	int rc = appio_table();
 
-	return rc < 0 ? pv_papi_errno(rc) : pv_papi_enum_events(&appio_ev, code, modifier);
+	return rc < 0 ? pv_papi_errno(rc) : PAPI_OK;
 }
 
-static int _appio_ntv_name_to_code(const char *name, unsigned *code)
-{
-	int rc = appio_table();
-
-	return rc < 0 ? pv_papi_errno(rc) : pv_papi_name_to_code(&appio_ev, name, code);
-}
-
-static int _appio_ntv_code_to_name(unsigned code, char *name, int len)
-{
-	int rc = appio_table();
-
-	return rc < 0 ? pv_papi_errno(rc) : pv_papi_code_to_name(&appio_ev, code, name, len);
-}
-
-static int _appio_ntv_code_to_descr(unsigned code, char *descr, int len)
-{
-	int rc = appio_table();
-
-	return rc < 0 ? pv_papi_errno(rc) : pv_papi_code_to_descr(&appio_ev, code, descr, len);
-}
-
-static int _appio_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
-{
-	int rc = appio_table();
-
-	return rc < 0 ? pv_papi_errno(rc) : pv_papi_code_to_info(&appio_ev, code, info);
-}
+PV_PAPI_NTV_FORWARDERS(_appio, &appio_ev, appio_ntv_enter, pv_papi_leave_none)
 
 papi_vector_t _appio_vector = {
 	.cmp_info = {
@@ -392,20 +330,14 @@ papi_vector_t _appio_vector = {
 		.reg_alloc = sizeof(int),
 	},
 	.init_component = _appio_init_component,
-	.init_thread = _appio_init_thread,
 	.init_control_state = _appio_init_control_state,
-	.update_control_state = appio_guarded_update_control_state,
+	.update_control_state = _appio_guarded_update_control_state,
 	.start = _appio_start,
-	.stop = appio_guarded_stop,
-	.read = appio_guarded_read,
+	.stop = _appio_guarded_stop,
+	.read = _appio_guarded_read,
 	.reset = _appio_reset,
-	.shutdown_thread = _appio_shutdown_thread,
 	.shutdown_component = _appio_shutdown_component,
-	.ctl = _appio_ctl,
-	.set_domain = _appio_set_domain,
-	.ntv_enum_events = _appio_ntv_enum_events,
-	.ntv_name_to_code = _appio_ntv_name_to_code,
-	.ntv_code_to_name = _appio_ntv_code_to_name,
-	.ntv_code_to_descr = _appio_ntv_code_to_descr,
-	.ntv_code_to_info = _appio_ntv_code_to_info,
+	.set_domain = pv_papi_domain_user,
+	PV_PAPI_NOOP_CALLBACKS,
+	PV_PAPI_NTV_CALLBACKS(_appio),
 };

@@ -16,6 +16,7 @@
 #include "papi_vector.h"
 
 #include "pv_fs.h"
+#include "pv_papi_comp.h"
 #include "pv_papi_events.h"
 #include "pv_rapl.h"
 #include "rapl_vm_ctl.h"
@@ -190,38 +191,9 @@ static int rv_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret
 	return rc;
 }
 
-static int _rapl_vm_ntv_enum_events(unsigned *code, int modifier)
-{
-	return pv_papi_enum_events(&rv_ev, code, modifier);
-}
-
-static int _rapl_vm_ntv_name_to_code(const char *name, unsigned *code)
-{
-	return pv_papi_name_to_code(&rv_ev, name, code);
-}
-
-static int _rapl_vm_ntv_code_to_name(unsigned code, char *name, int len)
-{
-	return pv_papi_code_to_name(&rv_ev, code, name, len);
-}
-
-static int _rapl_vm_ntv_code_to_descr(unsigned code, char *descr, int len)
-{
-	return pv_papi_code_to_descr(&rv_ev, code, descr, len);
-}
-
-static int _rapl_vm_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
-{
-	return pv_papi_code_to_info(&rv_ev, code, info);
-}
+PV_PAPI_NTV_FORWARDERS(_rapl_vm, &rv_ev, pv_papi_enter_none, pv_papi_leave_none)
 
 /* ---- EventSets ---------------------------------------------------------------- */
-
-static int _rapl_vm_init_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
-	return PAPI_OK;
-}
 
 static int _rapl_vm_init_control_state(hwd_control_state_t *ctl)
 {
@@ -366,13 +338,6 @@ static int _rapl_vm_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 	return pv_papi_read_status(&c->failed, PAPI_OK);
 }
 
-static int _rapl_vm_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
-{
-	(void)ctx;
-	(void)ctl;
-	return PAPI_OK;
-}
-
 static int _rapl_vm_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
 	return _rapl_vm_start(ctx, ctl);
@@ -422,51 +387,11 @@ static int _rapl_vm_cleanup_eventset(hwd_control_state_t *ctl)
 
 /* ---- the callbacks PAPI calls, inside rv_life (stop does nothing) ---------- */
 
-static int rv_guarded_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
-					   hwd_context_t *ctx)
-{
-	return pv_papi_guard_update(&rv_life, _rapl_vm_update_control_state, ctl, native, count, ctx);
-}
-
-static int rv_guarded_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
-{
-	return pv_papi_guard_ctl(&rv_life, _rapl_vm_start, ctx, ctl);
-}
-
-static int rv_guarded_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
-{
-	return pv_papi_guard_read(&rv_life, _rapl_vm_read, ctx, ctl, events, flags);
-}
-
-static int rv_guarded_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
-{
-	return pv_papi_guard_ctl(&rv_life, _rapl_vm_reset, ctx, ctl);
-}
-
-static int rv_guarded_write(hwd_context_t *ctx, hwd_control_state_t *ctl, long long *values)
-{
-	return pv_papi_guard_write(&rv_life, _rapl_vm_write, ctx, ctl, values);
-}
-
-static int _rapl_vm_shutdown_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
-	return PAPI_OK;
-}
-
-static int _rapl_vm_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
-{
-	(void)ctx;
-	(void)code;
-	(void)option;
-	return PAPI_OK;
-}
-
-static int _rapl_vm_set_domain(hwd_control_state_t *ctl, int domain)
-{
-	(void)ctl;
-	return (domain & PAPI_DOM_ALL) ? PAPI_OK : PAPI_EINVAL;
-}
+PV_PAPI_GUARDED_UPDATE(_rapl_vm, &rv_life)
+PV_PAPI_GUARDED_CTL(_rapl_vm, start, &rv_life)
+PV_PAPI_GUARDED_READ(_rapl_vm, &rv_life)
+PV_PAPI_GUARDED_CTL(_rapl_vm, reset, &rv_life)
+PV_PAPI_GUARDED_WRITE(_rapl_vm, &rv_life)
 
 papi_vector_t _rapl_vm_vector = {
 	.cmp_info = {
@@ -493,22 +418,16 @@ papi_vector_t _rapl_vm_vector = {
 		.reg_alloc = sizeof(int),
 	},
 	.init_component = _rapl_vm_init_component,
-	.init_thread = _rapl_vm_init_thread,
 	.init_control_state = _rapl_vm_init_control_state,
-	.update_control_state = rv_guarded_update_control_state,
-	.start = rv_guarded_start,
-	.stop = _rapl_vm_stop,
-	.read = rv_guarded_read,
-	.write = rv_guarded_write,
-	.reset = rv_guarded_reset,
+	.update_control_state = _rapl_vm_guarded_update_control_state,
+	.start = _rapl_vm_guarded_start,
+	.stop = pv_papi_noop_state,
+	.read = _rapl_vm_guarded_read,
+	.write = _rapl_vm_guarded_write,
+	.reset = _rapl_vm_guarded_reset,
 	.cleanup_eventset = _rapl_vm_cleanup_eventset,
-	.shutdown_thread = _rapl_vm_shutdown_thread,
 	.shutdown_component = _rapl_vm_shutdown_component,
-	.ctl = _rapl_vm_ctl,
-	.set_domain = _rapl_vm_set_domain,
-	.ntv_enum_events = _rapl_vm_ntv_enum_events,
-	.ntv_name_to_code = _rapl_vm_ntv_name_to_code,
-	.ntv_code_to_name = _rapl_vm_ntv_code_to_name,
-	.ntv_code_to_descr = _rapl_vm_ntv_code_to_descr,
-	.ntv_code_to_info = _rapl_vm_ntv_code_to_info,
+	.set_domain = pv_papi_domain_any,
+	PV_PAPI_NOOP_CALLBACKS,
+	PV_PAPI_NTV_CALLBACKS(_rapl_vm),
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pv_clock.h"
+#include "pv_papi_comp.h"
 #include "steal_papi.h"
 
 #include "pv_msg.h"
@@ -212,31 +213,8 @@ static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 	return rc;
 }
 
-static int _steal_ntv_name_to_code(const char *name, unsigned *code)
-{
-	return pv_papi_name_to_code(&steal_ev, name, code);
-}
-
-static int _steal_ntv_code_to_name(unsigned code, char *name, int len)
-{
-	return pv_papi_code_to_name(&steal_ev, code, name, len);
-}
-
-static int _steal_ntv_code_to_descr(unsigned code, char *descr, int len)
-{
-	return pv_papi_code_to_descr(&steal_ev, code, descr, len);
-}
-
-static int _steal_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
-{
-	return pv_papi_code_to_info(&steal_ev, code, info);
-}
-
-static int _steal_init_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
-	return PAPI_OK;
-}
+PV_PAPI_NTV_NAME_TO_CODE(_steal, &steal_ev, pv_papi_enter_none, pv_papi_leave_none)
+PV_PAPI_NTV_CODE_TO(_steal, &steal_ev, pv_papi_enter_none, pv_papi_leave_none)
 
 static int _steal_init_control_state(hwd_control_state_t *ctl)
 {
@@ -421,53 +399,13 @@ static int _steal_cleanup_eventset(hwd_control_state_t *ctl)
 	return PAPI_OK;
 }
 
-static int _steal_shutdown_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
-	return PAPI_OK;
-}
-
 /* ---- the EventSet callbacks PAPI calls, inside steal_life ------------------- */
 
-static int steal_guarded_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *native, int count,
-					      hwd_context_t *ctx)
-{
-	return pv_papi_guard_update(&steal_life, _steal_update_control_state, ctl, native, count, ctx);
-}
-
-static int steal_guarded_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
-{
-	return pv_papi_guard_ctl(&steal_life, _steal_start, ctx, ctl);
-}
-
-static int steal_guarded_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long **events, int flags)
-{
-	return pv_papi_guard_read(&steal_life, _steal_read, ctx, ctl, events, flags);
-}
-
-static int steal_guarded_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
-{
-	return pv_papi_guard_ctl(&steal_life, _steal_stop, ctx, ctl);
-}
-
-static int steal_guarded_reset(hwd_context_t *ctx, hwd_control_state_t *ctl)
-{
-	return pv_papi_guard_ctl(&steal_life, _steal_reset, ctx, ctl);
-}
-
-static int _steal_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
-{
-	(void)ctx;
-	(void)code;
-	(void)option;
-	return PAPI_OK;
-}
-
-static int _steal_set_domain(hwd_control_state_t *ctl, int domain)
-{
-	(void)ctl;
-	return (domain & (PAPI_DOM_USER | PAPI_DOM_KERNEL | PAPI_DOM_OTHER)) ? PAPI_OK : PAPI_EINVAL;
-}
+PV_PAPI_GUARDED_UPDATE(_steal, &steal_life)
+PV_PAPI_GUARDED_CTL(_steal, start, &steal_life)
+PV_PAPI_GUARDED_READ(_steal, &steal_life)
+PV_PAPI_GUARDED_CTL(_steal, stop, &steal_life)
+PV_PAPI_GUARDED_CTL(_steal, reset, &steal_life)
 
 papi_vector_t _steal_vector = {
 	.cmp_info = {
@@ -491,21 +429,15 @@ papi_vector_t _steal_vector = {
 		.reg_alloc = sizeof(int),
 	},
 	.init_component = _steal_init_component,
-	.init_thread = _steal_init_thread,
 	.init_control_state = _steal_init_control_state,
-	.update_control_state = steal_guarded_update_control_state,
-	.start = steal_guarded_start,
-	.stop = steal_guarded_stop,
-	.read = steal_guarded_read,
-	.reset = steal_guarded_reset,
+	.update_control_state = _steal_guarded_update_control_state,
+	.start = _steal_guarded_start,
+	.stop = _steal_guarded_stop,
+	.read = _steal_guarded_read,
+	.reset = _steal_guarded_reset,
 	.cleanup_eventset = _steal_cleanup_eventset,
-	.shutdown_thread = _steal_shutdown_thread,
 	.shutdown_component = _steal_shutdown_component,
-	.ctl = _steal_ctl,
-	.set_domain = _steal_set_domain,
-	.ntv_enum_events = _steal_ntv_enum_events,
-	.ntv_name_to_code = _steal_ntv_name_to_code,
-	.ntv_code_to_name = _steal_ntv_code_to_name,
-	.ntv_code_to_descr = _steal_ntv_code_to_descr,
-	.ntv_code_to_info = _steal_ntv_code_to_info,
+	.set_domain = pv_papi_domain_user_kernel_other,
+	PV_PAPI_NOOP_CALLBACKS,
+	PV_PAPI_NTV_CALLBACKS(_steal),
 };

@@ -16,6 +16,7 @@
 #include "papi_vector.h"
 
 #include "pv_papi_config.h"
+#include "pv_papi_comp.h"
 #include "pv_papi_events.h"
 #include "pv_virt_reg.h"
 #include "vmp_engine.h"
@@ -201,38 +202,13 @@ static int _vmpower_ntv_name_to_code(const char *name, unsigned *code)
 	return rc;
 }
 
-static int _vmpower_ntv_code_to_name(unsigned code, char *name, int len)
+/* The other lookups answer PAPI_ENOEVNT while vmpower is disabled. */
+static int vmp_ntv_enter(void)
 {
-	int rc = vmp_enter();
-
-	if (rc != PAPI_OK)
-		return PAPI_ENOEVNT;
-	rc = pv_papi_code_to_name(&vmp_ev, code, name, len);
-	vmp_leave();
-	return rc;
+	return vmp_enter() == PAPI_OK ? PAPI_OK : PAPI_ENOEVNT;
 }
 
-static int _vmpower_ntv_code_to_descr(unsigned code, char *descr, int len)
-{
-	int rc = vmp_enter();
-
-	if (rc != PAPI_OK)
-		return PAPI_ENOEVNT;
-	rc = pv_papi_code_to_descr(&vmp_ev, code, descr, len);
-	vmp_leave();
-	return rc;
-}
-
-static int _vmpower_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)
-{
-	int rc = vmp_enter();
-
-	if (rc != PAPI_OK)
-		return PAPI_ENOEVNT;
-	rc = pv_papi_code_to_info(&vmp_ev, code, info);
-	vmp_leave();
-	return rc;
-}
+PV_PAPI_NTV_CODE_TO(_vmpower, &vmp_ev, vmp_ntv_enter, vmp_leave)
 
 /* ---- init ----------------------------------------------------------------------- */
 
@@ -355,12 +331,6 @@ static int vmp_activate_locked(void)
 	vmp_state = VMP_ACTIVE;
 	_vmpower_vector.cmp_info.disabled = 0;
 	_vmpower_vector.cmp_info.disabled_reason[0] = '\0';
-	return PAPI_OK;
-}
-
-static int _vmpower_init_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
 	return PAPI_OK;
 }
 
@@ -531,12 +501,6 @@ static int _vmpower_cleanup_eventset(hwd_control_state_t *ctl)
 	return PAPI_OK;
 }
 
-static int _vmpower_shutdown_thread(hwd_context_t *ctx)
-{
-	(void)ctx;
-	return PAPI_OK;
-}
-
 /* Idempotent: concurrent or repeated calls close the engine once. */
 static int _vmpower_shutdown_component(void)
 {
@@ -546,20 +510,6 @@ static int _vmpower_shutdown_component(void)
 	vmp_state = VMP_OFF;
 	pthread_rwlock_unlock(&vmp_rw);
 	return PAPI_OK;
-}
-
-static int _vmpower_ctl(hwd_context_t *ctx, int code, _papi_int_option_t *option)
-{
-	(void)ctx;
-	(void)code;
-	(void)option;
-	return PAPI_OK;
-}
-
-static int _vmpower_set_domain(hwd_control_state_t *ctl, int domain)
-{
-	(void)ctl;
-	return (domain & (PAPI_DOM_USER | PAPI_DOM_KERNEL | PAPI_DOM_OTHER)) ? PAPI_OK : PAPI_EINVAL;
 }
 
 papi_vector_t _vmpower_vector = {
@@ -583,7 +533,6 @@ papi_vector_t _vmpower_vector = {
 		.reg_alloc = sizeof(int),
 	},
 	.init_component = _vmpower_init_component,
-	.init_thread = _vmpower_init_thread,
 	.init_control_state = _vmpower_init_control_state,
 	.update_control_state = _vmpower_update_control_state,
 	.start = _vmpower_start,
@@ -591,13 +540,8 @@ papi_vector_t _vmpower_vector = {
 	.read = _vmpower_read,
 	.reset = _vmpower_reset,
 	.cleanup_eventset = _vmpower_cleanup_eventset,
-	.shutdown_thread = _vmpower_shutdown_thread,
 	.shutdown_component = _vmpower_shutdown_component,
-	.ctl = _vmpower_ctl,
-	.set_domain = _vmpower_set_domain,
-	.ntv_enum_events = _vmpower_ntv_enum_events,
-	.ntv_name_to_code = _vmpower_ntv_name_to_code,
-	.ntv_code_to_name = _vmpower_ntv_code_to_name,
-	.ntv_code_to_descr = _vmpower_ntv_code_to_descr,
-	.ntv_code_to_info = _vmpower_ntv_code_to_info,
+	.set_domain = pv_papi_domain_user_kernel_other,
+	PV_PAPI_NOOP_CALLBACKS,
+	PV_PAPI_NTV_CALLBACKS(_vmpower),
 };
