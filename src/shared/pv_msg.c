@@ -8,9 +8,13 @@ void pv_msgf(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!msg || !len)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
+	pv_vmsgf(msg, len, fmt, ap);
 	va_end(ap);
+}
+
+void pv_vmsgf(char *msg, size_t len, const char *fmt, va_list ap)
+{
+	if (msg && len)
+		vsnprintf(msg, len, fmt, ap);
 }
