@@ -53,9 +53,9 @@ static int find_preload(char *buf, size_t len)
 	if (n > 0) {
 		exe[n] = 0;
 		const char *dir = dirname(exe);
-		const char *cand[] = { "%s/libpapi_appio_preload.so", "%s/../lib/papi-virt/libpapi_appio_preload.so" };
+		const char *cand[] = { "", "/../lib/papi-virt" };
 		for (unsigned i = 0; i < 2; i++) {
-			snprintf(buf, len, cand[i], dir);
+			snprintf(buf, len, "%s%s/libpapi_appio_preload.so", dir, cand[i]);
 			if (access(buf, R_OK) == 0)
 				return 0;
 		}

@@ -6,6 +6,7 @@
  * "restore".  See --help and docs/rapl_vm.md.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -91,10 +92,15 @@ static const char usage_text[] =
 static int quiet;
 static volatile sig_atomic_t stop_flag;
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "papi_vmctl: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry 'papi_vmctl --help'.\n");
 	return 2;
 }
@@ -168,7 +174,7 @@ static int cmd_get(char **events, int n)
 	int i, rc;
 
 	if (n > MAXEV)
-		return usage_error("at most %s events", "64");
+		return usage_error("at most %d events", 64);
 	if (init_papi() < 0 || set_build(&s, events, n) < 0)
 		return 1;
 	if ((rc = PAPI_start(s.es)) != PAPI_OK || (rc = PAPI_read(s.es, v)) != PAPI_OK) {
@@ -323,7 +329,7 @@ static int cmd_run(int argc, char **argv, double hold_s)
 			break;
 		}
 		if (n == MAXEV)
-			return usage_error("at most %s controls", "64");
+			return usage_error("at most %d controls", 64);
 		snprintf(specs[n], sizeof(specs[n]), "%s", argv[i]);
 		eq = strrchr(specs[n], '=');
 		if (!eq || eq == specs[n] || !eq[1])
@@ -333,9 +339,9 @@ static int cmd_run(int argc, char **argv, double hold_s)
 		n++;
 	}
 	if (n == 0)
-		return usage_error("%s", "run needs at least one EVENT=VALUE");
+		return usage_error("run needs at least one EVENT=VALUE");
 	if (cmd >= 0 && cmd >= argc)
-		return usage_error("%s", "nothing after '--'");
+		return usage_error("nothing after '--'");
 	if (init_papi() < 0 || set_build(&s, events, n) < 0)
 		return 1;
 	for (i = 0; i < n; i++) {
@@ -468,7 +474,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "missing command: list, get, run or restore");
+		return usage_error("missing command: list, get, run or restore");
 	if (strcmp(argv[optind], "list") == 0 && optind + 1 == argc)
 		return cmd_list();
 	if (strcmp(argv[optind], "get") == 0 && optind + 1 < argc)
@@ -482,7 +488,7 @@ int main(int argc, char **argv)
 			else if (c == 'q')
 				quiet = 1;
 			else
-				return usage_error("%s", "restore takes --state-dir DIR and -q only");
+				return usage_error("restore takes --state-dir DIR and -q only");
 		}
 		if (optind != argc)
 			return usage_error("unexpected argument '%s'", argv[optind]);
@@ -500,7 +506,7 @@ int main(int argc, char **argv)
 			} else if (c == 'q') {
 				quiet = 1;
 			} else {
-				return usage_error("%s", "run takes --hold SECONDS and -q");
+				return usage_error("run takes --hold SECONDS and -q");
 			}
 		}
 		return cmd_run(argc - optind, argv + optind, hold_s);

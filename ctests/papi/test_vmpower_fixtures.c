@@ -17,6 +17,7 @@
  * Fails (never skips) when the vmpower component is missing.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +42,15 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void sh(const char *fmt, const char *a, const char *b)
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
 {
 	char cmd[2048];
-	snprintf(cmd, sizeof(cmd), fmt, a, b);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
 	if (system(cmd) != 0)
 		FAIL("command failed: %s", cmd);
 }
@@ -414,7 +420,7 @@ int main(void)
 			alarm(60);
 			sc[i].fn();
 			if (tmp[0])
-				sh("rm -rf '%s'%s", tmp, "");
+				sh("rm -rf '%s'", tmp);
 			exit(0);
 		}
 		int st;

@@ -18,6 +18,7 @@
  *            second stops.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +34,15 @@
 
 static char tmp[256], stat_path[320];
 
-static int fail(const char *sc, const char *fmt, const char *arg)
+static int fail(const char *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(const char *sc, const char *fmt, ...)
 {
+	va_list ap;
+
 	printf("FAIL %s: ", sc);
-	printf(fmt, arg);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
 	printf("\n");
 	return 1;
 }
@@ -61,7 +67,8 @@ static int setup(const char *make_stat)
 	sh(cmd);
 	snprintf(stat_path, sizeof(stat_path), "%s/proc/stat", tmp);
 	if (make_stat) {
-		snprintf(cmd, sizeof(cmd), make_stat, stat_path, stat_path);
+		/* The command writes the file named by $F. */
+		snprintf(cmd, sizeof(cmd), "F='%s'; %s", stat_path, make_stat);
 		sh(cmd);
 	}
 	snprintf(cmd, sizeof(cmd), "%s/sys", tmp);
@@ -138,7 +145,7 @@ static int good_then_broken(void)
 	double t0, dt;
 	char cmd[700];
 
-	if (setup("cat /proc/stat > '%s'") < 0)
+	if (setup("cat /proc/stat > \"$F\"") < 0)
 		return fail(sc, "%s", "mkdtemp");
 	ci = init();
 	/* PAPI_EDELAY_INIT: vmpower activates on first use (the add below) */
@@ -203,13 +210,13 @@ static int child(int which)
 	case 0:
 		return bad("missing", NULL);
 	case 1:
-		return bad("empty", ": > '%s'");
+		return bad("empty", ": > \"$F\"");
 	case 2:
-		return bad("crlf", "sed 's/$/\\r/' /proc/stat > '%s'");
+		return bad("crlf", "sed 's/$/\\r/' /proc/stat > \"$F\"");
 	case 3:
-		return bad("non-utf8", "sed 's/^\\(cpu[0-9]*\\) /\\1\\xff\\xfe /' /proc/stat > '%s'");
+		return bad("non-utf8", "sed 's/^\\(cpu[0-9]*\\) /\\1\\xff\\xfe /' /proc/stat > \"$F\"");
 	case 4:
-		return bad("fifo", "mkfifo '%s'");
+		return bad("fifo", "mkfifo \"$F\"");
 	default:
 		return good_then_broken();
 	}

@@ -11,10 +11,8 @@ void pv_msgf(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!msg || !len)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
+	pv_vmsgf(msg, len, fmt, ap);
 	va_end(ap);
 }
 
@@ -51,4 +49,10 @@ void pv_dbg_print(const char *comp, const char *fmt, ...)
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "%s\n", line);
+}
+
+void pv_vmsgf(char *msg, size_t len, const char *fmt, va_list ap)
+{
+	if (msg && len)
+		vsnprintf(msg, len, fmt, ap);
 }

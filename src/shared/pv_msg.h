@@ -12,6 +12,7 @@
 #ifndef PV_MSG_H
 #define PV_MSG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* printf into msg[len]; does nothing when msg is NULL or len is 0. */
@@ -52,5 +53,9 @@ const char *pv_errname(int err);
 		if (pv_dbg_on())                           \
 			pv_dbg_print((comp), __VA_ARGS__); \
 	} while (0)
+
+/* The same with a va_list, for helpers that add to a message and forward
+ * their own format (give them the format attribute too). */
+void pv_vmsgf(char *msg, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 #endif

@@ -1,5 +1,6 @@
 /* ntv_* callbacks over a pv_evtab, shared by all papi-virt components. */
 #include "pv_papi_events.h"
+#include "pv_msg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -51,17 +52,12 @@ int pv_papi_errno(int err)
 	}
 }
 
-static void pv_vreason(char *buf, size_t len, const char *fmt, va_list ap)
-{
-	vsnprintf(buf, len, fmt, ap);
-}
-
 int pv_papi_disable(papi_vector_t *vector, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vreason(vector->cmp_info.disabled_reason, sizeof(vector->cmp_info.disabled_reason), fmt, ap);
+	pv_vmsgf(vector->cmp_info.disabled_reason, sizeof(vector->cmp_info.disabled_reason), fmt, ap);
 	va_end(ap);
 	vector->cmp_info.disabled = PAPI_ECMP;
 	return PAPI_ECMP;
@@ -73,7 +69,7 @@ void pv_papi_partial(papi_vector_t *vector, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vreason(vector->cmp_info.partially_disabled_reason,
+	pv_vmsgf(vector->cmp_info.partially_disabled_reason,
 		   sizeof(vector->cmp_info.partially_disabled_reason), fmt, ap);
 	va_end(ap);
 	vector->cmp_info.partially_disabled = 1;
@@ -101,7 +97,7 @@ void pv_papi_error(const papi_vector_t *vector, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vreason(msg, sizeof(msg), fmt, ap);
+	pv_vmsgf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	PAPIERROR("%s: %s", vector->cmp_info.name, msg);
 }

@@ -310,6 +310,8 @@ APPIO_EXPORT int __vdprintf_chk(int fd, int fl, const char *fmt, va_list ap)
 /* The variadic entry points pass their caller's address on: the exclusion
  * test must see the program, not this file. */
 static int appio_vprintf_from(const void *ra, FILE *f, int fd, int chk, int fl, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+static int appio_vprintf_from(const void *ra, FILE *f, int fd, int chk, int fl, const char *fmt, va_list ap)
 {
 	if (chk)
 		APPIO_RESOLVE(__vfprintf_chk);

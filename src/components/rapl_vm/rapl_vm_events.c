@@ -2,8 +2,10 @@
 #include "rapl_vm_events.h"
 #include "pv_evname.h"
 #include "pv_fs.h"
+#include "pv_msg.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -225,9 +227,15 @@ int rapl_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_c
 	return rc < 0 ? rc : 0;
 }
 
-static int bad(char *err, size_t len, const char *fmt, const char *a, const char *b)
+/* One sentence into err; -ENOENT for the caller to return. */
+static int bad(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(char *err, size_t len, const char *fmt, ...)
 {
-	snprintf(err, len, fmt, a, b);
+	va_list ap;
+
+	va_start(ap, fmt);
+	pv_vmsgf(err, len, fmt, ap);
+	va_end(ap);
 	return -ENOENT;
 }
 
@@ -240,7 +248,7 @@ int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char
 	int pkg = -1, cpu = -1, k, i, n, want;
 
 	if (pv_evname_parse(name, &ev) < 0)
-		return bad(err, errlen, "'%s': malformed event name%s", name, "");
+		return bad(err, errlen, "'%s': malformed event name", name);
 	b = find_base(ev.base);
 	if (!b)
 		return bad(err, errlen, "'%s': no event %s in rapl_vm (see papi_native_avail)", name, ev.base);
@@ -258,13 +266,13 @@ int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char
 		return bad(err, errlen, "'%s': %s needs qualifiers (see papi_native_avail)", name, ev.base);
 	if (b->qual == Q_CPU) {
 		if (pv_evname_int(&ev, "cpu", &cpu) < 0)
-			return bad(err, errlen, "'%s': cpu= must be a CPU number%s", name, "");
+			return bad(err, errlen, "'%s': cpu= must be a CPU number", name);
 		n = snprintf(buf, len, "%s:cpu=%d", b->name, cpu);
 	} else if (b->qual == Q_NONE) {
 		n = snprintf(buf, len, "%s", b->name);
 	} else {
 		if (pv_evname_int(&ev, "pkg", &pkg) < 0)
-			return bad(err, errlen, "'%s': pkg= must be a package number%s", name, "");
+			return bad(err, errlen, "'%s': pkg= must be a package number", name);
 		if (b->qual == Q_PKG) {
 			n = snprintf(buf, len, "%s:pkg=%d", b->name, pkg);
 		} else {
@@ -284,6 +292,6 @@ int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char
 		}
 	}
 	if (n < 0 || (size_t)n >= len)
-		return bad(err, errlen, "'%s': name too long%s", name, "");
+		return bad(err, errlen, "'%s': name too long", name);
 	return 0;
 }

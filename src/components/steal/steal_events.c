@@ -5,71 +5,122 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pv_msg.h"
 #include "steal_procstat.h"
 
-struct steal_base {
-	int kind;
-	const char *name;
-	const char *quals; /* allowed qualifiers, space separated */
-	const char *desc;
-};
+/* Guest values with one shape, so the table can point at them. */
+static uint64_t steal_rd_total(const struct steal_guest *g, int cpu)
+{
+	return cpu < 0 ? steal_guest_total_ns(g) : steal_guest_cpu_ns(g, cpu);
+}
+
+static uint64_t steal_rd_delay(const struct steal_guest *g, int cpu)
+{
+	(void)cpu;
+	return steal_guest_delay_ns(g);
+}
+
+static uint64_t steal_rd_thread_steal(const struct steal_guest *g, int cpu)
+{
+	(void)cpu;
+	return steal_guest_thread_steal_ns(g);
+}
+
+static uint64_t steal_rd_virt(const struct steal_guest *g, int cpu)
+{
+	(void)cpu;
+	return steal_guest_virt_ns(g);
+}
+
+static uint64_t steal_rd_comp(const struct steal_guest *g, int cpu)
+{
+	(void)cpu;
+	return steal_guest_comp_ns(g);
+}
+
+#define STEAL_NS_U64 "ns", PV_U64, PV_COUNTER
+#define STEAL_HOST_VCPU(v) STEAL_NEED_LIBVIRT, NULL, (v)
 
 /* Descriptions say what is measured, the unit, and the source. */
-static const struct steal_base steal_bases[] = {
-	{ STEAL_K_TOTAL, "STEAL_NS", "cpu",
+static const struct steal_kind_def steal_kinds[] = {
+	[STEAL_K_TOTAL] = { "STEAL_NS", STEAL_K_TOTAL, "cpu", STEAL_NS_U64, STEAL_NEED_SYS, steal_rd_total, 0,
 	  "Guest: time the hypervisor ran something else while this guest's vCPUs wanted to run "
 	  "(steal), all CPUs, in ns (uint64, counter). Source: the 'cpu' line of /proc/stat, which "
-	  "keeps CPUs that went offline; USER_HZ=%lu tick resolution. :cpu=N for kernel CPU N "
+	  "keeps CPUs that went offline; USER_HZ=", STEAL_D_HZ, " tick resolution. :cpu=N for kernel CPU N "
 	  "(matched by name; an offline CPU's value stays frozen)." },
-	{ STEAL_K_THREAD_DELAY, "THREAD_RUN_DELAY_NS", "",
+	[STEAL_K_CPU] = { "STEAL_NS", STEAL_K_TOTAL, "cpu", STEAL_NS_U64, STEAL_NEED_SYS, steal_rd_total, 0,
+	  "Guest: steal of one kernel CPU, in ns (uint64, counter). Source: its cpuN line of /proc/stat.",
+	  STEAL_D_NONE, "" },
+	[STEAL_K_THREAD_DELAY] = { "THREAD_RUN_DELAY_NS", STEAL_K_THREAD_DELAY, "", STEAL_NS_U64, STEAL_NEED_THREAD,
+	  steal_rd_delay, 0,
 	  "Guest or host: time the thread that called PAPI_start waited runnable on a run queue, "
-	  "in ns (uint64, counter). Source: /proc/thread-self/schedstat (run_delay)." },
-	{ STEAL_K_THREAD_STEAL, "THREAD_STEAL_NS", "",
+	  "in ns (uint64, counter). Source: /proc/thread-self/schedstat (run_delay).", STEAL_D_NONE, "" },
+	[STEAL_K_THREAD_STEAL] = { "THREAD_STEAL_NS", STEAL_K_THREAD_STEAL, "", STEAL_NS_U64,
+	  STEAL_NEED_SYS | STEAL_NEED_THREAD, steal_rd_thread_steal, 0,
 	  "Guest: estimated steal suffered by the thread that called PAPI_start while it ran, in ns "
 	  "(uint64, counter): the steal of each CPU it ran on weighted by its share of that CPU's "
-	  "busy time (see docs/steal.md). Tick-resolution input: use intervals of 1 s or more." },
-	{ STEAL_K_VIRT, "VIRT_NS", "",
+	  "busy time (see docs/steal.md). Tick-resolution input: use intervals of 1 s or more.", STEAL_D_NONE, "" },
+	[STEAL_K_VIRT] = { "VIRT_NS", STEAL_K_VIRT, "", STEAL_NS_U64, STEAL_NEED_THREAD, steal_rd_virt, 0,
 	  "Guest or host: CPU time of the thread that called PAPI_start, in ns (uint64, counter; "
-	  "CLOCK_THREAD_CPUTIME_ID). %s." },
-	{ STEAL_K_VIRT_COMP, "VIRT_NS_COMPENSATED", "",
+	  "CLOCK_THREAD_CPUTIME_ID). ", STEAL_D_PVACCT, "." },
+	[STEAL_K_VIRT_COMP] = { "VIRT_NS_COMPENSATED", STEAL_K_VIRT_COMP, "", STEAL_NS_U64,
+	  STEAL_NEED_THREAD | STEAL_NEED_SYS_UNLESS_EXCLUDED, steal_rd_comp, 0,
 	  "Guest: CPU time of the thread that called PAPI_start with stolen time removed, in ns "
-	  "(uint64, counter). Case on this machine: %s." },
-	{ STEAL_K_VCPU_RUN, "VCPU_RUN_NS", "vm vcpu",
+	  "(uint64, counter). Case on this machine: ", STEAL_D_PVACCT, "." },
+	[STEAL_K_VCPU_RUN] = { "VCPU_RUN_NS", STEAL_K_VCPU_RUN, "vm vcpu", STEAL_NS_U64, STEAL_HOST_VCPU(STEAL_V_RUN),
 	  "Host: time the VM's vCPU threads ran on a host CPU, in ns (uint64, counter; schedstat run "
 	  "time of each vCPU thread). :vm=NAME (percent-encoded) for one VM, :vm=NAME:vcpu=N for "
-	  "one vCPU; without :vm= every VM running at PAPI_start. Frozen when the VM is destroyed." },
-	{ STEAL_K_VCPU_STEAL, "VCPU_STEAL_NS", "vm vcpu",
+	  "one vCPU; without :vm= every VM running at PAPI_start. Frozen when the VM is destroyed.", STEAL_D_NONE, "" },
+	[STEAL_K_VCPU_STEAL] = { "VCPU_STEAL_NS", STEAL_K_VCPU_STEAL, "vm vcpu", STEAL_NS_U64,
+	  STEAL_HOST_VCPU(STEAL_V_DELAY),
 	  "Host: time the VM's vCPU threads were runnable but waited for a host CPU (schedstat "
 	  "run_delay: what the guest sees as steal), in ns (uint64, counter). Qualifiers as "
-	  "VCPU_RUN_NS." },
-	{ STEAL_K_VCPU_HALT, "VCPU_HALT_NS", "vm vcpu",
+	  "VCPU_RUN_NS.", STEAL_D_NONE, "" },
+	[STEAL_K_VCPU_HALT] = { "VCPU_HALT_NS", STEAL_K_VCPU_HALT, "vm vcpu", STEAL_NS_U64,
+	  STEAL_HOST_VCPU(STEAL_V_HALT),
 	  "Host: time the VM's vCPU threads neither ran nor waited (guest idle/halted) = wall time - "
 	  "run - run_delay per vCPU thread, in ns (uint64, counter, never decreasing). Qualifiers "
-	  "as VCPU_RUN_NS." },
+	  "as VCPU_RUN_NS.", STEAL_D_NONE, "" },
 };
 
-#define STEAL_NBASES (sizeof(steal_bases) / sizeof(steal_bases[0]))
-_Static_assert(STEAL_NBASES == STEAL_K_VCPU_HALT - 1, "one base per kind except STEAL_K_CPU");
+_Static_assert(sizeof(steal_kinds) / sizeof(steal_kinds[0]) == STEAL_K_COUNT,
+	       "steal_kinds: one row per enum steal_kind");
 
-static const struct steal_base *steal_base_by_name(const char *name)
+const struct steal_kind_def *steal_kind(int kind)
 {
-	for (size_t i = 0; i < STEAL_NBASES; i++)
-		if (strcmp(steal_bases[i].name, name) == 0)
-			return &steal_bases[i];
+	return kind >= 0 && kind < STEAL_K_COUNT ? &steal_kinds[kind] : NULL;
+}
+
+int steal_kind_is_host(int kind)
+{
+	const struct steal_kind_def *d = steal_kind(kind);
+
+	return d && (d->needs & STEAL_NEED_LIBVIRT);
+}
+
+unsigned steal_kind_sources(int kind, int excluded)
+{
+	const struct steal_kind_def *d = steal_kind(kind);
+	unsigned n;
+
+	if (!d)
+		return 0;
+	n = d->needs & (STEAL_NEED_SYS | STEAL_NEED_THREAD);
+	if ((d->needs & STEAL_NEED_SYS_UNLESS_EXCLUDED) && !excluded)
+		n |= STEAL_NEED_SYS;
+	return n;
+}
+
+/* The listed base of a name, NULL for none. */
+static const struct steal_kind_def *steal_base_by_name(const char *name)
+{
+	for (int k = 0; k < STEAL_K_COUNT; k++)
+		if ((int)steal_kinds[k].base == k && strcmp(steal_kinds[k].name, name) == 0)
+			return &steal_kinds[k];
 	return NULL;
 }
 
-static const struct steal_base *steal_base_by_kind(int kind)
-{
-	if (kind == STEAL_K_CPU)
-		kind = STEAL_K_TOTAL;
-	for (size_t i = 0; i < STEAL_NBASES; i++)
-		if (steal_bases[i].kind == kind)
-			return &steal_bases[i];
-	return NULL;
-}
-
-static int steal_qual_allowed(const struct steal_base *b, const char *key)
+static int steal_qual_allowed(const struct steal_kind_def *b, const char *key)
 {
 	size_t kl = strlen(key);
 	const char *p = b->quals;
@@ -85,31 +136,31 @@ static int steal_qual_allowed(const struct steal_base *b, const char *key)
 int steal_events_parse(const char *name, struct steal_req *ret, char *err, size_t errlen)
 {
 	struct pv_evname ev;
-	const struct steal_base *b;
+	const struct steal_kind_def *b;
 	struct steal_req r = { .cpu = -1, .vcpu = -1 };
 	char why[160];
 	int rc = pv_evname_parse_why(name, &ev, why, sizeof(why));
 
 	if (rc < 0) {
-		snprintf(err, errlen, "event name '%.80s%s' is malformed: %s", name, strlen(name) > 80 ? "..." : "", why);
+		pv_msgf(err, errlen, "event name '%.80s%s' is malformed: %s", name, strlen(name) > 80 ? "..." : "", why);
 		return -EINVAL;
 	}
 	b = steal_base_by_name(ev.base);
 	if (!b) {
-		snprintf(err, errlen, "no steal event named '%s'", ev.base);
+		pv_msgf(err, errlen, "no steal event named '%s'", ev.base);
 		return -ENOENT;
 	}
-	r.kind = b->kind;
+	r.kind = (int)(b - steal_kinds);
 	for (int i = 0; i < ev.nquals; i++) {
 		if (!steal_qual_allowed(b, ev.quals[i].key) || !ev.quals[i].has_value) {
-			snprintf(err, errlen, "%s does not take the qualifier '%s'%s", b->name,
+			pv_msgf(err, errlen, "%s does not take the qualifier '%s'%s", b->name,
 				 ev.quals[i].key, ev.quals[i].has_value ? "" : " without a value");
 			return -ENOENT;
 		}
 	}
 	if (pv_evname_has(&ev, "cpu")) {
 		if (pv_evname_int(&ev, "cpu", &r.cpu) < 0 || r.cpu >= STEAL_MAX_CPUS) {
-			snprintf(err, errlen, "cpu=%s is not a CPU number (0..%d)",
+			pv_msgf(err, errlen, "cpu=%s is not a CPU number (0..%d)",
 				 pv_evname_value(&ev, "cpu"), STEAL_MAX_CPUS - 1);
 			return -ENOENT;
 		}
@@ -117,11 +168,11 @@ int steal_events_parse(const char *name, struct steal_req *ret, char *err, size_
 	}
 	if (pv_evname_has(&ev, "vcpu")) {
 		if (!pv_evname_has(&ev, "vm")) {
-			snprintf(err, errlen, "%s: vcpu= needs vm=NAME", b->name);
+			pv_msgf(err, errlen, "%s: vcpu= needs vm=NAME", b->name);
 			return -ENOENT;
 		}
 		if (pv_evname_int(&ev, "vcpu", &r.vcpu) < 0) {
-			snprintf(err, errlen, "vcpu=%s is not a vCPU number", pv_evname_value(&ev, "vcpu"));
+			pv_msgf(err, errlen, "vcpu=%s is not a vCPU number", pv_evname_value(&ev, "vcpu"));
 			return -ENOENT;
 		}
 	}
@@ -129,7 +180,7 @@ int steal_events_parse(const char *name, struct steal_req *ret, char *err, size_
 		const char *vm = pv_evname_value(&ev, "vm");
 
 		if (!*vm) {
-			snprintf(err, errlen, "%s: vm= needs a VM name", b->name);
+			pv_msgf(err, errlen, "%s: vm= needs a VM name", b->name);
 			return -ENOENT;
 		}
 		snprintf(r.vm, sizeof(r.vm), "%s", vm);
@@ -140,7 +191,7 @@ int steal_events_parse(const char *name, struct steal_req *ret, char *err, size_
 
 int steal_events_name(const struct steal_req *r, char *buf, size_t len)
 {
-	const struct steal_base *b = steal_base_by_kind(r->kind);
+	const struct steal_kind_def *b = steal_kind(r->kind);
 	char esc[PV_EV_NAME_MAX];
 	int n;
 
@@ -163,30 +214,40 @@ int steal_events_name(const struct steal_req *r, char *buf, size_t len)
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
+/* A kind's fields of a table entry; the caller sets name, desc, base, listed. */
+static void steal_fill(struct pv_event *e, int kind)
+{
+	const struct steal_kind_def *d = &steal_kinds[kind];
+
+	memset(e, 0, sizeof(*e));
+	pv_msgf(e->units, sizeof(e->units), "%s", d->units);
+	e->dtype = d->dtype;
+	e->vtype = d->vtype;
+	e->kind = kind;
+	e->arg[0] = -1;
+	e->arg[1] = -1;
+}
+
 int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long hz)
 {
-	for (size_t i = 0; i < STEAL_NBASES; i++) {
-		const struct steal_base *b = &steal_bases[i];
+	for (int k = 0; k < STEAL_K_COUNT; k++) {
+		const struct steal_kind_def *d = &steal_kinds[k];
+		char detail[256] = "";
 		struct pv_event e;
 		unsigned code;
 		int rc;
 
-		memset(&e, 0, sizeof(e));
-		snprintf(e.name, sizeof(e.name), "%s", b->name);
-		if (b->kind == STEAL_K_TOTAL)
-			snprintf(e.desc, sizeof(e.desc), b->desc, hz);
-		else if (b->kind == STEAL_K_VIRT || b->kind == STEAL_K_VIRT_COMP)
-			snprintf(e.desc, sizeof(e.desc), b->desc, pvacct);
-		else
-			snprintf(e.desc, sizeof(e.desc), "%s", b->desc);
-		snprintf(e.units, sizeof(e.units), "ns");
-		e.dtype = PV_U64;
-		e.vtype = PV_COUNTER;
+		if ((int)d->base != k)
+			continue;
+		steal_fill(&e, k);
+		pv_msgf(e.name, sizeof(e.name), "%s", d->name);
+		if (d->detail == STEAL_D_HZ)
+			pv_msgf(detail, sizeof(detail), "%lu", hz);
+		else if (d->detail == STEAL_D_PVACCT)
+			pv_msgf(detail, sizeof(detail), "%s", pvacct);
+		pv_msgf(e.desc, sizeof(e.desc), "%s%s%s", d->desc, detail, d->desc_tail);
 		e.base = -1;
 		e.listed = 1;
-		e.kind = b->kind;
-		e.arg[0] = -1;
-		e.arg[1] = -1;
 		rc = pv_evtab_add(t, &e, &code);
 		if (rc < 0)
 			return rc;
@@ -197,14 +258,15 @@ int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long
 int steal_events_add(struct pv_evtab *t, const struct steal_req *r, int listed, const char *note,
 		     unsigned *ret_code)
 {
-	const struct steal_base *b = steal_base_by_kind(r->kind);
+	const struct steal_kind_def *k = steal_kind(r->kind);
+	const struct steal_kind_def *b = k ? &steal_kinds[k->base] : NULL;
 	struct pv_event e;
 	unsigned base;
 	int rc;
 
 	if (!b)
 		return -EINVAL;
-	memset(&e, 0, sizeof(e));
+	steal_fill(&e, r->kind);
 	rc = steal_events_name(r, e.name, sizeof(e.name));
 	if (rc < 0)
 		return rc;
@@ -219,12 +281,8 @@ int steal_events_add(struct pv_evtab *t, const struct steal_req *r, int listed, 
 		snprintf(e.desc, sizeof(e.desc), "VM %s vCPU %d", r->vm, r->vcpu);
 	else
 		snprintf(e.desc, sizeof(e.desc), "VM %s (sum of its vCPUs)", r->vm);
-	snprintf(e.units, sizeof(e.units), "ns");
-	e.dtype = PV_U64;
-	e.vtype = PV_COUNTER;
 	e.base = (int)base;
 	e.listed = listed;
-	e.kind = r->kind;
 	e.arg[0] = r->cpu;
 	e.arg[1] = r->vcpu;
 	snprintf(e.key, sizeof(e.key), "%s", r->vm);

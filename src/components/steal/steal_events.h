@@ -14,13 +14,16 @@
 #define STEAL_EVENTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pv_evname.h"
 #include "pv_evtab.h"
+#include "steal_guest.h"
+#include "steal_host.h"
 
 enum steal_kind {
-	STEAL_K_TOTAL = 1,
-	STEAL_K_CPU,
+	STEAL_K_TOTAL = 0,
+	STEAL_K_CPU,          /* STEAL_NS:cpu=N, an instance of STEAL_NS */
 	STEAL_K_THREAD_DELAY,
 	STEAL_K_THREAD_STEAL,
 	STEAL_K_VIRT,
@@ -28,12 +31,49 @@ enum steal_kind {
 	STEAL_K_VCPU_RUN,
 	STEAL_K_VCPU_STEAL,
 	STEAL_K_VCPU_HALT,
+	STEAL_K_COUNT
 };
 
-static inline int steal_kind_is_host(int k)
-{
-	return k >= STEAL_K_VCPU_RUN && k <= STEAL_K_VCPU_HALT;
-}
+/* What an EventSet must open between PAPI_start and PAPI_stop. */
+enum steal_need {
+	STEAL_NEED_SYS = 1,                 /* /proc/stat */
+	STEAL_NEED_THREAD = 2,              /* thread-self/schedstat, the thread's CPU clock */
+	STEAL_NEED_SYS_UNLESS_EXCLUDED = 4, /* /proc/stat, unless the kernel already leaves
+					     * steal out of the thread's CPU time (steal_pvacct) */
+	STEAL_NEED_LIBVIRT = 8,             /* host: the VM's vCPU threads, found through libvirt */
+};
+
+/* Text of the running system put into a base description at init. */
+enum steal_detail { STEAL_D_NONE = 0, STEAL_D_HZ, STEAL_D_PVACCT };
+
+/* Everything the component knows about a kind: one row per kind. */
+struct steal_kind_def {
+	const char *name;            /* base event name */
+	enum steal_kind base;        /* the listed base this kind is an instance of (itself for a base) */
+	const char *quals;           /* qualifiers the name takes, space separated */
+	const char *units;
+	enum pv_dtype dtype;
+	enum pv_vtype vtype;
+	unsigned needs;              /* steal_need bits */
+	/* The value: a guest kind reads the guest accounting (cpu: the event's
+	 * CPU, -1 when none), a host kind one value of its vCPU threads. */
+	uint64_t (*guest_value)(const struct steal_guest *g, int cpu);
+	enum steal_vcpu_value vcpu_value;
+	/* Description: desc, the detail of this system, desc_tail. */
+	const char *desc;
+	enum steal_detail detail;
+	const char *desc_tail;
+};
+
+/* The row of a kind; NULL out of range. */
+const struct steal_kind_def *steal_kind(int kind);
+
+/* 1 for the host kinds (VM / vCPU events, need libvirt). */
+int steal_kind_is_host(int kind);
+
+/* The sources (STEAL_NEED_SYS, STEAL_NEED_THREAD bits) a kind needs; excluded:
+ * steal_pvacct_excluded() of this system. */
+unsigned steal_kind_sources(int kind, int excluded);
 
 /* A parsed request.  vcpu = -1: all vCPUs; vm[0] = 0: all VMs. */
 struct steal_req {

@@ -89,30 +89,10 @@ static void steal_fill(struct steal_ctl *c)
 {
 	for (int i = 0; i < c->n; i++) {
 		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
-		uint64_t v = 0;
+		const struct steal_kind_def *d = steal_kind(e->kind);
+		uint64_t v = d->guest_value ? d->guest_value(&c->guest, e->arg[0])
+					    : steal_host_value(c, c->slot[i], e->arg[1], d->vcpu_value);
 
-		switch (e->kind) {
-		case STEAL_K_TOTAL:
-			v = steal_guest_total_ns(&c->guest);
-			break;
-		case STEAL_K_CPU:
-			v = steal_guest_cpu_ns(&c->guest, e->arg[0]);
-			break;
-		case STEAL_K_THREAD_DELAY:
-			v = steal_guest_delay_ns(&c->guest);
-			break;
-		case STEAL_K_THREAD_STEAL:
-			v = steal_guest_thread_steal_ns(&c->guest);
-			break;
-		case STEAL_K_VIRT:
-			v = steal_guest_virt_ns(&c->guest);
-			break;
-		case STEAL_K_VIRT_COMP:
-			v = steal_guest_comp_ns(&c->guest);
-			break;
-		default:
-			v = steal_host_value(c, c->slot[i], e->arg[1], e->kind);
-		}
 		c->values[i] = (long long)v;
 	}
 }
@@ -287,25 +267,10 @@ static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *n
 			return PAPI_ENOEVNT;
 		codes[i] = (unsigned)native[i].ni_event;
 		native[i].ni_position = i;
-		switch (e->kind) {
-		case STEAL_K_TOTAL:
-		case STEAL_K_CPU:
-			c->need_sys = 1;
-			break;
-		case STEAL_K_THREAD_STEAL:
-			c->need_sys = c->need_thread = 1;
-			break;
-		case STEAL_K_VIRT_COMP:
-			c->need_thread = 1;
-			c->need_sys |= !steal_pvacct_excluded(steal_acct);
-			break;
-		case STEAL_K_THREAD_DELAY:
-		case STEAL_K_VIRT:
-			c->need_thread = 1;
-			break;
-		default:
-			break;
-		}
+		unsigned src = steal_kind_sources(e->kind, steal_pvacct_excluded(steal_acct));
+
+		c->need_sys |= !!(src & STEAL_NEED_SYS);
+		c->need_thread |= !!(src & STEAL_NEED_THREAD);
 	}
 	return PAPI_OK;
 }

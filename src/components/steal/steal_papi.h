@@ -57,7 +57,7 @@ struct steal_context {
 
 int steal_host_bind(struct steal_ctl *c);
 void steal_host_free(struct steal_ctl *c);
-uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, int kind);
+uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, enum steal_vcpu_value what);
 void steal_host_list_vms(void);
 int steal_host_check(const struct steal_req *r);
 void steal_host_shutdown(void);

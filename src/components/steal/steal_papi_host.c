@@ -145,10 +145,8 @@ int steal_host_bind(struct steal_ctl *c)
 	return rc;
 }
 
-uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, int kind)
+uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, enum steal_vcpu_value what)
 {
-	enum steal_vcpu_value what = kind == STEAL_K_VCPU_RUN ? STEAL_V_RUN
-				     : kind == STEAL_K_VCPU_STEAL ? STEAL_V_DELAY : STEAL_V_HALT;
 	uint64_t sum = 0;
 
 	for (size_t i = 0; i < c->nhvm; i++) {
@@ -191,8 +189,6 @@ static void steal_host_list(const struct steal_req *r)
  * enumerates again see VMs that started and stop seeing VMs that left. */
 void steal_host_list_vms(void)
 {
-	static const int kinds[] = { STEAL_K_VCPU_RUN, STEAL_K_VCPU_STEAL, STEAL_K_VCPU_HALT };
-
 	if (steal_virt_get() == 0) {
 		/* No daemon (normal inside a guest) or no libvirt: no VM is
 		 * listed; host event names report the reason when used. */
@@ -203,8 +199,11 @@ void steal_host_list_vms(void)
 
 			if (vm->gone)
 				continue;
-			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-				struct steal_req r = { .kind = kinds[k], .cpu = -1, .vcpu = -1 };
+			for (int k = 0; k < STEAL_K_COUNT; k++) {
+				struct steal_req r = { .kind = k, .cpu = -1, .vcpu = -1 };
+
+				if (!steal_kind_is_host(k) || (int)steal_kind(k)->base != k)
+					continue;
 
 				snprintf(r.vm, sizeof(r.vm), "%s", vm->name);
 				steal_host_list(&r);

@@ -35,20 +35,19 @@
 
 enum vmp_energy_src { VMP_E_NONE = 0, VMP_E_RAPL, VMP_E_MODEL };
 
-enum vmp_kind {
-	VMP_K_VM_CYCLES = 0,
-	VMP_K_VM_CPU_TIME_NS,
-	VMP_K_VM_ENERGY_UJ,
-	VMP_K_VM_POWER_W,
-	VMP_K_VM_SHARE_PCT,
-	VMP_K_VM_POWER_UW,          /* integer twins of the FP64 gauges, for the */
-	VMP_K_VM_SHARE_PPM,         /* high-level API (it prints integers) */
-	VMP_K_HOST_ENERGY_UJ,
-	VMP_K_HOST_ACTIVE_ENERGY_UJ,
-	VMP_K_HOST_IDLE_ENERGY_UJ,
-	VMP_K_HOST_OTHER_ENERGY_UJ,
-	VMP_K_COUNT
+/* What the engine counts: per VM (by name index) or per host package.  The
+ * events (vmp_events.h) are functions of these. */
+enum vmp_qty {
+	VMP_Q_VM_CYCLES = 0,   /* hardware cycles of the VM's threads */
+	VMP_Q_VM_NS,           /* CPU time of the VM's threads */
+	VMP_Q_VM_ENERGY,       /* energy attributed to the VM (den: host active energy) */
+	VMP_Q_HOST_ENERGY,
+	VMP_Q_HOST_ACTIVE,
+	VMP_Q_HOST_IDLE,
+	VMP_Q_HOST_OTHER,
+	VMP_Q_COUNT
 };
+#define VMP_Q_LAST_VM VMP_Q_VM_ENERGY
 
 struct vmp_engine;
 
@@ -100,17 +99,17 @@ int vmp_engine_name_live(struct vmp_engine *e, int i);
 int vmp_engine_update(struct vmp_engine *e);
 
 
-/* A snapshot of every counter for one event, as integers:
- * num = the event's counter; den = its denominator for gauges (host active
- * energy for SHARE), t_ns = monotonic time of the last update. */
+/* A snapshot of one quantity, as integers: num = its counter; den = the
+ * host active energy for VMP_Q_VM_ENERGY (the denominator of a share), else
+ * 0; t_ns = monotonic time of the last update. */
 struct vmp_sample {
 	uint64_t num;
 	uint64_t den;
 	uint64_t t_ns;
 };
-/* vm = name index (ignored for HOST kinds), pkg = package or -1 for all.
- * -EINVAL for a bad index. */
-int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg, struct vmp_sample *ret);
+/* vm = name index (ignored for host quantities), pkg = package or -1 for
+ * all.  -EINVAL for a bad index. */
+int vmp_engine_sample(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg, struct vmp_sample *ret);
 
 /* The same step, keeping the engine locked so that the samples taken until
  * vmp_engine_read_end (with the _locked getters) all come from that one
@@ -120,15 +119,9 @@ int vmp_engine_read_begin(struct vmp_engine *e);
 /* Why the step of read_begin failed: a sentence naming the file. */
 const char *vmp_engine_read_error_locked(const struct vmp_engine *e);
 void vmp_engine_read_end(struct vmp_engine *e);
-int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
+int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg,
 			     struct vmp_sample *ret);
 int vmp_engine_name_count_locked(const struct vmp_engine *e);
-
-#define VMP_K_LAST_VM VMP_K_VM_SHARE_PPM
-
-/* Gauge value between two samples (POWER_W in W, SHARE_PCT in %, POWER_UW
- * in uW, SHARE_PPM in parts per million). */
-double vmp_engine_gauge(enum vmp_kind kind, const struct vmp_sample *start, const struct vmp_sample *now);
 
 /* Starts the engine's periodic thread (idempotent).  0 or -errno. */
 int vmp_engine_start_thread(struct vmp_engine *e);

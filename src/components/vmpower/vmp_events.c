@@ -5,63 +5,95 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct {
-	const char *base;
-	const char *units;
-	const char *what;
-} kinds[VMP_K_COUNT] = {
+#include "pv_msg.h"
+
+#define VMP_COUNTER(q) (q), VMP_CALC_DELTA, 0.0, PV_U64, PV_COUNTER
+#define VMP_VM_GAUGE(calc, scale, dtype) VMP_Q_VM_ENERGY, (calc), (scale), (dtype), PV_GAUGE
+
+static const struct vmp_kind_def kinds[] = {
 	[VMP_K_VM_CYCLES] = { "VM_CYCLES", "cycles",
-		"CPU cycles of all the VM's threads (vCPUs, emulator, iothreads), guest mode included" },
+		"CPU cycles of all the VM's threads (vCPUs, emulator, iothreads), guest mode included",
+		1, VMP_NEED_CYCLES, VMP_COUNTER(VMP_Q_VM_CYCLES) },
 	[VMP_K_VM_CPU_TIME_NS] = { "VM_CPU_TIME_NS", "ns",
-		"CPU time of all the VM's threads (vCPUs, emulator, iothreads)" },
+		"CPU time of all the VM's threads (vCPUs, emulator, iothreads)",
+		1, VMP_NEED_BASIS, VMP_COUNTER(VMP_Q_VM_NS) },
 	[VMP_K_VM_ENERGY_UJ] = { "VM_ENERGY_UJ", "uJ",
-		"Energy attributed to the VM: per interval and package, active energy x the VM's share of the package's activity" },
+		"Energy attributed to the VM: per interval and package, active energy x the VM's share of the package's activity",
+		1, VMP_NEED_ENERGY, VMP_COUNTER(VMP_Q_VM_ENERGY) },
 	[VMP_K_VM_POWER_W] = { "VM_POWER_W", "W",
-		"Average power attributed to the VM since PAPI_start (gauge)" },
+		"Average power attributed to the VM since PAPI_start (gauge)",
+		1, VMP_NEED_ENERGY, VMP_VM_GAUGE(VMP_CALC_POWER, 1.0, PV_F64) },
 	[VMP_K_VM_SHARE_PCT] = { "VM_SHARE_PCT", "%",
-		"The VM's share of the host's active energy since PAPI_start (gauge)" },
+		"The VM's share of the host's active energy since PAPI_start (gauge)",
+		1, VMP_NEED_ENERGY, VMP_VM_GAUGE(VMP_CALC_SHARE, 100.0, PV_F64) },
 	[VMP_K_VM_POWER_UW] = { "VM_POWER_UW", "uW",
-		"VM_POWER_W as an integer in micro-watts, for the high-level API (gauge)" },
+		"VM_POWER_W as an integer in micro-watts, for the high-level API (gauge)",
+		1, VMP_NEED_ENERGY, VMP_VM_GAUGE(VMP_CALC_POWER, 1e6, PV_U64) },
 	[VMP_K_VM_SHARE_PPM] = { "VM_SHARE_PPM", "ppm",
-		"VM_SHARE_PCT as an integer in parts per million, for the high-level API (gauge)" },
+		"VM_SHARE_PCT as an integer in parts per million, for the high-level API (gauge)",
+		1, VMP_NEED_ENERGY, VMP_VM_GAUGE(VMP_CALC_SHARE, 1e6, PV_U64) },
 	[VMP_K_HOST_ENERGY_UJ] = { "HOST_ENERGY_UJ", "uJ",
-		"Host package energy (= HOST_ACTIVE + HOST_IDLE)" },
+		"Host package energy (= HOST_ACTIVE + HOST_IDLE)",
+		0, VMP_NEED_ENERGY, VMP_COUNTER(VMP_Q_HOST_ENERGY) },
 	[VMP_K_HOST_ACTIVE_ENERGY_UJ] = { "HOST_ACTIVE_ENERGY_UJ", "uJ",
-		"Host energy above the idle baseline (= sum of VM_ENERGY_UJ + HOST_OTHER, exactly)" },
+		"Host energy above the idle baseline (= sum of VM_ENERGY_UJ + HOST_OTHER, exactly)",
+		0, VMP_NEED_ENERGY, VMP_COUNTER(VMP_Q_HOST_ACTIVE) },
 	[VMP_K_HOST_IDLE_ENERGY_UJ] = { "HOST_IDLE_ENERGY_UJ", "uJ",
-		"Idle baseline energy, not attributed to any VM" },
+		"Idle baseline energy, not attributed to any VM",
+		0, VMP_NEED_ENERGY, VMP_COUNTER(VMP_Q_HOST_IDLE) },
 	[VMP_K_HOST_OTHER_ENERGY_UJ] = { "HOST_OTHER_ENERGY_UJ", "uJ",
-		"Active energy not attributed to a VM: host processes, QEMU work outside the VMs" },
+		"Active energy not attributed to a VM: host processes, QEMU work outside the VMs",
+		0, VMP_NEED_ENERGY, VMP_COUNTER(VMP_Q_HOST_OTHER) },
 };
 
-const char *vmp_kind_base(enum vmp_kind k)
+_Static_assert(sizeof(kinds) / sizeof(kinds[0]) == VMP_K_COUNT, "vmpower kinds: one row per enum vmp_kind");
+
+const struct vmp_kind_def *vmp_kind(enum vmp_kind k)
 {
-	return (unsigned)k < VMP_K_COUNT ? kinds[k].base : NULL;
+	return (unsigned)k < VMP_K_COUNT ? &kinds[k] : NULL;
 }
 
-int vmp_kind_is_vm(enum vmp_kind k)
+double vmp_kind_gauge(enum vmp_kind k, const struct vmp_sample *a, const struct vmp_sample *b)
 {
-	return k <= VMP_K_LAST_VM;
+	const struct vmp_kind_def *d = &kinds[k];
+
+	if (d->calc == VMP_CALC_POWER) {
+		if (b->t_ns <= a->t_ns)
+			return 0.0;
+		double w = (double)(b->num - a->num) / 1e6 / ((double)(b->t_ns - a->t_ns) / 1e9);
+		return w * d->scale;
+	}
+	if (d->calc == VMP_CALC_SHARE) {
+		if (b->den <= a->den)
+			return 0.0;
+		double f = (double)(b->num - a->num) / (double)(b->den - a->den);
+		return d->scale * f;
+	}
+	return (double)(b->num - a->num);
 }
 
-int vmp_kind_is_gauge(enum vmp_kind k)
+long long vmp_kind_value(enum vmp_kind k, const struct vmp_sample *a, const struct vmp_sample *b)
 {
-	return k == VMP_K_VM_POWER_W || k == VMP_K_VM_SHARE_PCT || k == VMP_K_VM_POWER_UW ||
-	       k == VMP_K_VM_SHARE_PPM;
-}
+	const struct vmp_kind_def *d = &kinds[k];
+	long long v;
 
-int vmp_kind_is_fp(enum vmp_kind k)
-{
-	return k == VMP_K_VM_POWER_W || k == VMP_K_VM_SHARE_PCT;
+	if (d->calc == VMP_CALC_DELTA)
+		return (long long)(b->num - a->num);
+	double g = vmp_kind_gauge(k, a, b);
+	if (d->dtype == PV_F64)
+		memcpy(&v, &g, sizeof(v));
+	else
+		v = (long long)(g + 0.5);
+	return v;
 }
 
 int vmp_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k)
 {
-	if (k == VMP_K_VM_CYCLES)
-		return c->info.unit == VMP_CYCLES;
-	if (k == VMP_K_VM_CPU_TIME_NS)
-		return 1;
-	return c->info.energy != VMP_E_NONE;
+	switch (kinds[k].need) {
+	case VMP_NEED_CYCLES: return c->info.unit == VMP_CYCLES;
+	case VMP_NEED_ENERGY: return c->info.energy != VMP_E_NONE;
+	default: return 1;
+	}
 }
 
 int vmp_events_base_known(const char *name)
@@ -85,7 +117,7 @@ int vmp_events_parse(const struct vmp_events_ctx *c, const char *name, struct vm
 	memset(&r, 0, sizeof(r));
 	r.pkg = -1;
 	if (rc) {
-		snprintf(err, errlen, "'%.80s%s' is not a valid event name: %s", name, strlen(name) > 80 ? "..." : "",
+		pv_msgf(err, errlen, "'%.80s%s' is not a valid event name: %s", name, strlen(name) > 80 ? "..." : "",
 			 why);
 		return rc;
 	}
@@ -93,31 +125,31 @@ int vmp_events_parse(const struct vmp_events_ctx *c, const char *name, struct vm
 	for (k = 0; k < VMP_K_COUNT && strcmp(ev.base, kinds[k].base) != 0; k++)
 		;
 	if (k == VMP_K_COUNT) {
-		snprintf(err, errlen, "'%s': no such vmpower event", ev.base);
+		pv_msgf(err, errlen, "'%s': no such vmpower event", ev.base);
 		return -ENOENT;
 	}
 	r.kind = (enum vmp_kind)k;
 	if (!vmp_kind_available(c, r.kind)) {
-		snprintf(err, errlen, "'%s' is not available on this host: %s", ev.base,
-			 r.kind == VMP_K_VM_CYCLES ? c->info.unit_why : c->info.energy_why);
+		pv_msgf(err, errlen, "'%s' is not available on this host: %s", ev.base,
+			kinds[r.kind].need == VMP_NEED_CYCLES ? c->info.unit_why : c->info.energy_why);
 		return -ENOENT;
 	}
 	for (int i = 0; i < ev.nquals; i++) {
 		const struct pv_qual *q = &ev.quals[i];
-		if (strcmp(q->key, "vm") == 0 && q->has_value && vmp_kind_is_vm(r.kind)) {
+		if (strcmp(q->key, "vm") == 0 && q->has_value && kinds[r.kind].per_vm) {
 			if (!q->value[0]) {
-				snprintf(err, errlen, "'%s': empty VM name", name);
+				pv_msgf(err, errlen, "'%s': empty VM name", name);
 				return -ENOENT;
 			}
 			r.has_vm = 1;
 			snprintf(r.vm, sizeof(r.vm), "%s", q->value);
 		} else if (strcmp(q->key, "pkg") == 0 && q->has_value) {
 			if (pv_evname_int(&ev, "pkg", &r.pkg) != 0 || (unsigned)r.pkg >= c->info.npkg) {
-				snprintf(err, errlen, "'%s': pkg must be 0..%u", name, c->info.npkg - 1);
+				pv_msgf(err, errlen, "'%s': pkg must be 0..%u", name, c->info.npkg - 1);
 				return -ENOENT;
 			}
 		} else {
-			snprintf(err, errlen, "'%s': %s takes no qualifier '%s'", name, ev.base, q->key);
+			pv_msgf(err, errlen, "'%s': %s takes no qualifier '%s'", name, ev.base, q->key);
 			return -ENOENT;
 		}
 	}
@@ -151,7 +183,7 @@ static void describe(const struct vmp_events_ctx *c, enum vmp_kind k, char *buf,
 			     : c->info.energy == VMP_E_MODEL ? c->info.energy_why : c->info.energy_why;
 	const char *unitwhy = c->info.unit == VMP_CYCLES ? "" : c->info.unit_why;
 
-	if (k == VMP_K_VM_CYCLES || k == VMP_K_VM_CPU_TIME_NS)
+	if (kinds[k].need != VMP_NEED_ENERGY)
 		snprintf(buf, len, "%s; %s%s%s%s", kinds[k].what, basis, unitwhy[0] ? " (cycles unavailable: " : "",
 			 unitwhy, unitwhy[0] ? ")" : "");
 	else
@@ -165,8 +197,8 @@ static void fill(const struct vmp_events_ctx *c, struct pv_event *e, enum vmp_ki
 	memset(e, 0, sizeof(*e));
 	describe(c, k, e->desc, sizeof(e->desc));
 	snprintf(e->units, sizeof(e->units), "%s", kinds[k].units);
-	e->dtype = vmp_kind_is_fp(k) ? PV_F64 : PV_U64;
-	e->vtype = vmp_kind_is_gauge(k) ? PV_GAUGE : PV_COUNTER;
+	e->dtype = kinds[k].dtype;
+	e->vtype = kinds[k].vtype;
 	e->kind = (int)k;
 	e->arg[0] = -1;
 	e->arg[1] = -1;

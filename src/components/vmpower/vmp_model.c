@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pv_msg.h"
+
 int vmp_parse_watts(const char *s, uint64_t *ret_uw)
 {
 	uint64_t whole = 0, frac = 0;
@@ -38,12 +40,6 @@ int vmp_parse_watts(const char *s, uint64_t *ret_uw)
 	return 0;
 }
 
-static void seterr(char *err, size_t len, const char *fmt, const char *a, const char *b)
-{
-	if (err && len)
-		snprintf(err, len, fmt, a, b);
-}
-
 int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errlen)
 {
 	char buf[256], *save = NULL;
@@ -51,18 +47,18 @@ int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errl
 	struct vmp_model m = { 0, 0 };
 
 	if (!s || !*s) {
-		seterr(err, errlen, "PAPI_VIRT_POWER_MODEL is empty%s%s", "", "");
+		pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL is empty");
 		return -EINVAL;
 	}
 	if (strlen(s) >= sizeof(buf)) {
-		seterr(err, errlen, "PAPI_VIRT_POWER_MODEL is too long%s%s", "", "");
+		pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL is too long");
 		return -EINVAL;
 	}
 	strcpy(buf, s);
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
 		if (!eq) {
-			seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: '%s' is not key=value%s", tok, "");
+			pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: '%s' is not key=value", tok);
 			return -EINVAL;
 		}
 		*eq = '\0';
@@ -72,7 +68,7 @@ int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errl
 							 : strcmp(tok, "model") == 0 ? &have_model : NULL;
 		/* "idle=10,idle=20": which one was meant is a guess; refuse it. */
 		if (seen && *seen) {
-			seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: '%s' is given twice (second value '%s')", tok, val);
+			pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: '%s' is given twice (second value '%s')", tok, val);
 			return -EINVAL;
 		}
 		if (seen)
@@ -83,34 +79,31 @@ int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errl
 			dst = &m.max_uw;
 		} else if (strcmp(tok, "model") == 0) {
 			if (strcmp(val, "linear") != 0) {
-				seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: unknown model '%s' (only 'linear')%s", val, "");
+				pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: unknown model '%s' (only 'linear')", val);
 				return -EINVAL;
 			}
 			continue;
 		} else {
-			seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: unknown key '%s' (idle, max, model)%s", tok, "");
+			pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: unknown key '%s' (idle, max, model)", tok);
 			return -EINVAL;
 		}
 		int prc = vmp_parse_watts(val, dst);
 		if (prc == -ERANGE) {
-			char msg[64];
-			snprintf(msg, sizeof(msg), "%u", VMP_MAX_WATTS);
-			if (err && errlen)
-				snprintf(err, errlen, "PAPI_VIRT_POWER_MODEL: %s='%s' is out of range (at most %s W)", tok,
-					 val, msg);
+			pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: %s='%s' is out of range (at most %u W)", tok, val,
+				VMP_MAX_WATTS);
 			return -ERANGE;
 		}
 		if (prc != 0) {
-			seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: %s='%s' is not a power in watts", tok, val);
+			pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: %s='%s' is not a power in watts", tok, val);
 			return -EINVAL;
 		}
 	}
 	if (!have_idle || !have_max) {
-		seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: both idle= and max= are required (watts)%s%s", "", "");
+		pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: both idle= and max= are required (watts)");
 		return -EINVAL;
 	}
 	if (m.max_uw < m.idle_uw) {
-		seterr(err, errlen, "PAPI_VIRT_POWER_MODEL: max is below idle%s%s", "", "");
+		pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: max is below idle");
 		return -EINVAL;
 	}
 	*ret = m;
@@ -139,23 +132,23 @@ int vmp_idle_parse(const char *s, struct vmp_idle_cfg *ret, char *err, size_t er
 		return 0;
 	}
 	if (strlen(s) >= sizeof(buf)) {
-		seterr(err, errlen, "PAPI_VIRT_IDLE_POWER is too long%s%s", "", "");
+		pv_msgf(err, errlen, "PAPI_VIRT_IDLE_POWER is too long");
 		return -EINVAL;
 	}
 	strcpy(buf, s);
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (c.n == VMP_MAX_PKGS) {
-			seterr(err, errlen, "PAPI_VIRT_IDLE_POWER: more values than packages%s%s", "", "");
+			pv_msgf(err, errlen, "PAPI_VIRT_IDLE_POWER: more values than packages");
 			return -EINVAL;
 		}
 		if (vmp_parse_watts(tok, &c.uw[c.n]) != 0) {
-			seterr(err, errlen, "PAPI_VIRT_IDLE_POWER: '%s' is not a power in watts (or 'auto')%s", tok, "");
+			pv_msgf(err, errlen, "PAPI_VIRT_IDLE_POWER: '%s' is not a power in watts (or 'auto')", tok);
 			return -EINVAL;
 		}
 		c.n++;
 	}
 	if (c.n == 0) {
-		seterr(err, errlen, "PAPI_VIRT_IDLE_POWER: no value%s%s", "", "");
+		pv_msgf(err, errlen, "PAPI_VIRT_IDLE_POWER: no value");
 		return -EINVAL;
 	}
 	*ret = c;

@@ -197,65 +197,42 @@ int vmp_engine_name_count_locked(const struct vmp_engine *e)
 	return e->nnames;
 }
 
-int vmp_engine_sample(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg, struct vmp_sample *ret)
+int vmp_engine_sample(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg, struct vmp_sample *ret)
 {
 	pthread_mutex_lock(&e->lock);
-	int err = vmp_engine_sample_locked(e, kind, vm, pkg, ret);
+	int err = vmp_engine_sample_locked(e, q, vm, pkg, ret);
 	pthread_mutex_unlock(&e->lock);
 	return err;
 }
 
-int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_kind kind, int vm, int pkg,
+int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg,
 			     struct vmp_sample *ret)
 {
 	struct vmp_sample s = { 0, 0, 0 };
 	int err = 0;
 
-	if (pkg >= (int)e->topo.npkg || (kind <= VMP_K_LAST_VM && (vm < 0 || vm >= e->nnames))) {
+	if (pkg >= (int)e->topo.npkg || (q <= VMP_Q_LAST_VM && (vm < 0 || vm >= e->nnames))) {
 		err = -EINVAL;
 		goto out;
 	}
 	struct vmp_attr_pkg h = vmp_attr_host(&e->attr, pkg);
 	s.t_ns = e->t_prev;
-	switch (kind) {
-	case VMP_K_VM_CYCLES: s.num = sum_pkgs(e->names[vm].cyc, e->topo.npkg, pkg); break;
-	case VMP_K_VM_CPU_TIME_NS: s.num = sum_pkgs(e->names[vm].ns, e->topo.npkg, pkg); break;
-	case VMP_K_VM_ENERGY_UJ:
-	case VMP_K_VM_POWER_W:
-	case VMP_K_VM_POWER_UW:
-		s.num = vmp_attr_vm(&e->attr, (size_t)vm, pkg);
-		break;
-	case VMP_K_VM_SHARE_PCT:
-	case VMP_K_VM_SHARE_PPM:
+	switch (q) {
+	case VMP_Q_VM_CYCLES: s.num = sum_pkgs(e->names[vm].cyc, e->topo.npkg, pkg); break;
+	case VMP_Q_VM_NS: s.num = sum_pkgs(e->names[vm].ns, e->topo.npkg, pkg); break;
+	case VMP_Q_VM_ENERGY:
 		s.num = vmp_attr_vm(&e->attr, (size_t)vm, pkg);
 		s.den = h.active;
 		break;
-	case VMP_K_HOST_ENERGY_UJ: s.num = h.energy; break;
-	case VMP_K_HOST_ACTIVE_ENERGY_UJ: s.num = h.active; break;
-	case VMP_K_HOST_IDLE_ENERGY_UJ: s.num = h.idle; break;
-	case VMP_K_HOST_OTHER_ENERGY_UJ: s.num = h.other; break;
+	case VMP_Q_HOST_ENERGY: s.num = h.energy; break;
+	case VMP_Q_HOST_ACTIVE: s.num = h.active; break;
+	case VMP_Q_HOST_IDLE: s.num = h.idle; break;
+	case VMP_Q_HOST_OTHER: s.num = h.other; break;
 	default: err = -EINVAL; goto out;
 	}
 	*ret = s;
 out:
 	return err;
-}
-
-double vmp_engine_gauge(enum vmp_kind kind, const struct vmp_sample *a, const struct vmp_sample *b)
-{
-	if (kind == VMP_K_VM_POWER_W || kind == VMP_K_VM_POWER_UW) {
-		if (b->t_ns <= a->t_ns)
-			return 0.0;
-		double w = (double)(b->num - a->num) / 1e6 / ((double)(b->t_ns - a->t_ns) / 1e9);
-		return kind == VMP_K_VM_POWER_W ? w : w * 1e6;
-	}
-	if (kind == VMP_K_VM_SHARE_PCT || kind == VMP_K_VM_SHARE_PPM) {
-		if (b->den <= a->den)
-			return 0.0;
-		double f = (double)(b->num - a->num) / (double)(b->den - a->den);
-		return kind == VMP_K_VM_SHARE_PCT ? 100.0 * f : 1e6 * f;
-	}
-	return (double)(b->num - a->num);
 }
 
 /* ---- the periodic thread -------------------------------------------------- */

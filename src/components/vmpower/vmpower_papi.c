@@ -123,18 +123,18 @@ static void vmp_list_vms(void)
 	for (int i = 0; i < vmp_engine_name_count(vmp_eng); i++) {
 		if (!vmp_engine_name_live(vmp_eng, i))
 			continue;
-		for (int k = 0; k <= VMP_K_LAST_VM; k++) {
+		for (int k = 0; k < VMP_K_COUNT; k++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = -1, .has_vm = 1 };
-			if (!vmp_kind_available(&vmp_ctx, r.kind))
+			if (!vmp_kind(r.kind)->per_vm || !vmp_kind_available(&vmp_ctx, r.kind))
 				continue;
 			snprintf(r.vm, sizeof(r.vm), "%s", vmp_engine_name(vmp_eng, i));
 			vmp_list(&r, i);
 		}
 	}
-	for (int k = VMP_K_HOST_ENERGY_UJ; k < VMP_K_COUNT; k++) {
+	for (int k = 0; k < VMP_K_COUNT; k++) {
 		for (unsigned p = 0; p < vmp_ctx.info.npkg; p++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = (int)p };
-			if (vmp_kind_available(&vmp_ctx, r.kind))
+			if (!vmp_kind(r.kind)->per_vm && vmp_kind_available(&vmp_ctx, r.kind))
 				vmp_list(&r, -1);
 		}
 	}
@@ -384,14 +384,14 @@ static int _vmpower_update_control_state(hwd_control_state_t *ctl, NativeInfo_t 
 /* Sample of event i; the "all VMs" events sum every name. */
 static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
 {
-	enum vmp_kind k = (enum vmp_kind)e->kind;
+	const struct vmp_kind_def *d = vmp_kind((enum vmp_kind)e->kind);
 
-	if (!vmp_kind_is_vm(k) || e->arg[0] >= 0)
-		return vmp_engine_sample_locked(vmp_eng, k, e->arg[0], e->arg[1], ret);
+	if (!d->per_vm || e->arg[0] >= 0)
+		return vmp_engine_sample_locked(vmp_eng, d->qty, e->arg[0], e->arg[1], ret);
 	struct vmp_sample s = { 0, 0, 0 }, one;
 	int n = vmp_engine_name_count_locked(vmp_eng);
 	for (int i = 0; i < n; i++) {
-		int rc = vmp_engine_sample_locked(vmp_eng, k, i, e->arg[1], &one);
+		int rc = vmp_engine_sample_locked(vmp_eng, d->qty, i, e->arg[1], &one);
 		if (rc < 0)
 			return rc;
 		s.num += one.num;
@@ -399,7 +399,7 @@ static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
 		s.t_ns = one.t_ns;
 	}
 	if (n == 0) {
-		int rc = vmp_engine_sample_locked(vmp_eng, VMP_K_HOST_ACTIVE_ENERGY_UJ, -1, e->arg[1], &one);
+		int rc = vmp_engine_sample_locked(vmp_eng, VMP_Q_HOST_ACTIVE, -1, e->arg[1], &one);
 		if (rc < 0)
 			return rc;
 		s.den = one.num;
@@ -434,15 +434,7 @@ static int vmp_take(struct vmp_ctl *c, int start)
 			c->values[i] = 0;
 			continue;
 		}
-		if (vmp_kind_is_fp((enum vmp_kind)e->kind)) {
-			double d = vmp_engine_gauge((enum vmp_kind)e->kind, &c->start[i], &s);
-			memcpy(&c->values[i], &d, sizeof(d));
-		} else if (vmp_kind_is_gauge((enum vmp_kind)e->kind)) {
-			double d = vmp_engine_gauge((enum vmp_kind)e->kind, &c->start[i], &s);
-			c->values[i] = (long long)(d + 0.5);
-		} else {
-			c->values[i] = (long long)(s.num - c->start[i].num);
-		}
+		c->values[i] = vmp_kind_value((enum vmp_kind)e->kind, &c->start[i], &s);
 	}
 	vmp_engine_read_end(vmp_eng);
 	vmp_leave();
