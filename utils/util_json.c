@@ -118,6 +118,8 @@ int util_out_json_summary(FILE *f, const struct util_tracker *t)
 		json_object_array_add(vms, v);
 	}
 	json_object_object_add(o, "vms", vms);
+	/* departed VMs dropped from "vms" (at most UTIL_GONE_KEEP are kept) */
+	json_object_object_add(o, "forgotten_vms", json_object_new_int64((int64_t)t->forgotten));
 	json_object_object_add(o, "host", host_obj(t, true));
 	return emit(f, o);
 }

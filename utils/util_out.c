@@ -190,6 +190,8 @@ static void summary_text(FILE *f, const struct util_tracker *t)
 		fprintf(f, "%-20s %11s %9s %7s %7s %7s %9.1f  %s\n", name, e, p, c, st, ha, seen,
 			vm->state == UTIL_VM_GONE ? "gone" : "running");
 	}
+	if (t->forgotten)
+		fprintf(f, "(%lu departed VMs not listed: the last %d are kept)\n", t->forgotten, UTIL_GONE_KEEP);
 	const struct util_host *h = &t->host;
 	double ej = h->have[UTIL_H_ENERGY] ? h->cum[UTIL_H_ENERGY] / 1e6 : NAN;
 	num(e, sizeof(e), ej, 1);

@@ -148,6 +148,26 @@ static void renew(struct util_vm *vm, const struct util_sample *s, const struct 
 	vm->first_ns = keep.prev_ns ? keep.prev_ns : vm_since(t, s);
 }
 
+/* At most UTIL_GONE_KEEP departed VMs stay: the one seen last the longest
+ * ago goes first.  Order of the others is kept (renderers list in it). */
+static void forget_departed(struct util_tracker *t)
+{
+	size_t gone = 0;
+
+	for (size_t i = 0; i < t->nvm; i++)
+		gone += t->vms[i].state == UTIL_VM_GONE;
+	while (gone > UTIL_GONE_KEEP) {
+		size_t old = t->nvm;
+		for (size_t i = 0; i < t->nvm; i++)
+			if (t->vms[i].state == UTIL_VM_GONE && (old == t->nvm || t->vms[i].last_ns < t->vms[old].last_ns))
+				old = i;
+		memmove(&t->vms[old], &t->vms[old + 1], (t->nvm - old - 1) * sizeof(*t->vms));
+		t->nvm--;
+		t->forgotten++;
+		gone--;
+	}
+}
+
 int util_tracker_add(struct util_tracker *t, const struct util_sample *s)
 {
 	t->appeared = t->disappeared = 0;
@@ -200,6 +220,7 @@ int util_tracker_add(struct util_tracker *t, const struct util_sample *s)
 		vm->rate_ok = false;
 		t->disappeared++;
 	}
+	forget_departed(t);
 	host_take(&t->host, s);
 	double sum = 0;
 	bool any = false;

@@ -120,8 +120,14 @@ struct util_tracker {
 	double first_wall, last_wall;
 	uint64_t first_ns, last_ns;
 	unsigned appeared, disappeared;   /* in the latest sample */
+	unsigned long forgotten;          /* departed VMs dropped (UTIL_GONE_KEEP) */
 	double last_dt_s;                 /* time between the last two samples */
 };
+
+/* Departed VMs kept for the summary: beyond this many, the one that left
+ * first is forgotten (counted in forgotten), so an exporter that runs for
+ * months beside VMs with ever-new names keeps bounded rows. */
+#define UTIL_GONE_KEEP 256
 
 void util_tracker_init(struct util_tracker *t);
 void util_tracker_fini(struct util_tracker *t);

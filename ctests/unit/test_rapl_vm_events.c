@@ -107,6 +107,8 @@ START_TEST(intel_table)
 	ck_assert_msg(strstr(canon("POWER_LIMIT_UW:pkg=0:constraint=peak_power"), "no power-limit constraint 'peak_power'"),
 		      "%s", canon("POWER_LIMIT_UW:pkg=0:constraint=peak_power"));
 	ck_assert_msg(strstr(canon("POWER_LIMIT_UW:pkg=0"), "needs qualifiers"), "%s", canon("POWER_LIMIT_UW:pkg=0"));
+	ck_assert_msg(strstr(canon("POWER_LIMIT_UW:pkg=0:constraint"), "constraint needs a value"), "%s",
+		      canon("POWER_LIMIT_UW:pkg=0:constraint"));
 	ck_assert_msg(strstr(canon("CPU_GOVERNOR:pkg=0"), "does not apply"), "%s", canon("CPU_GOVERNOR:pkg=0"));
 	ck_assert_msg(strstr(canon("CPU_GOVERNOR:cpu=x"), "must be a CPU number"), "%s", canon("CPU_GOVERNOR:cpu=x"));
 	ck_assert_msg(strstr(canon("PSTATE_NO_TURBO:cpu=1"), "does not apply"), "%s", canon("PSTATE_NO_TURBO:cpu=1"));

@@ -6,12 +6,13 @@ APPIO_HDRS := $(wildcard $(APPIO_DIR)/*.h)
 APPIO_PRELOAD := $(B)/utils/libpapi_appio_preload.so
 APPIO_PRELOAD_SRCS := $(addprefix $(APPIO_DIR)/,appio_preload_wrap.c appio_preload_meta.c appio_preload.c \
 	appio_registry.c appio_clock.c appio_fdclass.c appio_report.c appio_events.c appio_bins.c)
-# Same flags as inside libpapi: hidden visibility, only the wrappers exported.
+# Same flags as inside libpapi: hidden visibility, only the wrappers exported,
+# its own calls bound to its own wrappers (Rules.appio says why).
 APPIO_SO_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden $(PV_WARN) -I$(APPIO_DIR) -I$(srcdir)/src/shared
 
 $(APPIO_PRELOAD): $(APPIO_PRELOAD_SRCS) $(APPIO_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(APPIO_SO_CFLAGS) -shared $(APPIO_PRELOAD_SRCS) -o $@ -ldl -lpthread -Wl,-z,defs
+	$(CC) $(APPIO_SO_CFLAGS) -shared $(APPIO_PRELOAD_SRCS) -o $@ -ldl -lpthread -Wl,-z,defs -Wl,-Bsymbolic-functions
 
 # papi_appio_run needs no PAPI: it links the PAPI-free report code, which
 # overrides the generic utils rule (that one links libpapi).

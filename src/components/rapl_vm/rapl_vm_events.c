@@ -277,6 +277,8 @@ int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char
 			n = snprintf(buf, len, "%s:pkg=%d", b->name, pkg);
 		} else {
 			cs = pv_evname_value(&ev, "constraint");
+			if (!cs) /* ":constraint" without '=': found by fuzz_rapl_events (strcmp on NULL) */
+				return bad(err, errlen, "'%s': constraint needs a value (=long_term, =0...)%s", name, "");
 			for (i = 0; set && i < set->n; i++) {
 				const struct rapl_ctl *c = &set->c[i];
 				int idx;

@@ -94,6 +94,9 @@ int vmp_engine_lookup(struct vmp_engine *e, const char *name, int *ret_idx);
 int vmp_engine_name_count(struct vmp_engine *e);
 const char *vmp_engine_name(struct vmp_engine *e, int i);
 int vmp_engine_name_live(struct vmp_engine *e, int i);
+/* VM records held: one per VM running now (a departed VM's record is
+ * dropped at the refresh that sees it gone; its name stays).  Tests. */
+int vmp_engine_record_count(struct vmp_engine *e);
 
 /* One attribution step now (the read path: no libvirt call). */
 int vmp_engine_update(struct vmp_engine *e);

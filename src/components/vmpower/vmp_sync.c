@@ -204,6 +204,35 @@ static void freeze_rec(struct vmp_engine *e, struct vmp_rec *r)
 	e->names[r->name].live = 0;
 }
 
+static void rec_free(struct vmp_rec *r)
+{
+	free(r->cgdir);
+	r->cgdir = NULL;
+	vmp_export_vm_close(&r->exp);
+	vmp_basis_close(&r->b);
+	if (r->has_nsb)
+		vmp_basis_close(&r->nsb);
+}
+
+/* A frozen record holds nothing that is read again: its final attribution
+ * step (freeze_rec) moved what it saw into its name's totals and slot,
+ * which is what events read, and a VM that comes back is a new record (a
+ * new libvirt id).  Dropping it at once keeps the records to the VMs that
+ * run now, however many lives came and went (issue 16: 7 KB per re-created
+ * VM grew an always-on exporter's memory).  Names stay: events hold their index (vmp_engine_priv.h). */
+static void drop_frozen(struct vmp_engine *e)
+{
+	int k = 0;
+
+	for (int i = 0; i < e->nrecs; i++) {
+		if (e->recs[i].live)
+			e->recs[k++] = e->recs[i];
+		else
+			rec_free(&e->recs[i]);
+	}
+	e->nrecs = k;
+}
+
 int vmp_sync_apply(struct vmp_engine *e)
 {
 	size_t n = pv_virt_count(e->virt);
@@ -230,6 +259,7 @@ int vmp_sync_apply(struct vmp_engine *e)
 		if (e->recs[i].live && !pv_virt_find_id(e->virt, e->recs[i].virt_id))
 			freeze_rec(e, &e->recs[i]);
 	pv_virt_forget_gone(e->virt);
+	drop_frozen(e);
 	/* A name can be live again through a newer record. */
 	for (int i = 0; i < e->nrecs; i++)
 		if (e->recs[i].live)
@@ -237,15 +267,18 @@ int vmp_sync_apply(struct vmp_engine *e)
 	return first;
 }
 
+int vmp_engine_record_count(struct vmp_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	int n = e->nrecs;
+	pthread_mutex_unlock(&e->lock);
+	return n;
+}
+
 void vmp_sync_free(struct vmp_engine *e)
 {
-	for (int i = 0; i < e->nrecs; i++) {
-		free(e->recs[i].cgdir);
-		vmp_export_vm_close(&e->recs[i].exp);
-		vmp_basis_close(&e->recs[i].b);
-		if (e->recs[i].has_nsb)
-			vmp_basis_close(&e->recs[i].nsb);
-	}
+	for (int i = 0; i < e->nrecs; i++)
+		rec_free(&e->recs[i]);
 	for (int i = 0; i < e->nnames; i++)
 		free(e->names[i].name);
 	free(e->recs);
