@@ -4,7 +4,7 @@
  *
  *   PAPI_VIRT_PROCFS  root of procfs (default "/proc")
  *   PAPI_VIRT_SYSFS   root of sysfs  (default "/sys")
- *   PAPI_VIRT_BOOTFS  root of /boot  (default "/boot": kernel config-<release>)
+ *   PAPI_VIRT_BOOTFS  root of /boot  (default "/boot": kernel configs)
  *
  * Paths given to these functions are relative to the root ("stat",
  * "class/powercap/intel-rapl:0/energy_uj"); a leading '/' is tolerated.
@@ -64,6 +64,23 @@ FILE *pv_fs_fopen(enum pv_fs_kind kind, const char *rel, const char *mode);
 /* Reads a whole (small) file into buf, NUL-terminated.  -EFBIG when the
  * content does not fit in len-1 bytes.  *ret_len (may be NULL) = bytes read. */
 int pv_fs_read(enum pv_fs_kind kind, const char *rel, char *buf, size_t len, size_t *ret_len);
+
+/* The one reader of a whole file of unknown size: reads to EOF (procfs
+ * files report size 0) into a malloc'd, NUL-terminated buffer that grows
+ * as needed, at most max bytes: the rest is left unread (QEMU's -uuid comes
+ * early in a long cmdline; a caller that must refuse a longer file asks
+ * for max + 1 and compares *ret_len).  A process
+ * that exits while its /proc/PID entry is read gives -ENOENT (not ESRCH).
+ * On success *ret (free it) and *ret_len (may be NULL) are set. */
+int pv_fs_read_all(enum pv_fs_kind kind, const char *rel, size_t max, char **ret, size_t *ret_len);
+/* The same for an absolute path (a file named by the user, a saved path). */
+int pv_fs_read_all_path(const char *path, size_t max, char **ret, size_t *ret_len);
+
+/* pv_fs_pread_all into a buffer that grows (x4) while the text fills it, up
+ * to max bytes: for a kept-open procfs file whose size follows the machine
+ * (/proc/stat grows with CPUs and IRQs).  buf and cap are the caller's buffer
+ * (may start NULL/0) and keep their growth for the next call. */
+int pv_fs_pread_grow(int fd, char **buf, size_t *cap, size_t max, size_t *ret_len);
 
 /* Re-reads an already open file with ONE pread at offset 0, NUL-terminated:
  * the fast path for files read at every PAPI_read (procfs seq files and
