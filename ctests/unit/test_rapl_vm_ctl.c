@@ -494,23 +494,9 @@ START_TEST(escape_roundtrip)
 }
 END_TEST
 
-START_TEST(state_dir_default)
-{
-	char d[PATH_MAX];
-
-	setenv("PAPI_VIRT_STATE_DIR", "/x/y", 1);
-	ck_assert_int_eq(rapl_state_dir(d, sizeof(d)), 0);
-	ck_assert_str_eq(d, "/x/y");
-	unsetenv("PAPI_VIRT_STATE_DIR");
-	ck_assert_int_eq(rapl_state_dir(d, sizeof(d)), 0);
-	if (geteuid() == 0)
-		ck_assert_str_eq(d, "/run/papi-virt");
-}
-END_TEST
-
 PV_CHECK_MAIN_WITH("rapl_vm_ctl", 30, NULL, NULL,
 	discover_intel, discover_amd_and_vm, seed_set_frequency_one_batch,
 	setspeed_needs_userspace_and_limits, seed_governor_and_power_limits,
 	invalid_values_rejected_file_unchanged, min_max_order_keep_and_read_only, failed_write_rolls_back,
 	non_root_write_is_eperm, sigkill_then_restore_command, two_processes_one_control,
-	forked_child_does_not_restore_parent, escape_roundtrip, state_dir_default)
+	forked_child_does_not_restore_parent, escape_roundtrip)
