@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "pv_virt_reg.h"
+#include "pv_config.h"
 #include "vmp_engine.h"
 
 #define WARMUP 30
@@ -75,9 +76,10 @@ START_TEST(same_name)
 
 	setenv("PAPI_VIRT_URI", "test:///default", 1);
 	setenv("PAPI_VIRT_POWER_MODEL", "idle=10,max=50", 1);
+	pv_config_reset();
 	conn = virConnectOpen("test:///default");
 	ck_assert_ptr_nonnull(conn);
-	ck_assert_msg(vmp_engine_open(&eng, reason, sizeof(reason)) == 0, "open: %s", reason);
+	ck_assert_msg(vmp_engine_open(pv_config_get(), &eng, reason, sizeof(reason)) == 0, "open: %s", reason);
 	ck_assert_msg(vmp_engine_activate(eng, reason, sizeof(reason)) == 0, "activate: %s", reason);
 	one_life(0);
 	ck_assert_int_eq(vmp_engine_lookup(eng, "churn", &idx), 0);
