@@ -485,6 +485,7 @@ START_TEST(pvacct_detect_fixtures)
 	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_CONFIG_OFF);
 	use_proc("steal-pvacct-boot");
 	setenv("PAPI_VIRT_BOOTFS", boot, 1);
+	pv_config_reset();
 	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_KERNEL);
 	ck_assert_ptr_nonnull(strstr(src, "config-6.1.0-99-cloud-amd64"));
 	ck_assert_int_eq(steal_pvacct_irqtime(), 0);
@@ -494,6 +495,7 @@ START_TEST(pvacct_detect_fixtures)
 	snprintf(fifo, sizeof(fifo), "%s/config-6.1.0-99-cloud-amd64", fdir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
 	setenv("PAPI_VIRT_BOOTFS", fdir, 1);
+	pv_config_reset();
 	alarm(10);
 	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_UNKNOWN);
 	alarm(0);
