@@ -17,6 +17,13 @@
  * variable, the value and the reason.  Whether a bad value also disables a
  * component is the component's decision (vmpower refuses a bad export
  * range; a bad timeout falls back to the default, as documented).
+ *
+ * Adding a variable: (1) an id in enum pv_config_var; (2) a field in struct
+ * pv_config; (3) its entry in pv_config.c's table, on one line from the
+ * index to the name (name, default string, parser, field, range, doc);
+ * (4) a row in README.md's configuration table; (5) the adapter passes the
+ * field (or the struct) to the logic module that needs it.
+ * test_pv_config checks defaults and refusals, test_config_table.sh (4).
  */
 #ifndef PV_CONFIG_H
 #define PV_CONFIG_H
@@ -83,8 +90,9 @@ void pv_config_reset(void);
 /* The sentence explaining why var's value was refused, or NULL. */
 const char *pv_config_error(const struct pv_config *c, enum pv_config_var var);
 
-/* The variable's name ("PAPI_VIRT_URI"), its default as documented, its doc
- * line: the table, for utilities that print it (papi_vmcheck) and tests. */
+/* The variable's name ("PAPI_VIRT_URI"), its default ("" where the default
+ * is derived, as for the URI), its doc line: the table, for messages and
+ * tests. */
 const char *pv_config_name(enum pv_config_var var);
 const char *pv_config_default(enum pv_config_var var);
 const char *pv_config_doc(enum pv_config_var var);
