@@ -1,15 +1,14 @@
-/* Darshan size bins: labels and bounds (see appio_bins.h). */
+/* Darshan size bins: labels and bounds, from APPIO_BINS (see appio_bins.h). */
 #include "appio_bins.h"
 
-static const char *const appio_bin_labels[APPIO_NBINS] = {
-	"0_100", "100_1K", "1K_10K", "10K_100K", "100K_1M",
-	"1M_4M", "4M_10M", "10M_100M", "100M_1G", "1G_PLUS",
-};
+#define APPIO_BIN_LABEL_(label, upper, range, ...) #label,
+static const char *const appio_bin_labels[] = { APPIO_BINS(APPIO_BIN_LABEL_, ) };
 
-static const uint64_t appio_bin_uppers[APPIO_NBINS] = {
-	100, 1024, 10240, 102400, 1048576,
-	4194304, 10485760, 104857600, 1073741824, UINT64_MAX,
-};
+#define APPIO_BIN_UPPER_(label, upper, range, ...) (upper),
+static const uint64_t appio_bin_uppers[] = { APPIO_BINS(APPIO_BIN_UPPER_, ) };
+
+_Static_assert(sizeof(appio_bin_labels) / sizeof(appio_bin_labels[0]) == APPIO_NBINS, "one label per bin");
+_Static_assert(sizeof(appio_bin_uppers) / sizeof(appio_bin_uppers[0]) == APPIO_NBINS, "one bound per bin");
 
 const char *appio_bin_label(unsigned i)
 {

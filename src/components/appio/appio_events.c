@@ -16,17 +16,10 @@
 #define USEC(n, d, s) { n, d, "usec", APPIO_EV_USEC, (s), 0, 0 }
 #define MEAN(n, d, g) { n, d, "bytes", APPIO_EV_MEAN, (g) + APPIO_F_BYTES, (g) + APPIO_F_CALLS, (g) + APPIO_F_ERR }
 
-#define BINS(P, g, what)                                                                        \
-	SUM(P "_SIZE_0_100", what " calls that transferred 0 to 100 bytes", "calls", (g) + APPIO_F_BIN0 + 0), \
-	SUM(P "_SIZE_100_1K", what " calls that transferred 101 to 1024 bytes", "calls", (g) + APPIO_F_BIN0 + 1), \
-	SUM(P "_SIZE_1K_10K", what " calls that transferred 1025 to 10240 bytes", "calls", (g) + APPIO_F_BIN0 + 2), \
-	SUM(P "_SIZE_10K_100K", what " calls that transferred 10241 to 102400 bytes", "calls", (g) + APPIO_F_BIN0 + 3), \
-	SUM(P "_SIZE_100K_1M", what " calls that transferred 102401 bytes to 1 MiB", "calls", (g) + APPIO_F_BIN0 + 4), \
-	SUM(P "_SIZE_1M_4M", what " calls that transferred more than 1 MiB, up to 4 MiB", "calls", (g) + APPIO_F_BIN0 + 5), \
-	SUM(P "_SIZE_4M_10M", what " calls that transferred more than 4 MiB, up to 10 MiB", "calls", (g) + APPIO_F_BIN0 + 6), \
-	SUM(P "_SIZE_10M_100M", what " calls that transferred more than 10 MiB, up to 100 MiB", "calls", (g) + APPIO_F_BIN0 + 7), \
-	SUM(P "_SIZE_100M_1G", what " calls that transferred more than 100 MiB, up to 1 GiB", "calls", (g) + APPIO_F_BIN0 + 8), \
-	SUM(P "_SIZE_1G_PLUS", what " calls that transferred more than 1 GiB", "calls", (g) + APPIO_F_BIN0 + 9)
+/* The size-bin events of a family, one per APPIO_BINS row. */
+#define BIN_EVENT(label, upper, range, P, g, what) \
+	SUM(P "_SIZE_" #label, what " calls that transferred " range, "calls", (g) + APPIO_F_BIN0 + APPIO_BIN_##label),
+#define BINS(P, g, what) APPIO_BINS(BIN_EVENT, P, g, what)
 
 #define CLS(P, cls, dir, what)                                                          \
 	SUM(P "_BYTES", "Bytes " what, "bytes", appio_class_base_c(cls, dir) + APPIO_C_BYTES), \
@@ -53,7 +46,7 @@ const struct appio_event_def appio_events[] = {
 	SUM("READ_VECTOR_CALLS", "Number of readv/preadv/preadv2 calls (scatter)", "calls", R + APPIO_F_VEC_CALLS),
 	SUM("READ_STDIO_CALLS", "Number of stdio read calls (fread, fgets, fgetc, getc...)", "calls", R + APPIO_F_STDIO_CALLS),
 	SUM("READ_STDIO_BYTES", "Bytes returned by stdio read calls", "bytes", R + APPIO_F_STDIO_BYTES),
-	BINS("READ", R, "Number of read"),
+	BINS("READ", R, "Number of read")
 
 	SUM("WRITE_BYTES", "Bytes written (" WR_CALLS ")", "bytes", W + APPIO_F_BYTES),
 	SUM("WRITE_CALLS", "Number of write calls, failed ones included", "calls", W + APPIO_F_CALLS),
@@ -67,7 +60,7 @@ const struct appio_event_def appio_events[] = {
 	SUM("WRITE_VECTOR_CALLS", "Number of writev/pwritev/pwritev2 calls (gather)", "calls", W + APPIO_F_VEC_CALLS),
 	SUM("WRITE_STDIO_CALLS", "Number of stdio write calls (fwrite, fputs, fputc, printf family...)", "calls", W + APPIO_F_STDIO_CALLS),
 	SUM("WRITE_STDIO_BYTES", "Bytes accepted by stdio write calls", "bytes", W + APPIO_F_STDIO_BYTES),
-	BINS("WRITE", W, "Number of write"),
+	BINS("WRITE", W, "Number of write")
 
 	SUM("OPEN_CALLS", "Number of open calls (open, open64, openat, creat, __open_2..., fopen, fopen64, fdopen, freopen)", "calls", APPIO_S_OPEN_CALLS),
 	SUM("OPEN_ERR", "Number of open calls that resulted in an error", "calls", APPIO_S_OPEN_ERR),
@@ -131,7 +124,7 @@ const struct appio_event_def appio_events[] = {
 
 const unsigned appio_nevents = sizeof(appio_events) / sizeof(appio_events[0]);
 
-_Static_assert(sizeof(appio_events) / sizeof(appio_events[0]) == 23 + 22 + 11 + 9 + 8 + 12 + 18 + 7,
+_Static_assert(sizeof(appio_events) / sizeof(appio_events[0]) == (13 + APPIO_NBINS) + (12 + APPIO_NBINS) + 11 + 9 + 8 + 12 + 18 + 7,
 	       "appio event table: update the count when adding events");
 
 int appio_event_find(const char *name)
@@ -161,21 +154,50 @@ int appio_slot_is_ticks(unsigned s)
 	}
 }
 
-int64_t appio_event_value(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
+static int64_t appio_v_sum(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
+{
+	(void)ticks_are_ns;
+	return (int64_t)delta[e->a];
+}
+
+static int64_t appio_v_usec(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
 {
 	uint64_t a = delta[e->a];
-	switch (e->kind) {
-	case APPIO_EV_SIGNED:
-		return (int64_t)a;
-	case APPIO_EV_USEC:
-		return (int64_t)((ticks_are_ns ? a : appio_clock_ticks_to_ns(a)) / 1000u);
-	case APPIO_EV_MEAN: {
-		uint64_t ok = delta[e->b] - delta[e->c];
-		return ok ? (int64_t)(a / ok) : 0;
-	}
-	case APPIO_EV_RATIO:
-		return delta[e->b] ? (int64_t)(a / delta[e->b]) : 0;
-	default:
-		return (int64_t)a;
-	}
+
+	return (int64_t)((ticks_are_ns ? a : appio_clock_ticks_to_ns(a)) / 1000u);
+}
+
+static int64_t appio_v_mean(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
+{
+	uint64_t ok = delta[e->b] - delta[e->c];
+
+	(void)ticks_are_ns;
+	return ok ? (int64_t)(delta[e->a] / ok) : 0;
+}
+
+static int64_t appio_v_ratio(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
+{
+	(void)ticks_are_ns;
+	return delta[e->b] ? (int64_t)(delta[e->a] / delta[e->b]) : 0;
+}
+
+static const struct appio_kind_def appio_kinds[] = {
+	[APPIO_EV_SUM] = { "change of slot a", 0, appio_v_sum },
+	[APPIO_EV_SIGNED] = { "change of slot a, signed", 1, appio_v_sum },
+	[APPIO_EV_USEC] = { "change of tick slot a, in microseconds", 0, appio_v_usec },
+	[APPIO_EV_MEAN] = { "change of a / (change of b - change of c), 0 when that is 0", 0, appio_v_mean },
+	[APPIO_EV_RATIO] = { "change of a / change of b, 0 when that is 0", 0, appio_v_ratio },
+};
+
+_Static_assert(sizeof(appio_kinds) / sizeof(appio_kinds[0]) == APPIO_EV_KIND_COUNT,
+	       "appio_kinds: one row per enum appio_ev_kind");
+
+const struct appio_kind_def *appio_kind(unsigned kind)
+{
+	return kind < APPIO_EV_KIND_COUNT ? &appio_kinds[kind] : (const struct appio_kind_def *)0;
+}
+
+int64_t appio_event_value(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
+{
+	return appio_kinds[e->kind].value(e, delta, ticks_are_ns);
 }

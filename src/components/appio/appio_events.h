@@ -18,7 +18,20 @@ enum appio_ev_kind {
 	APPIO_EV_USEC,    /* delta of tick slot a, in microseconds */
 	APPIO_EV_MEAN,    /* delta a / (delta b - delta c): bytes per successful call */
 	APPIO_EV_RATIO,   /* delta a / delta b */
+	APPIO_EV_KIND_COUNT
 };
+
+struct appio_event_def;
+
+/* How events of a kind are computed and typed: one row per kind. */
+struct appio_kind_def {
+	const char *what;   /* the formula, for people and tests */
+	int is_signed;      /* 1: the value may be negative (PAPI data type INT64) */
+	int64_t (*value)(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns);
+};
+
+/* The row of a kind; NULL out of range. */
+const struct appio_kind_def *appio_kind(unsigned kind);
 
 struct appio_event_def {
 	const char *name;

@@ -13,6 +13,8 @@
 #ifndef APPIO_SLOTS_H
 #define APPIO_SLOTS_H
 
+#include "appio_bins.h"
+
 /* Fields of a transfer family (read, write, recv, send). */
 enum appio_rw_field {
 	APPIO_F_BYTES = 0,   /* bytes actually transferred */
@@ -28,7 +30,7 @@ enum appio_rw_field {
 	APPIO_F_STDIO_CALLS, /* through stdio (fread, fgets, fprintf...) */
 	APPIO_F_STDIO_BYTES,
 	APPIO_F_BIN0,        /* APPIO_NBINS size bins follow (appio_bins.h) */
-	APPIO_RW_NFIELDS = APPIO_F_BIN0 + 10,
+	APPIO_RW_NFIELDS = APPIO_F_BIN0 + APPIO_NBINS,
 };
 
 /* Per descriptor class and direction. */
