@@ -645,6 +645,32 @@ START_TEST(events_table)
 }
 END_TEST
 
+/* The table is built before the kernel config is probed (the probe waits
+ * for a description or an event that needs it): both VIRT bases get the
+ * sentence later, the others keep theirs. */
+START_TEST(events_pvacct_later)
+{
+	struct pv_evtab t;
+	unsigned virt, comp, total;
+	char before[PV_EV_DESC_MAX];
+
+	ck_assert_int_eq(pv_evtab_init(&t), 0);
+	ck_assert_int_eq(steal_events_add_bases(&t, NULL, 100), 0);
+	ck_assert_uint_eq(pv_evtab_count(&t), steal_events_nbases());
+	ck_assert_int_eq(pv_evtab_find(&t, "VIRT_NS", &virt), 0);
+	ck_assert_int_eq(pv_evtab_find(&t, "VIRT_NS_COMPENSATED", &comp), 0);
+	ck_assert_int_eq(pv_evtab_find(&t, "STEAL_NS", &total), 0);
+	ck_assert_ptr_nonnull(strstr(pv_evtab_get(&t, comp)->desc, "not probed yet"));
+	snprintf(before, sizeof(before), "%s", pv_evtab_get(&t, total)->desc);
+	ck_assert_int_eq(steal_events_set_pvacct(&t, "THE CASE"), 0);
+	ck_assert_ptr_nonnull(strstr(pv_evtab_get(&t, virt)->desc, "THE CASE."));
+	ck_assert_ptr_nonnull(strstr(pv_evtab_get(&t, comp)->desc, "Case on this machine: THE CASE."));
+	ck_assert_ptr_null(strstr(pv_evtab_get(&t, comp)->desc, "not probed yet"));
+	ck_assert_str_eq(pv_evtab_get(&t, total)->desc, before);
+	pv_evtab_destroy(&t);
+}
+END_TEST
+
 static Suite *steal_suite(void)
 {
 	Suite *s = suite_create("steal");
@@ -676,6 +702,7 @@ static Suite *steal_suite(void)
 	tcase_add_test(tc, events_parse_names);
 	tcase_add_test(tc, events_parse_errors);
 	tcase_add_test(tc, events_table);
+	tcase_add_test(tc, events_pvacct_later);
 	suite_add_tcase(s, tc);
 	return s;
 }

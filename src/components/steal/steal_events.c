@@ -163,6 +163,38 @@ int steal_events_name(const struct steal_req *r, char *buf, size_t len)
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
+/* Bases whose description names the kernel's steal accounting. */
+static int steal_base_pvacct(const struct steal_base *b)
+{
+	return b->kind == STEAL_K_VIRT || b->kind == STEAL_K_VIRT_COMP;
+}
+
+int steal_events_set_pvacct(struct pv_evtab *t, const char *pvacct)
+{
+	for (size_t i = 0; i < STEAL_NBASES; i++) {
+		const struct steal_base *b = &steal_bases[i];
+		char desc[PV_EV_DESC_MAX];
+		unsigned code;
+		int rc;
+
+		if (!steal_base_pvacct(b))
+			continue;
+		rc = pv_evtab_find(t, b->name, &code);
+		if (rc == 0) {
+			snprintf(desc, sizeof(desc), b->desc, pvacct);
+			rc = pv_evtab_set_desc(t, code, desc);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+size_t steal_events_nbases(void)
+{
+	return STEAL_NBASES;
+}
+
 int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long hz)
 {
 	for (size_t i = 0; i < STEAL_NBASES; i++) {
@@ -175,8 +207,8 @@ int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long
 		snprintf(e.name, sizeof(e.name), "%s", b->name);
 		if (b->kind == STEAL_K_TOTAL)
 			snprintf(e.desc, sizeof(e.desc), b->desc, hz);
-		else if (b->kind == STEAL_K_VIRT || b->kind == STEAL_K_VIRT_COMP)
-			snprintf(e.desc, sizeof(e.desc), b->desc, pvacct);
+		else if (steal_base_pvacct(b))
+			snprintf(e.desc, sizeof(e.desc), b->desc, pvacct ? pvacct : "not probed yet");
 		else
 			snprintf(e.desc, sizeof(e.desc), "%s", b->desc);
 		snprintf(e.units, sizeof(e.units), "ns");
