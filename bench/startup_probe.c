@@ -5,9 +5,12 @@
  *
  *   startup_probe init            PAPI_library_init + PAPI_shutdown
  *   startup_probe steal           + steal:::STEAL_NS added, started, stopped
- *   startup_probe vmpower EVENT   prints "first_add_ms X": the first
- *                                 PAPI_add_named_event of a vmpower event
- *                                 (activation: energy, counters, libvirt)
+ *   startup_probe vmpower EVENT   prints "first_add_ms X" and
+ *                                 "first_add_cpu_ms Y": wall and process CPU
+ *                                 time of the first PAPI_add_named_event of a
+ *                                 vmpower event (activation: energy, counters,
+ *                                 libvirt); CPU time tells the work from the
+ *                                 waiting on a loaded machine
  * Every mode ends with "hwm_kib N": the process's peak RSS (VmHWM), read
  * here because a parent's rusage would also count its own pre-exec pages.
  * Exit 0, or 1 with the failing call on stderr.
@@ -19,11 +22,16 @@
 
 #include "papi.h"
 
-static double now_ms(void)
+static double clock_ms(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double now_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 static int add_run(const char *ev, int start)
@@ -33,12 +41,12 @@ static int add_run(const char *ev, int start)
 
 	if (PAPI_create_eventset(&es) != PAPI_OK)
 		return fprintf(stderr, "startup_probe: PAPI_create_eventset\n"), 1;
-	double t0 = now_ms();
+	double t0 = now_ms(), c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	if ((rc = PAPI_add_named_event(es, ev)) != PAPI_OK)
 		return fprintf(stderr, "startup_probe: %s: %s\n", ev, PAPI_strerror(rc)), 1;
-	double t1 = now_ms();
+	double t1 = now_ms(), c1 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	if (!start) {
-		printf("first_add_ms %.2f\n", t1 - t0);
+		printf("first_add_ms %.2f\nfirst_add_cpu_ms %.2f\n", t1 - t0, c1 - c0);
 		return 0;
 	}
 	if (PAPI_start(es) != PAPI_OK || PAPI_stop(es, &v) != PAPI_OK)

@@ -316,6 +316,32 @@ START_TEST(evtab_codes_are_stable)
 	ck_assert_ptr_null(pv_evtab_get(&t, pv_evtab_count(&t)));
 	n = pv_evtab_count(&t);
 	ck_assert_uint_eq(n, 3002);
+	/* Chunks double (256, 512, 1024, 2048): every code across their
+	 * boundaries maps to its own entry, in the order added. */
+	for (unsigned i = 0; i < 3000; i++) {
+		char nm[64];
+
+		snprintf(nm, sizeof(nm), "EV_%u", i);
+		ck_assert_str_eq(pv_evtab_get(&t, i + 2)->name, nm);
+	}
+	/* The table's own struct is static data in every component: small. */
+	ck_assert_uint_lt(sizeof(struct pv_evtab), 256);
+	pv_evtab_destroy(&t);
+}
+END_TEST
+
+START_TEST(evtab_set_desc)
+{
+	static struct pv_evtab t;
+	struct pv_event e = mk("VIRT_NS", -1);
+	unsigned c;
+
+	ck_assert_int_eq(pv_evtab_init(&t), 0);
+	ck_assert_int_eq(pv_evtab_add(&t, &e, &c), 1);
+	ck_assert_int_eq(pv_evtab_set_desc(&t, c, "found out later"), 0);
+	ck_assert_str_eq(pv_evtab_get(&t, c)->desc, "found out later");
+	ck_assert_str_eq(pv_evtab_get(&t, c)->name, "VIRT_NS");
+	ck_assert_int_eq(pv_evtab_set_desc(&t, c + 1, "x"), -ENOENT);
 	pv_evtab_destroy(&t);
 }
 END_TEST
@@ -386,6 +412,7 @@ int main(void)
 	tcase_add_test(nm, evname_says_why);
 	tcase_add_test(nm, evname_escape_round_trip);
 	tcase_add_test(tb, evtab_codes_are_stable);
+	tcase_add_test(tb, evtab_set_desc);
 	tcase_add_test(tb, evtab_enumeration);
 	suite_add_tcase(s, fs);
 	suite_add_tcase(s, nm);

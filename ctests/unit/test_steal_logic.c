@@ -647,6 +647,32 @@ START_TEST(events_table)
 }
 END_TEST
 
+/* The table is built before the kernel config is probed (the probe waits
+ * for a description or an event that needs it): both VIRT bases get the
+ * sentence later, the others keep theirs. */
+START_TEST(events_pvacct_later)
+{
+	struct pv_evtab t;
+	unsigned virt, comp, total;
+	char before[PV_EV_DESC_MAX];
+
+	ck_assert_int_eq(pv_evtab_init(&t), 0);
+	ck_assert_int_eq(steal_events_add_bases(&t, NULL, 100), 0);
+	ck_assert_uint_eq(pv_evtab_count(&t), steal_events_nbases());
+	ck_assert_int_eq(pv_evtab_find(&t, "VIRT_NS", &virt), 0);
+	ck_assert_int_eq(pv_evtab_find(&t, "VIRT_NS_COMPENSATED", &comp), 0);
+	ck_assert_int_eq(pv_evtab_find(&t, "STEAL_NS", &total), 0);
+	ck_assert_ptr_nonnull(strstr(pv_evtab_get(&t, comp)->desc, "not probed yet"));
+	snprintf(before, sizeof(before), "%s", pv_evtab_get(&t, total)->desc);
+	ck_assert_int_eq(steal_events_set_pvacct(&t, "THE CASE"), 0);
+	ck_assert_ptr_nonnull(strstr(pv_evtab_get(&t, virt)->desc, "THE CASE."));
+	ck_assert_ptr_nonnull(strstr(pv_evtab_get(&t, comp)->desc, "Case on this machine: THE CASE."));
+	ck_assert_ptr_null(strstr(pv_evtab_get(&t, comp)->desc, "not probed yet"));
+	ck_assert_str_eq(pv_evtab_get(&t, total)->desc, before);
+	pv_evtab_destroy(&t);
+}
+END_TEST
+
 PV_CHECK_MAIN("steal",
 	acc_never_negative, ticks_conversion, procstat_basic, procstat_offline_gap_matched_by_name,
 	procstat_many_cpus, procstat_malformed_lines_skipped, procstat_no_cpu_line, procstat_unreadable,
@@ -654,4 +680,5 @@ PV_CHECK_MAIN("steal",
 	guest_backwards_never_negative, thread_estimate_kernel_excludes, thread_estimate_subtracted_once,
 	thread_estimate_migration_split, thread_estimate_monotonic, thread_exact_interval,
 	thread_sampler_fixture_schedstat, sampler_cache_window, pvacct_parsers, pvacct_detect_fixtures,
-	vcpu_arithmetic, vcpu_fixture_and_freeze, events_parse_names, events_parse_errors, events_table)
+	vcpu_arithmetic, vcpu_fixture_and_freeze, events_parse_names, events_parse_errors, events_table,
+	events_pvacct_later)

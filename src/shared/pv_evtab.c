@@ -2,6 +2,7 @@
 #include "pv_evtab.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,23 @@ void pv_evtab_destroy(struct pv_evtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Chunk of a code, and the code's index in it (see PV_EVTAB_CHUNK). */
+static unsigned pv_evtab_chunk(unsigned code, unsigned *ret_index)
+{
+	unsigned q = code / PV_EVTAB_CHUNK + 1;
+	unsigned k = 31u - (unsigned)__builtin_clz(q);
+
+	*ret_index = code - PV_EVTAB_CHUNK * ((1u << k) - 1u);
+	return k;
+}
+
+static struct pv_event *pv_evtab_slot(const struct pv_evtab *t, unsigned code)
+{
+	unsigned i, k = pv_evtab_chunk(code, &i);
+
+	return &t->chunks[k][i];
+}
+
 unsigned pv_evtab_count(const struct pv_evtab *t)
 {
 	/* Pairs with the release store in pv_evtab_add: an entry is complete
@@ -30,7 +48,7 @@ const struct pv_event *pv_evtab_get(const struct pv_evtab *t, unsigned code)
 {
 	if (code >= pv_evtab_count(t))
 		return NULL;
-	return &t->chunks[code / PV_EVTAB_CHUNK][code % PV_EVTAB_CHUNK];
+	return pv_evtab_slot(t, code);
 }
 
 int pv_evtab_set_listed(struct pv_evtab *t, unsigned code, int listed)
@@ -39,15 +57,28 @@ int pv_evtab_set_listed(struct pv_evtab *t, unsigned code, int listed)
 
 	if (code >= pv_evtab_count(t))
 		return -ENOENT;
-	e = &t->chunks[code / PV_EVTAB_CHUNK][code % PV_EVTAB_CHUNK];
+	e = pv_evtab_slot(t, code);
 	__atomic_store_n(&e->listed, listed ? 1 : 0, __ATOMIC_RELAXED);
 	return 0;
+}
+
+int pv_evtab_set_desc(struct pv_evtab *t, unsigned code, const char *desc)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&t->lock);
+	if (code < t->count) {
+		snprintf(pv_evtab_slot(t, code)->desc, PV_EV_DESC_MAX, "%s", desc);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return rc;
 }
 
 static int pv_evtab_find_locked(struct pv_evtab *t, const char *name, unsigned *ret_code)
 {
 	for (unsigned i = 0; i < t->count; i++) {
-		if (strcmp(t->chunks[i / PV_EVTAB_CHUNK][i % PV_EVTAB_CHUNK].name, name) == 0) {
+		if (strcmp(pv_evtab_slot(t, i)->name, name) == 0) {
 			*ret_code = i;
 			return 0;
 		}
@@ -67,7 +98,7 @@ int pv_evtab_find(struct pv_evtab *t, const char *name, unsigned *ret_code)
 
 int pv_evtab_add(struct pv_evtab *t, const struct pv_event *ev, unsigned *ret_code)
 {
-	unsigned code, chunk;
+	unsigned code, chunk, index;
 	int rc = 1;
 
 	pthread_mutex_lock(&t->lock);
@@ -76,19 +107,19 @@ int pv_evtab_add(struct pv_evtab *t, const struct pv_event *ev, unsigned *ret_co
 		goto out;
 	}
 	code = t->count;
-	chunk = code / PV_EVTAB_CHUNK;
+	chunk = pv_evtab_chunk(code, &index);
 	if (chunk >= PV_EVTAB_MAX_CHUNKS) {
 		rc = -ENOSPC;
 		goto out;
 	}
 	if (!t->chunks[chunk]) {
-		t->chunks[chunk] = calloc(PV_EVTAB_CHUNK, sizeof(struct pv_event));
+		t->chunks[chunk] = calloc((size_t)PV_EVTAB_CHUNK << chunk, sizeof(struct pv_event));
 		if (!t->chunks[chunk]) {
 			rc = -ENOMEM;
 			goto out;
 		}
 	}
-	t->chunks[chunk][code % PV_EVTAB_CHUNK] = *ev;
+	t->chunks[chunk][index] = *ev;
 	__atomic_store_n(&t->count, code + 1, __ATOMIC_RELEASE);
 out:
 	pthread_mutex_unlock(&t->lock);

@@ -39,8 +39,12 @@ struct pv_event {
 	char key[PV_EV_KEY_MAX];
 };
 
+/* Chunk k holds PV_EVTAB_CHUNK << k events, allocated when the first of
+ * them is added: a few pointers cover a large table, so the struct (in
+ * every component's static data, set up at PAPI_library_init) stays small.
+ * 13 chunks: 256 x (2^13 - 1) = 2,096,896 events. */
 #define PV_EVTAB_CHUNK 256
-#define PV_EVTAB_MAX_CHUNKS 4096 /* 1M events */
+#define PV_EVTAB_MAX_CHUNKS 13
 
 struct pv_evtab {
 	pthread_mutex_t lock;
@@ -68,6 +72,11 @@ unsigned pv_evtab_count(const struct pv_evtab *t);
  * listed by papi_native_avail) without invalidating its code: an EventSet
  * that holds it keeps reading it.  -ENOENT for an unknown code. */
 int pv_evtab_set_listed(struct pv_evtab *t, unsigned code, int listed);
+
+/* Replaces an event's description (a detail found out after the event was
+ * added).  Readers of descriptions must be ordered after it by the caller;
+ * other fields may be read meanwhile.  -ENOENT for an unknown code. */
+int pv_evtab_set_desc(struct pv_evtab *t, unsigned code, const char *desc);
 
 /* Enumeration order for papi_native_avail: next listed base event after
  * code (or the first when code < 0); next listed instance of base after

@@ -93,14 +93,23 @@ static inline void pv_papi_leave_none(void)
 	static int pfx##_ntv_name_to_code(const char *name, unsigned *code)     \
 	PV_PAPI_NTV_ENTERED_(enter, leave, pv_papi_name_to_code((ev), name, code))
 
-/* pfx##_ntv_code_to_name, _descr and _info */
-#define PV_PAPI_NTV_CODE_TO(pfx, ev, enter, leave)                                              \
+/* pfx##_ntv_code_to_name */
+#define PV_PAPI_NTV_CODE_TO_NAME(pfx, ev, enter, leave)                                         \
 	static int pfx##_ntv_code_to_name(unsigned code, char *name, int len)                   \
-	PV_PAPI_NTV_ENTERED_(enter, leave, pv_papi_code_to_name((ev), code, name, len))         \
+	PV_PAPI_NTV_ENTERED_(enter, leave, pv_papi_code_to_name((ev), code, name, len))
+
+/* pfx##_ntv_code_to_descr and _info (a component whose descriptions need
+ * more than its names, steal's, gives these their own enter()) */
+#define PV_PAPI_NTV_CODE_TO_DESCR(pfx, ev, enter, leave)                                        \
 	static int pfx##_ntv_code_to_descr(unsigned code, char *descr, int len)                 \
 	PV_PAPI_NTV_ENTERED_(enter, leave, pv_papi_code_to_descr((ev), code, descr, len))       \
 	static int pfx##_ntv_code_to_info(unsigned code, PAPI_event_info_t *info)               \
 	PV_PAPI_NTV_ENTERED_(enter, leave, pv_papi_code_to_info((ev), code, info))
+
+/* pfx##_ntv_code_to_name, _descr and _info */
+#define PV_PAPI_NTV_CODE_TO(pfx, ev, enter, leave)           \
+	PV_PAPI_NTV_CODE_TO_NAME(pfx, ev, enter, leave)      \
+	PV_PAPI_NTV_CODE_TO_DESCR(pfx, ev, enter, leave)
 
 /* All five; a component with its own enumeration or name lookup uses the
  * three macros above for the others and names its own pfx##_ntv_* alike. */

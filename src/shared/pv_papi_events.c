@@ -14,12 +14,17 @@ int pv_papi_events_init(struct pv_papi_events *ev, papi_vector_t *vector,
 
 	ev->vector = vector;
 	ev->resolve = resolve;
+	ev->built = 0;
+	ev->build_rc = 0;
+	if (rc == 0)
+		rc = -pthread_mutex_init(&ev->build_lock, NULL);
 	return rc;
 }
 
 void pv_papi_events_fini(struct pv_papi_events *ev)
 {
 	pv_evtab_destroy(&ev->tab);
+	pthread_mutex_destroy(&ev->build_lock);
 }
 
 int pv_papi_errno(int err)
@@ -243,9 +248,36 @@ static int pv_code_to_info_in(struct pv_papi_events *ev, unsigned code, PAPI_eve
 
 /* ---- the same, inside the component's lifetime guard --------------------- */
 
+int pv_papi_events_ready(struct pv_papi_events *ev)
+{
+	if (!ev->build)
+		return PAPI_OK;
+	if (!__atomic_load_n(&ev->built, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&ev->build_lock);
+		if (!ev->built) {
+			ev->build_rc = ev->build(ev);
+			if (ev->build_rc < 0)
+				pv_papi_error(ev->vector, "cannot build the event table: %s",
+					      strerror(-ev->build_rc));
+			__atomic_store_n(&ev->built, 1, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&ev->build_lock);
+	}
+	return pv_papi_errno(ev->build_rc);
+}
+
+/* Enters the guard and builds the table if that is still to do: PAPI_OK
+ * inside the guard, or an error outside it. */
 static int pv_ev_enter(struct pv_papi_events *ev)
 {
-	return ev->life ? pv_life_enter(ev->life) : 0;
+	int rc;
+
+	if (ev->life && pv_life_enter(ev->life) < 0)
+		return PAPI_ENOEVNT;
+	rc = pv_papi_events_ready(ev);
+	if (rc != PAPI_OK && ev->life)
+		pv_life_leave(ev->life);
+	return rc;
 }
 
 static void pv_ev_leave(struct pv_papi_events *ev)
@@ -258,8 +290,8 @@ int pv_papi_enum_events(struct pv_papi_events *ev, unsigned *code, int modifier)
 {
 	int rc;
 
-	if (pv_ev_enter(ev) < 0)
-		return PAPI_ENOEVNT;
+	if ((rc = pv_ev_enter(ev)) != PAPI_OK)
+		return rc;
 	rc = pv_enum_in(ev, code, modifier);
 	pv_ev_leave(ev);
 	return rc;
@@ -269,8 +301,8 @@ int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *
 {
 	int rc;
 
-	if (pv_ev_enter(ev) < 0)
-		return PAPI_ENOEVNT;
+	if ((rc = pv_ev_enter(ev)) != PAPI_OK)
+		return rc;
 	rc = pv_name_to_code_in(ev, name, code);
 	pv_ev_leave(ev);
 	return rc;
@@ -280,8 +312,8 @@ int pv_papi_code_to_name(struct pv_papi_events *ev, unsigned code, char *name, i
 {
 	int rc;
 
-	if (pv_ev_enter(ev) < 0)
-		return PAPI_ENOEVNT;
+	if ((rc = pv_ev_enter(ev)) != PAPI_OK)
+		return rc;
 	rc = pv_code_to_name_in(ev, code, name, len);
 	pv_ev_leave(ev);
 	return rc;
@@ -291,8 +323,8 @@ int pv_papi_code_to_descr(struct pv_papi_events *ev, unsigned code, char *descr,
 {
 	int rc;
 
-	if (pv_ev_enter(ev) < 0)
-		return PAPI_ENOEVNT;
+	if ((rc = pv_ev_enter(ev)) != PAPI_OK)
+		return rc;
 	rc = pv_code_to_descr_in(ev, code, descr, len);
 	pv_ev_leave(ev);
 	return rc;
@@ -302,8 +334,8 @@ int pv_papi_code_to_info(struct pv_papi_events *ev, unsigned code, PAPI_event_in
 {
 	int rc;
 
-	if (pv_ev_enter(ev) < 0)
-		return PAPI_ENOEVNT;
+	if ((rc = pv_ev_enter(ev)) != PAPI_OK)
+		return rc;
 	rc = pv_code_to_info_in(ev, code, info);
 	pv_ev_leave(ev);
 	return rc;

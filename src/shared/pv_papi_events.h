@@ -29,11 +29,26 @@ struct pv_papi_events {
 	 * ntv_* functions below then run inside it and answer PAPI_ENOEVNT
 	 * once the component is shut down.  NULL: the caller guards. */
 	struct pv_life *life;
+	/* Fills the table on first use (enumeration, name lookup, code
+	 * query) instead of at PAPI_library_init, so a program that never
+	 * looks at the component's events does not pay for them; set
+	 * statically, may be NULL.  Runs once per init_component, inside the
+	 * guard.  0 or -errno (reported here; every lookup then fails). */
+	int (*build)(struct pv_papi_events *ev);
+	pthread_mutex_t build_lock; /* pv_papi_events_init sets it up */
+	int built;                  /* 0, or 1 with build_rc valid */
+	int build_rc;
 };
 
 int pv_papi_events_init(struct pv_papi_events *ev, papi_vector_t *vector,
 			int (*resolve)(struct pv_papi_events *, const char *, unsigned *));
 void pv_papi_events_fini(struct pv_papi_events *ev);
+
+/* Runs ev->build once (if set and not run since pv_papi_events_init);
+ * the ntv_* functions below call it themselves.  For callbacks that add to
+ * the table outside them (a component's own enumeration step); call inside
+ * the guard.  PAPI_OK or a PAPI error code. */
+int pv_papi_events_ready(struct pv_papi_events *ev);
 
 int pv_papi_enum_events(struct pv_papi_events *ev, unsigned *code, int modifier);
 int pv_papi_name_to_code(struct pv_papi_events *ev, const char *name, unsigned *code);

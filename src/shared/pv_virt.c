@@ -222,16 +222,30 @@ static int pv_virt_normalize_uuid(const char *in, char *out)
 	return 0;
 }
 
+/* The QEMU pid of a domain already known by the same uuid and domain id
+ * whose process still runs (same start time), else 0. */
+static pid_t pv_virt_known_pid(const struct pv_virt *v, const struct pv_virt_stage *st)
+{
+	for (size_t j = 0; j < v->n; j++) {
+		const struct pv_virt_vm *vm = v->vms[j];
+
+		if (!vm->gone && vm->pid && vm->domid == st->dom->domid && strcmp(vm->uuid, st->uuid) == 0)
+			return pv_virt_proc_alive(vm->pid, vm->start_time) == 1 ? vm->pid : 0;
+	}
+	return 0;
+}
+
 /* Builds every staged fact (may fail, changes nothing). */
 static int pv_virt_stage_all(struct pv_virt *v, const struct pv_virt_dom *doms, size_t n,
 			     struct pv_virt_stage *st)
 {
 	const char **uuids = calloc(n ? n : 1, sizeof(*uuids));
 	pid_t *pids = calloc(n ? n : 1, sizeof(*pids));
-	size_t i, j;
+	size_t *scan = calloc(n ? n : 1, sizeof(*scan));
+	size_t i, j, nscan = 0;
 	int rc = 0;
 
-	if (!uuids || !pids) {
+	if (!uuids || !pids || !scan) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -242,15 +256,23 @@ static int pv_virt_stage_all(struct pv_virt *v, const struct pv_virt_dom *doms, 
 			rc = -EINVAL;
 			goto out;
 		}
-		uuids[i] = st[i].uuid;
+		/* A known VM whose QEMU still runs keeps its pid: the procfs
+		 * scan (a cmdline read per process on the host) is only for
+		 * new or unresolved domains. */
+		st[i].pid = pv_virt_known_pid(v, &st[i]);
+		if (!st[i].pid) {
+			uuids[nscan] = st[i].uuid;
+			scan[nscan++] = i;
+		}
 	}
 	/* An unreadable procfs leaves every pid 0: VMs listed, not resolved. */
-	if (n && pv_virt_proc_find_qemu(uuids, n, pids) == -ENOMEM) {
+	if (nscan && pv_virt_proc_find_qemu(uuids, nscan, pids) == -ENOMEM) {
 		rc = -ENOMEM;
 		goto out;
 	}
+	for (j = 0; j < nscan; j++)
+		st[scan[j]].pid = pids[j];
 	for (i = 0; i < n; i++) {
-		st[i].pid = pids[i];
 		rc = pv_virt_stage_proc(&st[i]);
 		if (rc < 0)
 			goto out;
@@ -268,6 +290,7 @@ static int pv_virt_stage_all(struct pv_virt *v, const struct pv_virt_dom *doms, 
 out:
 	free(uuids);
 	free(pids);
+	free(scan);
 	return rc;
 }
 

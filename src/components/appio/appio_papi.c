@@ -49,13 +49,19 @@ papi_vector_t _appio_vector;
  * PAPI_shutdown frees it once and never under a reader.  The counters
  * themselves (appio_registry) live as long as the process. */
 static struct pv_life appio_life = PV_LIFE_INITIALIZER;
-static struct pv_papi_events appio_ev = { .life = &appio_life };
+static int appio_build(struct pv_papi_events *ev);
+/* The table (2 x appio_nevents entries) is built on first use of an appio
+ * event (enumeration, name, code), not at PAPI_library_init: a program
+ * that never looks at appio events does not pay for it. */
+static struct pv_papi_events appio_ev = { .life = &appio_life, .build = appio_build };
 
 static const char appio_process_desc[] =
 	"every thread of the process instead, threads that have exited included";
 
-static int appio_add_events(struct pv_evtab *t)
+static int appio_build(struct pv_papi_events *ev)
 {
+	struct pv_evtab *t = &ev->tab;
+
 	for (unsigned i = 0; i < appio_nevents; i++) {
 		const struct appio_event_def *d = &appio_events[i];
 		struct pv_event e;
@@ -108,34 +114,6 @@ static int appio_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 	return -ENOENT;
 }
 
-/* The event table (2 x appio_nevents entries) is built on first use of an
- * appio event (enumeration, name, code), not at PAPI_library_init: a
- * program that never looks at appio events does not pay for it.  Reset by
- * every init_component (PAPI_shutdown + PAPI_library_init again).  Built
- * inside appio_life, so never into a table a shutdown is freeing; left
- * before the caller's own (guarded) lookup, as the guard does not nest. */
-static pthread_mutex_t appio_table_lock = PTHREAD_MUTEX_INITIALIZER;
-static int appio_table_built;
-static int appio_table_rc;
-
-static int appio_table(void)
-{
-	if (__atomic_load_n(&appio_table_built, __ATOMIC_ACQUIRE))
-		return appio_table_rc;
-	if (pv_life_enter(&appio_life) < 0)
-		return -ENODEV;
-	pthread_mutex_lock(&appio_table_lock);
-	if (!appio_table_built) {
-		appio_table_rc = appio_add_events(&appio_ev.tab);
-		if (appio_table_rc < 0)
-			pv_papi_error(&_appio_vector, "cannot build the event table: %s", strerror(-appio_table_rc));
-		__atomic_store_n(&appio_table_built, 1, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(&appio_table_lock);
-	pv_life_leave(&appio_life);
-	return appio_table_rc;
-}
-
 static int appio_init(int cidx)
 {
 	int rc;
@@ -146,10 +124,7 @@ static int appio_init(int cidx)
 	rc = pv_papi_events_init(&appio_ev, &_appio_vector, appio_resolve);
 	if (rc < 0)
 		return pv_papi_disable(&_appio_vector, "cannot build the event table: %s", strerror(-rc));
-	pthread_mutex_lock(&appio_table_lock);
-	appio_table_built = 0;
-	pthread_mutex_unlock(&appio_table_lock);
-	/* Thread and :process instance of every event (appio_add_events). */
+	/* Thread and :process instance of every event (appio_build). */
 	_appio_vector.cmp_info.num_native_events = (int)(2 * appio_nevents);
 	return PAPI_OK;
 }
@@ -298,15 +273,7 @@ static int _appio_shutdown_component(void)
 	return PAPI_OK;
 }
 
-/* Every lookup builds the table first (appio_table). */
-static int appio_ntv_enter(void)
-{
-	int rc = appio_table();
-
-	return rc < 0 ? pv_papi_errno(rc) : PAPI_OK;
-}
-
-PV_PAPI_NTV_FORWARDERS(_appio, &appio_ev, appio_ntv_enter, pv_papi_leave_none)
+PV_PAPI_NTV_FORWARDERS(_appio, &appio_ev, pv_papi_enter_none, pv_papi_leave_none)
 
 papi_vector_t _appio_vector = {
 	.cmp_info = {

@@ -228,11 +228,55 @@ static void steal_fill(struct pv_event *e, int kind)
 	e->arg[1] = -1;
 }
 
+/* A base's description: desc, this system's detail, desc_tail.  The kernel
+ * accounting detail is known only once probed (on first need: the probe
+ * reads /proc/config.gz through zlib), "not probed yet" until then. */
+static void steal_base_desc(const struct steal_kind_def *d, const char *pvacct, unsigned long hz, char *desc,
+			    size_t len)
+{
+	char detail[256] = "";
+
+	if (d->detail == STEAL_D_HZ)
+		pv_msgf(detail, sizeof(detail), "%lu", hz);
+	else if (d->detail == STEAL_D_PVACCT)
+		pv_msgf(detail, sizeof(detail), "%s", pvacct ? pvacct : "not probed yet");
+	pv_msgf(desc, len, "%s%s%s", d->desc, detail, d->desc_tail);
+}
+
+int steal_events_set_pvacct(struct pv_evtab *t, const char *pvacct)
+{
+	for (int k = 0; k < STEAL_K_COUNT; k++) {
+		const struct steal_kind_def *d = &steal_kinds[k];
+		char desc[PV_EV_DESC_MAX];
+		unsigned code;
+		int rc;
+
+		if ((int)d->base != k || d->detail != STEAL_D_PVACCT)
+			continue;
+		rc = pv_evtab_find(t, d->name, &code);
+		if (rc == 0) {
+			steal_base_desc(d, pvacct, 0, desc, sizeof(desc));
+			rc = pv_evtab_set_desc(t, code, desc);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+size_t steal_events_nbases(void)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < STEAL_K_COUNT; k++)
+		n += (int)steal_kinds[k].base == k;
+	return n;
+}
+
 int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long hz)
 {
 	for (int k = 0; k < STEAL_K_COUNT; k++) {
 		const struct steal_kind_def *d = &steal_kinds[k];
-		char detail[256] = "";
 		struct pv_event e;
 		unsigned code;
 		int rc;
@@ -241,11 +285,7 @@ int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long
 			continue;
 		steal_fill(&e, k);
 		pv_msgf(e.name, sizeof(e.name), "%s", d->name);
-		if (d->detail == STEAL_D_HZ)
-			pv_msgf(detail, sizeof(detail), "%lu", hz);
-		else if (d->detail == STEAL_D_PVACCT)
-			pv_msgf(detail, sizeof(detail), "%s", pvacct);
-		pv_msgf(e.desc, sizeof(e.desc), "%s%s%s", d->desc, detail, d->desc_tail);
+		steal_base_desc(d, pvacct, hz, e.desc, sizeof(e.desc));
 		e.base = -1;
 		e.listed = 1;
 		rc = pv_evtab_add(t, &e, &code);

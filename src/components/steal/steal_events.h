@@ -93,9 +93,17 @@ int steal_events_parse(const char *name, struct steal_req *ret, char *err, size_
 /* The canonical name of a request (what papi_native_avail lists). */
 int steal_events_name(const struct steal_req *r, char *buf, size_t len);
 
-/* Adds the base events.  pvacct is steal_pvacct_describe()'s sentence;
- * hz the USER_HZ used.  0 or -errno. */
+/* How many base events steal_events_add_bases adds. */
+size_t steal_events_nbases(void);
+
+/* Adds the base events.  pvacct is steal_pvacct_describe()'s sentence
+ * (NULL: not known yet, set later with steal_events_set_pvacct); hz the
+ * USER_HZ used.  0 or -errno. */
 int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long hz);
+
+/* Puts pvacct into the descriptions of the bases that depend on it
+ * (VIRT_NS, VIRT_NS_COMPENSATED).  0 or -errno. */
+int steal_events_set_pvacct(struct pv_evtab *t, const char *pvacct);
 
 /* Adds (or finds) the event for a request, as an instance of its base.
  * listed: show it in enumeration.  note: extra text for the instance

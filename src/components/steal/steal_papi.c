@@ -24,7 +24,6 @@ papi_vector_t _steal_vector;
  * (pv_life.h), so PAPI_shutdown in several threads, or from exit while
  * other threads read, tears it down once and never under a reader. */
 static struct pv_life steal_life = PV_LIFE_INITIALIZER;
-struct pv_papi_events steal_ev = { .life = &steal_life };
 static uint64_t steal_hz;
 static enum steal_pvacct steal_acct;
 static int steal_irqtime;
@@ -101,48 +100,101 @@ static void steal_fill(struct steal_ctl *c)
 
 static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code);
 
+/* The CPUs /proc/stat listed at init, kept for steal_build (a :cpu=N event
+ * each); freed once the table is built or at teardown. */
+static struct steal_procstat steal_init_ps;
+
+/* The event table, built on first use of a steal event (enumeration, name,
+ * code; pv_papi_events_ready), not at PAPI_library_init: a program that
+ * never looks at steal events does not pay for it. */
+static int steal_build(struct pv_papi_events *ev)
+{
+	int rc = steal_events_add_bases(&ev->tab, NULL, (unsigned long)steal_hz);
+
+	for (size_t i = 0; rc == 0 && i < steal_init_ps.ncpu; i++) {
+		struct steal_req r = { .kind = STEAL_K_CPU, .cpu = (int)i, .vcpu = -1 };
+		unsigned code;
+
+		if (steal_init_ps.cpu[i].present)
+			rc = steal_events_add(&ev->tab, &r, 1, NULL, &code);
+	}
+	steal_procstat_free(&steal_init_ps);
+	return rc;
+}
+
+struct pv_papi_events steal_ev = { .life = &steal_life, .build = steal_build };
+
+/* The kernel's steal accounting (steal_pvacct: /proc/cmdline, then the
+ * kernel config, /proc/config.gz through zlib) is probed on first need: a
+ * description of VIRT_NS or VIRT_NS_COMPENSATED, or an EventSet whose
+ * values depend on it (THREAD_STEAL_NS, VIRT_NS_COMPENSATED).  STEAL_NS
+ * alone never pays for it.  Call inside steal_life, table built. */
+static pthread_mutex_t steal_acct_lock = PTHREAD_MUTEX_INITIALIZER;
+static int steal_acct_known; /* reset by steal_init */
+
+static void steal_acct_ready(void)
+{
+	char src[256];
+	int rc;
+
+	if (__atomic_load_n(&steal_acct_known, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&steal_acct_lock);
+	if (!steal_acct_known) {
+		steal_acct = steal_pvacct_probe(src, sizeof(src), &steal_irqtime);
+		pv_dbg("steal", "VIRT_NS_COMPENSATED: %s (decided by %s); IRQ time %s",
+		       steal_pvacct_describe(steal_acct), src[0] ? src : "nowhere",
+		       steal_irqtime ? "may leave task time too (subtracted)" : "stays in task time");
+		rc = steal_events_set_pvacct(&steal_ev.tab, steal_pvacct_describe(steal_acct));
+		if (rc < 0)
+			pv_papi_error(&_steal_vector, "cannot describe VIRT_NS: %s", strerror(-rc));
+		__atomic_store_n(&steal_acct_known, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&steal_acct_lock);
+}
+
+/* steal_acct_ready for a description callback, outside the guard. */
+static void steal_acct_ready_outside(void)
+{
+	if (__atomic_load_n(&steal_acct_known, __ATOMIC_ACQUIRE) || pv_life_enter(&steal_life) < 0)
+		return;
+	if (pv_papi_events_ready(&steal_ev) == PAPI_OK)
+		steal_acct_ready();
+	pv_life_leave(&steal_life);
+}
+
+/* Init decides from /proc/stat alone (the reason steal is disabled names
+ * it); the event table waits for first use (steal_build). */
 static int steal_init(int cidx)
 {
-	struct steal_procstat ps;
 	struct pv_procstat_file f;
-	char src[256], why[512];
+	char why[512];
 	int rc;
 
 	_steal_vector.cmp_info.CmpIdx = cidx;
 	steal_hz = pv_user_hz();
+	__atomic_store_n(&steal_acct_known, 0, __ATOMIC_RELEASE);
 	rc = pv_procstat_open(&f, 0);
 	if (rc < 0)
 		return pv_papi_disable(&_steal_vector, "%s",
 				       pv_fs_describe(PV_PROC, "stat", rc, why, sizeof(why)));
-	steal_procstat_init(&ps);
-	rc = steal_procstat_read(&f, &ps);
+	steal_procstat_init(&steal_init_ps);
+	rc = steal_procstat_read(&f, &steal_init_ps);
 	pv_procstat_close(&f);
 	if (rc < 0) {
-		steal_procstat_free(&ps);
+		steal_procstat_free(&steal_init_ps);
 		return pv_papi_disable(&_steal_vector, "%s%s",
 				       pv_fs_describe(PV_PROC, "stat", rc, why, sizeof(why)),
 				       rc == -EINVAL ? " (no parsable cpu line)" : "");
 	}
-	steal_acct = steal_pvacct_probe(src, sizeof(src), &steal_irqtime);
-	pv_dbg("steal", "guest basis: /proc/stat steal of %zu CPUs; VIRT_NS_COMPENSATED: %s (decided by %s); "
-	       "IRQ time %s", ps.ncpu, steal_pvacct_describe(steal_acct), src[0] ? src : "nowhere",
-	       steal_irqtime ? "may leave task time too (subtracted)" : "stays in task time");
+	pv_dbg("steal", "guest basis: /proc/stat steal of %zu CPUs; the kernel's steal accounting is probed "
+	       "on first need", steal_init_ps.ncpu);
 	rc = pv_papi_events_init(&steal_ev, &_steal_vector, steal_resolve);
-	if (rc == 0)
-		rc = steal_events_add_bases(&steal_ev.tab, steal_pvacct_describe(steal_acct),
-					    (unsigned long)steal_hz);
-	for (size_t i = 0; rc == 0 && i < ps.ncpu; i++) {
-		struct steal_req r = { .kind = STEAL_K_CPU, .cpu = (int)i, .vcpu = -1 };
-		unsigned code;
-
-		if (ps.cpu[i].present)
-			rc = steal_events_add(&steal_ev.tab, &r, 1, NULL, &code);
-	}
-	steal_procstat_free(&ps);
 	if (rc < 0)
 		return pv_papi_disable(&_steal_vector, "cannot build the event table: %s",
 				       strerror(-rc));
-	_steal_vector.cmp_info.num_native_events = (int)pv_evtab_count(&steal_ev.tab);
+	/* What steal_build will add: every base, and a :cpu=N per CPU line. */
+	_steal_vector.cmp_info.num_native_events = (int)(steal_events_nbases() + steal_init_ps.present);
 	return PAPI_OK;
 }
 
@@ -150,6 +202,7 @@ static void steal_teardown(void)
 {
 	steal_host_shutdown();
 	pv_papi_events_fini(&steal_ev);
+	steal_procstat_free(&steal_init_ps);
 }
 
 static int _steal_init_component(int cidx)
@@ -168,7 +221,9 @@ static int _steal_shutdown_component(void)
 static int _steal_ntv_enum_events(unsigned *code, int modifier)
 {
 	if (modifier == PAPI_ENUM_FIRST && pv_life_enter(&steal_life) == 0) {
-		steal_host_list_vms();
+		/* The bases first: VM instances are added after them. */
+		if (pv_papi_events_ready(&steal_ev) == PAPI_OK)
+			steal_host_list_vms();
 		pv_life_leave(&steal_life);
 	}
 	return pv_papi_enum_events(&steal_ev, code, modifier);
@@ -194,7 +249,17 @@ static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 }
 
 PV_PAPI_NTV_NAME_TO_CODE(_steal, &steal_ev, pv_papi_enter_none, pv_papi_leave_none)
-PV_PAPI_NTV_CODE_TO(_steal, &steal_ev, pv_papi_enter_none, pv_papi_leave_none)
+PV_PAPI_NTV_CODE_TO_NAME(_steal, &steal_ev, pv_papi_enter_none, pv_papi_leave_none)
+
+/* Descriptions of VIRT_NS and VIRT_NS_COMPENSATED name the kernel's steal
+ * accounting: it is probed before a description is given out. */
+static int steal_enter_described(void)
+{
+	steal_acct_ready_outside();
+	return PAPI_OK;
+}
+
+PV_PAPI_NTV_CODE_TO_DESCR(_steal, &steal_ev, steal_enter_described, pv_papi_leave_none)
 
 static int _steal_init_control_state(hwd_control_state_t *ctl)
 {
@@ -267,6 +332,9 @@ static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *n
 			return PAPI_ENOEVNT;
 		codes[i] = (unsigned)native[i].ni_event;
 		native[i].ni_position = i;
+		/* Their sources and values depend on the kernel's accounting. */
+		if (e->kind == STEAL_K_THREAD_STEAL || e->kind == STEAL_K_VIRT_COMP)
+			steal_acct_ready();
 		unsigned src = steal_kind_sources(e->kind, steal_pvacct_excluded(steal_acct));
 
 		c->need_sys |= !!(src & STEAL_NEED_SYS);
@@ -279,11 +347,14 @@ static int _steal_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 {
 	struct steal_ctl *c = (struct steal_ctl *)ctl;
 	const char *what = "";
-	int rc, has_host = 0;
+	int rc, has_host = 0, known;
 
 	(void)ctx;
 	steal_ctl_close_sources(c);
-	steal_guest_init(&c->guest, steal_hz, steal_pvacct_excluded(steal_acct), !steal_irqtime);
+	/* Known whenever an event here depends on it (update_control_state). */
+	known = __atomic_load_n(&steal_acct_known, __ATOMIC_ACQUIRE);
+	steal_guest_init(&c->guest, steal_hz, known && steal_pvacct_excluded(steal_acct),
+			 known && !steal_irqtime);
 	if (c->need_sys || c->need_thread) {
 		rc = steal_sampler_open(&c->smp, c->need_sys, c->need_thread, pv_config_get()->steal_cache_ns, &what);
 		if (rc < 0) {
