@@ -104,7 +104,13 @@ grep -q no-steal-acc "$T/proc/cmdline" || fail "fixture steal-pvacct-cmdline has
 ncpu=$(grep -c '^cpu[0-9]' "$T/proc/stat")
 if zcat "$T/proc/config.gz" | grep -qx 'CONFIG_IRQ_TIME_ACCOUNTING=y'; then irq="may leave task time too (subtracted)"; else irq="stays in task time"; fi
 run PAPI_VIRT_DEBUG=1 PAPI_VIRT_SYSFS="$T/bare" PAPI_VIRT_PROCFS="$T/proc"
-want "papi-virt[steal]: guest basis: /proc/stat steal of $ncpu CPUs; VIRT_NS_COMPENSATED: this kernel was booted with no-steal-acc, so thread CPU time includes steal: the THREAD_STEAL_NS estimate is subtracted (decided by $T/proc/cmdline); IRQ time $irq" "steal, no-steal-acc"
+want "papi-virt[steal]: guest basis: /proc/stat steal of $ncpu CPUs; the kernel's steal accounting is probed on first need" "steal, init"
+grep -q 'VIRT_NS_COMPENSATED' "$T/err" && fail "steal probed the kernel config for a vmpower event: $(cat "$T/err")"
+# The accounting is probed when a description that names it is asked for.
+env PAPI_VIRT_DEBUG=1 PAPI_VIRT_SYSFS="$T/bare" PAPI_VIRT_PROCFS="$T/proc" \
+	timeout 60 papi_native_avail -e steal:::VIRT_NS_COMPENSATED >"$T/out" 2>"$T/err" ||
+	fail "papi_native_avail -e steal:::VIRT_NS_COMPENSATED failed: $(cat "$T/out" "$T/err")"
+want "papi-virt[steal]: VIRT_NS_COMPENSATED: this kernel was booted with no-steal-acc, so thread CPU time includes steal: the THREAD_STEAL_NS estimate is subtracted (decided by $T/proc/cmdline); IRQ time $irq" "steal, no-steal-acc"
 
 # 5. A refused value: named once, with the default used.
 run PAPI_VIRT_DEBUG=1 PAPI_VIRT_SYSFS="$T/bare" PAPI_VIRT_TIMEOUT_MS=12x
