@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "papi.h"
-#include "rapl_vm_state.h"
+#include "pv_ctlstate.h"
 
 #define COMP "rapl_vm"
 #define PFX COMP ":::"
@@ -418,10 +418,10 @@ static int cmd_restore(const char *dir)
 	char d[4096], msg[8192] = "";
 
 	if (!dir) {
-		rapl_state_dir(d, sizeof(d));
+		pv_ctlstate_dir(d, sizeof(d));
 		dir = d;
 	}
-	rc = rapl_state_restore_dead(dir, quiet ? NULL : stderr, &restored, &alive, msg, sizeof(msg));
+	rc = pv_ctlstate_restore_dead(dir, quiet ? NULL : stderr, &restored, &alive, msg, sizeof(msg));
 	if (!quiet)
 		fprintf(stderr, "papi_vmctl: %d state file(s) restored, %d of live processes left alone (%s)\n",
 			restored, alive, dir);

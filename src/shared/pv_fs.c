@@ -297,11 +297,11 @@ int pv_fs_pread_u64(int fd, uint64_t *ret)
 	return pv_parse_file_u64(buf, ret);
 }
 
-int pv_fs_write_path(const char *path, const char *s)
+int pv_fs_write_path_flags(const char *path, const char *s, int flags)
 {
 	/* O_TRUNC as a shell redirection does: sysfs ignores it, and a regular
 	 * fixture file loses its old content as a sysfs attribute would. */
-	int fd = pv_fs_open_path(path, O_WRONLY | O_TRUNC);
+	int fd = pv_fs_open_path(path, O_WRONLY | O_TRUNC | flags);
 	size_t len = strlen(s);
 	ssize_t n;
 	int rc = 0;
@@ -318,6 +318,11 @@ int pv_fs_write_path(const char *path, const char *s)
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	return rc;
+}
+
+int pv_fs_write_path(const char *path, const char *s)
+{
+	return pv_fs_write_path_flags(path, s, 0);
 }
 
 int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s)

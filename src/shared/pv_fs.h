@@ -84,6 +84,11 @@ int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s);
  * records the full paths it changed, under whatever root was in force). */
 int pv_fs_write_path(const char *path, const char *s);
 
+/* As pv_fs_write_path with extra open(2) flags: O_NOFOLLOW for a path that
+ * came from data (a saved-state file), so a symbolic link put in place of
+ * the control file is refused (-ELOOP), not followed. */
+int pv_fs_write_path_flags(const char *path, const char *s, int flags);
+
 /* 1 if the root-relative path exists, 0 if absent, -errno if it cannot be
  * told (e.g. -EACCES on a parent directory). */
 int pv_fs_exists(enum pv_fs_kind kind, const char *rel);

@@ -1,7 +1,7 @@
 /*
  * rapl_vm: PAPI adapter.  RAPL energy per package and domain (pv_rapl) and
  * host power controls through PAPI_write (rapl_vm_ctl), with originals saved
- * and restored (rapl_vm_state).  The work is in the PAPI-free modules; this
+ * and restored (pv_ctlstate, src/shared).  The work is in the PAPI-free modules; this
  * file maps PAPI calls onto them.  docs/rapl_vm.md describes every event.
  */
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include "pv_rapl.h"
 #include "rapl_vm_ctl.h"
 #include "rapl_vm_events.h"
-#include "rapl_vm_state.h"
+#include "pv_ctlstate.h"
 
 papi_vector_t _rapl_vm_vector;
 
@@ -37,7 +37,7 @@ static struct rapl_ctl_set rv_set;
 /* Writes are serialised in the process; rv_state is created at init and
  * touches the disk only at the first change. */
 static pthread_mutex_t rv_write_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rapl_state *rv_state;
+static struct pv_ctlstate *rv_state;
 
 struct rv_ctl {
 	int n;
@@ -64,9 +64,9 @@ static void rv_release(void)
 	char msg[PAPI_HUGE_STR_LEN];
 
 	pthread_mutex_lock(&rv_write_lock);
-	if (rv_state && rapl_state_restore(rv_state, msg, sizeof(msg)) < 0)
+	if (rv_state && pv_ctlstate_restore(rv_state, msg, sizeof(msg)) < 0)
 		pv_papi_error(&_rapl_vm_vector, "%s (the state file is kept: run 'papi_vmctl restore')", msg);
-	rapl_state_free(rv_state);
+	pv_ctlstate_free(rv_state);
 	rv_state = NULL;
 	pthread_mutex_unlock(&rv_write_lock);
 }
@@ -123,7 +123,7 @@ static int rv_init(int cidx)
 				       "no RAPL energy source (%s) and no cpufreq or intel_pstate control under %s",
 				       why, cpu);
 	}
-	rc = rapl_state_new(NULL, &rv_state);
+	rc = pv_ctlstate_new(NULL, &rv_state);
 	if (rc == 0)
 		rc = pv_papi_events_init(&rv_ev, &_rapl_vm_vector, rv_resolve);
 	if (rc == 0)

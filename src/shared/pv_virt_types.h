@@ -1,0 +1,27 @@
+/*
+ * pv_virt_types: the plain records of a QEMU process's threads, shared by
+ * pv_virt (which keeps them per VM) and pv_virt_proc (which reads them from
+ * procfs).  Their own header so neither module includes the other's:
+ * pv_virt uses pv_virt_proc, never the reverse.
+ */
+#ifndef PV_VIRT_TYPES_H
+#define PV_VIRT_TYPES_H
+
+#include <sys/types.h>
+
+#define PV_VIRT_UUID_STRLEN 37          /* 36 characters + NUL, libvirt's form */
+#define PV_VIRT_COMM_LEN 16             /* kernel TASK_COMM_LEN, with the NUL */
+
+/* A vCPU thread: "CPU <index>/TCG" or "CPU <index>/KVM" in task/<tid>/comm. */
+struct pv_virt_vcpu {
+	int index;
+	pid_t tid;
+};
+
+/* Any other thread of the QEMU process (main loop, call_rcu, iothreads...). */
+struct pv_virt_thread {
+	pid_t tid;
+	char comm[PV_VIRT_COMM_LEN];
+};
+
+#endif
