@@ -74,15 +74,15 @@ END_TEST
  * write, and a read-only one is not: the two tables agree. */
 START_TEST(patterns_match_discovery)
 {
-	struct rapl_ctl_zone z[2] = { { 0, "class/powercap/intel-rapl:0" }, { 1, "class/powercap/intel-rapl:2" } };
-	struct rapl_ctl_set set;
+	struct rapl_vm_ctl_zone z[2] = { { 0, "class/powercap/intel-rapl:0" }, { 1, "class/powercap/intel-rapl:2" } };
+	struct rapl_vm_ctl_set set;
 	char abs[PATH_MAX], msg[PATH_MAX + 256];
 	int i, seen[PV_CTL_NKINDS] = { 0 };
 
 	make_tree();
-	ck_assert_int_eq(rapl_ctl_discover(&set, z, 2), 0);
+	ck_assert_int_eq(rapl_vm_ctl_discover(&set, z, 2), 0);
 	for (i = 0; i < set.n; i++) {
-		const struct rapl_ctl *c = &set.c[i];
+		const struct rapl_vm_ctl *c = &set.c[i];
 		int rc;
 
 		ck_assert_int_eq(pv_fs_path(PV_SYS, c->file, abs, sizeof(abs)), 0);
@@ -101,7 +101,7 @@ START_TEST(patterns_match_discovery)
 	ck_assert_int_eq(pv_fs_path(PV_SYS, "devices/system/cpu/cpu0/cpufreq/../cpufreq/scaling_max_freq", abs,
 				    sizeof(abs)), 0);
 	ck_assert_int_eq(pv_ctl_known_file("CPU_MAX_FREQ_KHZ", abs, msg, sizeof(msg)), -EPERM);
-	rapl_ctl_free(&set);
+	rapl_vm_ctl_free(&set);
 	remove_tree();
 }
 END_TEST

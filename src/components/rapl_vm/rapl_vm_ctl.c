@@ -83,18 +83,18 @@ _Static_assert(sizeof(rules) / sizeof(rules[0]) == PV_CTL_NKINDS, "one constrain
 
 /* ---- discovery ------------------------------------------------------------- */
 
-static int add(struct rapl_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
+static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
 	       ...) __attribute__((format(printf, 6, 7)));
-static int add(struct rapl_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
+static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
 	       ...)
 {
-	struct rapl_ctl *c;
+	struct rapl_vm_ctl *c;
 	va_list ap;
 	int n;
 
 	if (set->n == set->cap) {
 		int cap = set->cap ? set->cap * 2 : 32;
-		struct rapl_ctl *nc = realloc(set->c, (size_t)cap * sizeof(*nc));
+		struct rapl_vm_ctl *nc = realloc(set->c, (size_t)cap * sizeof(*nc));
 
 		if (!nc)
 			return -ENOMEM;
@@ -120,7 +120,7 @@ static int add(struct rapl_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, i
 
 /* The RAPL limits of a zone: per constraint K that has a name, every
  * IN_CONSTRAINT kind; then the zone's own (IN_ZONE) controls. */
-static int discover_zone(struct rapl_ctl_set *set, const struct rapl_ctl_zone *z)
+static int discover_zone(struct rapl_vm_ctl_set *set, const struct rapl_vm_ctl_zone *z)
 {
 	char rel[160], name[sizeof(set->c[0].cname)];
 	int k, rc;
@@ -150,7 +150,7 @@ static int discover_zone(struct rapl_ctl_set *set, const struct rapl_ctl_zone *z
 	return 0;
 }
 
-static int read_governors(struct rapl_ctl *c)
+static int read_governors(struct rapl_vm_ctl *c)
 {
 	char rel[RAPL_CTL_FILE_MAX], buf[512], *tok, *save = NULL;
 
@@ -172,7 +172,7 @@ static int cmp_int(const void *a, const void *b)
 
 /* A CPU's cpufreq controls (IN_CPUFREQ kinds); the first of them (the
  * governor) decides whether the CPU has cpufreq at all. */
-static int discover_cpufreq(struct rapl_ctl_set *set, int cpu)
+static int discover_cpufreq(struct rapl_vm_ctl_set *set, int cpu)
 {
 	enum pv_ctl_kind kind;
 	int rc, first = 1;
@@ -190,7 +190,7 @@ static int discover_cpufreq(struct rapl_ctl_set *set, int cpu)
 	return 0;
 }
 
-static int discover_cpus(struct rapl_ctl_set *set)
+static int discover_cpus(struct rapl_vm_ctl_set *set)
 {
 	DIR *d = pv_fs_opendir(PV_SYS, CPU_DIR);
 	struct dirent *de;
@@ -224,7 +224,7 @@ static int discover_cpus(struct rapl_ctl_set *set)
 	return rc < 0 ? rc : 0;
 }
 
-int rapl_ctl_discover(struct rapl_ctl_set *set, const struct rapl_ctl_zone *zones, int nzones)
+int rapl_vm_ctl_discover(struct rapl_vm_ctl_set *set, const struct rapl_vm_ctl_zone *zones, int nzones)
 {
 	enum pv_ctl_kind kind;
 	int i, rc = 0;
@@ -238,24 +238,24 @@ int rapl_ctl_discover(struct rapl_ctl_set *set, const struct rapl_ctl_zone *zone
 		if (rules[kind].scope == IN_PSTATE)
 			rc = add(set, kind, -1, -1, -1, PSTATE_DIR "/%s", rules[kind].leaf);
 	if (rc < 0) {
-		rapl_ctl_free(set);
+		rapl_vm_ctl_free(set);
 		return rc;
 	}
 	return 0;
 }
 
-void rapl_ctl_free(struct rapl_ctl_set *set)
+void rapl_vm_ctl_free(struct rapl_vm_ctl_set *set)
 {
 	free(set->c);
 	memset(set, 0, sizeof(*set));
 }
 
-int rapl_ctl_find(const struct rapl_ctl_set *set, enum pv_ctl_kind k, int pkg_or_cpu, int constraint)
+int rapl_vm_ctl_find(const struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg_or_cpu, int constraint)
 {
 	int i;
 
 	for (i = 0; i < set->n; i++) {
-		const struct rapl_ctl *c = &set->c[i];
+		const struct rapl_vm_ctl *c = &set->c[i];
 
 		if (c->kind != k)
 			continue;
@@ -272,7 +272,7 @@ int rapl_ctl_find(const struct rapl_ctl_set *set, enum pv_ctl_kind k, int pkg_or
 
 /* ---- reading --------------------------------------------------------------- */
 
-static int gov_index(const struct rapl_ctl *c, const char *name)
+static int gov_index(const struct rapl_vm_ctl *c, const char *name)
 {
 	int i;
 
@@ -282,7 +282,7 @@ static int gov_index(const struct rapl_ctl *c, const char *name)
 	return -1;
 }
 
-int rapl_ctl_read(const struct rapl_ctl *c, int64_t *ret)
+int rapl_vm_ctl_read(const struct rapl_vm_ctl *c, int64_t *ret)
 {
 	char buf[64];
 	int rc;
@@ -304,7 +304,7 @@ int rapl_ctl_read(const struct rapl_ctl *c, int64_t *ret)
 }
 
 /* A sibling file of the control ("cpuinfo_max_freq" next to scaling_*). */
-static int sibling(const struct rapl_ctl *c, const char *leaf, char *rel, size_t len)
+static int sibling(const struct rapl_vm_ctl *c, const char *leaf, char *rel, size_t len)
 {
 	const char *slash = strrchr(c->file, '/');
 	int n = snprintf(rel, len, "%.*s/%s", slash ? (int)(slash - c->file) : 0, c->file, leaf);
@@ -322,7 +322,7 @@ static const char *abs_of(const char *rel, char *buf, size_t len)
 /* ---- validation ------------------------------------------------------------ */
 
 struct batch {
-	const struct rapl_ctl_set *set;
+	const struct rapl_vm_ctl_set *set;
 	const int *idx;
 	const int64_t *val;
 	int n;
@@ -331,9 +331,9 @@ struct batch {
 
 /* The value a control will have after this batch: the batch's value if it
  * sets one, else its current value. */
-static int effective(const struct batch *b, enum pv_ctl_kind k, int cpu, int64_t *ret, const struct rapl_ctl **rc_ctl)
+static int effective(const struct batch *b, enum pv_ctl_kind k, int cpu, int64_t *ret, const struct rapl_vm_ctl **rc_ctl)
 {
-	int i = rapl_ctl_find(b->set, k, cpu, -1), j;
+	int i = rapl_vm_ctl_find(b->set, k, cpu, -1), j;
 
 	if (i < 0)
 		return i;
@@ -344,10 +344,10 @@ static int effective(const struct batch *b, enum pv_ctl_kind k, int cpu, int64_t
 			return 0;
 		}
 	}
-	return rapl_ctl_read(&b->set->c[i], ret);
+	return rapl_vm_ctl_read(&b->set->c[i], ret);
 }
 
-static int range_msg(const struct rapl_ctl *c, int64_t v, int64_t lo, int64_t hi, const char *lo_file,
+static int range_msg(const struct rapl_vm_ctl *c, int64_t v, int64_t lo, int64_t hi, const char *lo_file,
 		     const char *hi_file, char *msg, size_t len)
 {
 	char a[PATH_MAX], l[PATH_MAX];
@@ -366,7 +366,7 @@ static int range_msg(const struct rapl_ctl *c, int64_t v, int64_t lo, int64_t hi
 }
 
 /* Hardware range from two sibling files (cpuinfo_min_freq/cpuinfo_max_freq). */
-static int hw_range(const struct rapl_ctl *c, int64_t v, const char *lo_leaf, const char *hi_leaf, char *msg,
+static int hw_range(const struct rapl_vm_ctl *c, int64_t v, const char *lo_leaf, const char *hi_leaf, char *msg,
 		    size_t len)
 {
 	char lo_rel[RAPL_CTL_FILE_MAX + 64], hi_rel[RAPL_CTL_FILE_MAX + 64], a[PATH_MAX];
@@ -388,7 +388,7 @@ static int hw_range(const struct rapl_ctl *c, int64_t v, const char *lo_leaf, co
 
 /* RAPL limit: [min file or 1, max file]; without a published maximum the
  * value saved before the first change (or the current one) is the ceiling. */
-static int check_rapl(const struct batch *b, const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
+static int check_rapl(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
 {
 	const char *what = rules[c->kind].rapl_what;
 	char leaf[64], lo_rel[RAPL_CTL_FILE_MAX + 64], hi_rel[RAPL_CTL_FILE_MAX + 64], a[PATH_MAX], orig[64];
@@ -405,7 +405,7 @@ static int check_rapl(const struct batch *b, const struct rapl_ctl *c, int64_t v
 	if (b->st && pv_ctlstate_original(b->st, abs_of(c->file, a, sizeof(a)), orig, sizeof(orig)) == 0 &&
 	    pv_parse_s64(orig, &hi) == 0) {
 		/* hi = the original value */
-	} else if (rapl_ctl_read(c, &hi) < 0) {
+	} else if (rapl_vm_ctl_read(c, &hi) < 0) {
 		hi = 0;
 	}
 	if (v > hi) {
@@ -418,7 +418,7 @@ static int check_rapl(const struct batch *b, const struct rapl_ctl *c, int64_t v
 	return range_msg(c, v, lo, INT64_MAX, lo_rel, NULL, msg, len);
 }
 
-static int check_governor_index(const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
+static int check_governor_index(const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
 {
 	char list[RAPL_CTL_MAX_GOV * (RAPL_CTL_GOV_LEN + 4)] = "", rel[RAPL_CTL_FILE_MAX + 64];
 	char a[PATH_MAX], l[PATH_MAX];
@@ -435,7 +435,7 @@ static int check_governor_index(const struct rapl_ctl *c, int64_t v, char *msg, 
 }
 
 /* The value against its own limits (the rule's limits source). */
-static int check_limits(const struct batch *b, const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
+static int check_limits(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
 {
 	const struct ctl_rule *r = &rules[c->kind];
 
@@ -456,9 +456,9 @@ static int check_limits(const struct batch *b, const struct rapl_ctl *c, int64_t
 
 /* Only under the userspace governor (scaling_setspeed), which may be set
  * in the same batch. */
-static int check_userspace(const struct batch *b, const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
+static int check_userspace(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
 {
-	const struct rapl_ctl *o = NULL;
+	const struct rapl_vm_ctl *o = NULL;
 	char a[PATH_MAX], l[PATH_MAX];
 	int64_t e = -1;
 
@@ -474,10 +474,10 @@ static int check_userspace(const struct batch *b, const struct rapl_ctl *c, int6
 }
 
 /* The value against another control's value after the batch. */
-static int check_bound(const struct batch *b, const struct rapl_ctl *c, int64_t v, const struct ctl_bound *bd,
+static int check_bound(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, const struct ctl_bound *bd,
 		       char *msg, size_t len)
 {
-	const struct rapl_ctl *o = NULL;
+	const struct rapl_vm_ctl *o = NULL;
 	char a[PATH_MAX], l[PATH_MAX];
 	int64_t e;
 
@@ -490,7 +490,7 @@ static int check_bound(const struct batch *b, const struct rapl_ctl *c, int64_t 
 
 /* One control's new value, by its kind's rule: userspace governor, own
  * limits, then bounds by other controls. */
-static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
+static int check_one(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
 {
 	const struct ctl_rule *r = &rules[c->kind];
 	size_t i;
@@ -504,14 +504,14 @@ static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v,
 	return rc;
 }
 
-static int changes(const struct rapl_ctl *c, int64_t v)
+static int changes(const struct rapl_vm_ctl *c, int64_t v)
 {
 	int64_t cur;
 
 	if (v == RAPL_CTL_KEEP || !pv_ctl_kind_writable(c->kind))
 		return 0;
 	/* Equal to the current value: nothing to write (and nothing to save). */
-	return !(rapl_ctl_read(c, &cur) == 0 && cur == v);
+	return !(rapl_vm_ctl_read(c, &cur) == 0 && cur == v);
 }
 
 static int validate(const struct batch *b, char *msg, size_t len)
@@ -519,7 +519,7 @@ static int validate(const struct batch *b, char *msg, size_t len)
 	int j, rc;
 
 	for (j = 0; j < b->n; j++) {
-		const struct rapl_ctl *c;
+		const struct rapl_vm_ctl *c;
 
 		if (b->idx[j] < 0 || b->idx[j] >= b->set->n) {
 			pv_msgf(msg, len, "control %d does not exist", b->idx[j]);
@@ -535,7 +535,7 @@ static int validate(const struct batch *b, char *msg, size_t len)
 	return 0;
 }
 
-int rapl_ctl_validate(const struct rapl_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
+int rapl_vm_ctl_validate(const struct rapl_vm_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
 		      int n, char *msg, size_t len)
 {
 	struct batch b = { set, idx, val, n, st };
@@ -562,27 +562,27 @@ static int cmp_step(const void *a, const void *b)
 
 /* Write order: the kind's rank; a minimum that rises above the current
  * maximum goes after the maximum, otherwise before it. */
-static int order_key(const struct batch *b, const struct rapl_ctl *c, int64_t v)
+static int order_key(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v)
 {
 	enum pv_ctl_kind max = c->kind == PV_CTL_MIN_FREQ ? PV_CTL_MAX_FREQ : PV_CTL_PSTATE_MAX;
-	const struct rapl_ctl *o;
+	const struct rapl_vm_ctl *o;
 	int64_t cur;
 
 	if (c->kind != PV_CTL_MIN_FREQ && c->kind != PV_CTL_PSTATE_MIN)
 		return (int)c->kind * 2;
 	o = NULL;
 	{
-		int i = rapl_ctl_find(b->set, max, c->cpu, -1);
+		int i = rapl_vm_ctl_find(b->set, max, c->cpu, -1);
 
 		if (i >= 0)
 			o = &b->set->c[i];
 	}
-	if (o && rapl_ctl_read(o, &cur) == 0 && v > cur)
+	if (o && rapl_vm_ctl_read(o, &cur) == 0 && v > cur)
 		return (int)max * 2 + 1;
 	return (int)c->kind * 2;
 }
 
-static int format_value(const struct rapl_ctl *c, int64_t v, char *buf, size_t len)
+static int format_value(const struct rapl_vm_ctl *c, int64_t v, char *buf, size_t len)
 {
 	if (rules[c->kind].parse == AS_GOVERNOR)
 		snprintf(buf, len, "%s\n", c->gov[v]);
@@ -604,13 +604,13 @@ static void rollback(const struct batch *b, struct step *s, int done)
 {
 	/* Reverse order undoes ordering constraints in the right sequence. */
 	while (--done >= 0) {
-		const struct rapl_ctl *c = &b->set->c[b->idx[s[done].j]];
+		const struct rapl_vm_ctl *c = &b->set->c[b->idx[s[done].j]];
 
 		pv_fs_write_str(PV_SYS, c->file, s[done].prev);
 	}
 }
 
-int rapl_ctl_apply(const struct rapl_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
+int rapl_vm_ctl_apply(const struct rapl_vm_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
 		   int n, char *msg, size_t len)
 {
 	struct batch b = { set, idx, val, n, st };
@@ -627,7 +627,7 @@ int rapl_ctl_apply(const struct rapl_ctl_set *set, struct pv_ctlstate *st, const
 	if (!s)
 		return -ENOMEM;
 	for (j = 0; j < n; j++) {
-		const struct rapl_ctl *c = &set->c[idx[j]];
+		const struct rapl_vm_ctl *c = &set->c[idx[j]];
 
 		if (!changes(c, val[j]))
 			continue;
@@ -637,7 +637,7 @@ int rapl_ctl_apply(const struct rapl_ctl_set *set, struct pv_ctlstate *st, const
 	}
 	/* Every original is on disk before anything changes. */
 	for (j = 0; j < ns && st; j++) {
-		const struct rapl_ctl *c = &set->c[idx[s[j].j]];
+		const struct rapl_vm_ctl *c = &set->c[idx[s[j].j]];
 
 		rc = pv_ctlstate_save(st, pv_ctl_kind_name(c->kind), abs_of(c->file, a, sizeof(a)), msg, len);
 		if (rc < 0)
@@ -645,7 +645,7 @@ int rapl_ctl_apply(const struct rapl_ctl_set *set, struct pv_ctlstate *st, const
 	}
 	qsort(s, (size_t)ns, sizeof(*s), cmp_step);
 	for (j = 0; j < ns; j++) {
-		const struct rapl_ctl *c = &set->c[idx[s[j].j]];
+		const struct rapl_vm_ctl *c = &set->c[idx[s[j].j]];
 
 		rc = pv_fs_read(PV_SYS, c->file, s[j].prev, sizeof(s[j].prev), NULL);
 		if (rc == 0) {

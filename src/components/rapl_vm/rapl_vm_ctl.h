@@ -25,7 +25,7 @@ struct pv_ctlstate;
 #define RAPL_CTL_MAX_GOV 12
 #define RAPL_CTL_GOV_LEN 24
 
-struct rapl_ctl {
+struct rapl_vm_ctl {
 	enum pv_ctl_kind kind;
 	int pkg;        /* RAPL controls, else -1 */
 	int cpu;        /* cpufreq controls, else -1 */
@@ -36,13 +36,13 @@ struct rapl_ctl {
 	char gov[RAPL_CTL_MAX_GOV][RAPL_CTL_GOV_LEN];
 };
 
-struct rapl_ctl_set {
-	struct rapl_ctl *c;
+struct rapl_vm_ctl_set {
+	struct rapl_vm_ctl *c;
 	int n, cap;
 };
 
 /* A powercap package zone whose limits are controls. */
-struct rapl_ctl_zone {
+struct rapl_vm_ctl_zone {
 	int pkg;
 	char dir[64]; /* "class/powercap/intel-rapl:0" */
 };
@@ -50,20 +50,20 @@ struct rapl_ctl_zone {
 /* Finds every control present: RAPL limits of the given zones, cpufreq of
  * every cpuN with a cpufreq directory, intel_pstate's global knobs.  0 (an
  * empty set is not an error) or -ENOMEM. */
-int rapl_ctl_discover(struct rapl_ctl_set *set, const struct rapl_ctl_zone *zones, int nzones);
-void rapl_ctl_free(struct rapl_ctl_set *set);
+int rapl_vm_ctl_discover(struct rapl_vm_ctl_set *set, const struct rapl_vm_ctl_zone *zones, int nzones);
+void rapl_vm_ctl_free(struct rapl_vm_ctl_set *set);
 
 /* Index of a control in the set, -ENOENT if absent. */
-int rapl_ctl_find(const struct rapl_ctl_set *set, enum pv_ctl_kind k, int pkg_or_cpu, int constraint);
+int rapl_vm_ctl_find(const struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg_or_cpu, int constraint);
 
 /* Current value.  CPU_GOVERNOR: the index of the current governor (-1 if it
  * is not in the available list); CPU_SETSPEED_KHZ: 0 when the file says
  * "<unsupported>" (governor is not userspace). */
-int rapl_ctl_read(const struct rapl_ctl *c, int64_t *ret);
+int rapl_vm_ctl_read(const struct rapl_vm_ctl *c, int64_t *ret);
 
 /* Checks a batch (n controls idx[] with values val[]) without writing:
  * -EINVAL with msg naming the file, the value and the limit. */
-int rapl_ctl_validate(const struct rapl_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
+int rapl_vm_ctl_validate(const struct rapl_vm_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
 		      int n, char *msg, size_t len);
 
 /* Validates, saves originals (pv_ctlstate_save) of the controls that change,
@@ -72,7 +72,7 @@ int rapl_ctl_validate(const struct rapl_ctl_set *set, struct pv_ctlstate *st, co
  * returned (-EACCES/-EPERM for permissions, -EBUSY when another process owns
  * a control, -EINVAL, -EIO, ...), with msg.  Never reports a failed write
  * as success. */
-int rapl_ctl_apply(const struct rapl_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
+int rapl_vm_ctl_apply(const struct rapl_vm_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
 		   int n, char *msg, size_t len);
 
 #endif

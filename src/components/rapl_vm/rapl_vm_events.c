@@ -83,7 +83,7 @@ static const struct base *find_base(const char *name)
 	return NULL;
 }
 
-int rapl_events_is_base(const char *name)
+int rapl_vm_events_is_base(const char *name)
 {
 	size_t i, l = strcspn(name, ":");
 
@@ -150,7 +150,7 @@ static int add_energy(struct pv_evtab *t, const struct base *b, struct pv_rapl *
 	return 0;
 }
 
-static void ctl_desc(const struct rapl_ctl *c, char *buf, size_t len)
+static void ctl_desc(const struct rapl_vm_ctl *c, char *buf, size_t len)
 {
 	size_t o;
 	int i;
@@ -179,13 +179,13 @@ static void ctl_desc(const struct rapl_ctl *c, char *buf, size_t len)
 	}
 }
 
-static int add_ctls(struct pv_evtab *t, const struct base *b, const struct rapl_ctl_set *set)
+static int add_ctls(struct pv_evtab *t, const struct base *b, const struct rapl_vm_ctl_set *set)
 {
 	unsigned base_code = 0, code;
 	int i, have_base = 0, rc;
 
 	for (i = 0; i < set->n; i++) {
-		const struct rapl_ctl *c = &set->c[i];
+		const struct rapl_vm_ctl *c = &set->c[i];
 		struct pv_event e;
 
 		if (c->kind != b->ctl)
@@ -215,7 +215,7 @@ static int add_ctls(struct pv_evtab *t, const struct base *b, const struct rapl_
 	return 0;
 }
 
-int rapl_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_ctl_set *set)
+int rapl_vm_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_vm_ctl_set *set)
 {
 	size_t i;
 	int rc = 0;
@@ -231,7 +231,7 @@ static int bad(char *err, size_t len, const char *fmt, const char *a, const char
 	return -ENOENT;
 }
 
-int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char *buf, size_t len, char *err,
+int rapl_vm_events_canonical(const struct rapl_vm_ctl_set *set, const char *name, char *buf, size_t len, char *err,
 			  size_t errlen)
 {
 	struct pv_evname ev;
@@ -270,7 +270,7 @@ int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char
 		} else {
 			cs = pv_evname_value(&ev, "constraint");
 			for (i = 0; set && i < set->n; i++) {
-				const struct rapl_ctl *c = &set->c[i];
+				const struct rapl_vm_ctl *c = &set->c[i];
 				int idx;
 
 				if (c->kind != b->ctl || c->pkg != pkg)

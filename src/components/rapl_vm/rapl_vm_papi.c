@@ -33,7 +33,7 @@ papi_vector_t _rapl_vm_vector;
 static struct pv_life rv_life = PV_LIFE_INITIALIZER;
 static struct pv_papi_events rv_ev = { .life = &rv_life };
 static struct pv_rapl *rv_rapl;
-static struct rapl_ctl_set rv_set;
+static struct rapl_vm_ctl_set rv_set;
 /* Writes are serialised in the process; rv_state is created at init and
  * touches the disk only at the first change. */
 static pthread_mutex_t rv_write_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -79,7 +79,7 @@ __attribute__((destructor)) static void rv_at_exit(void)
 	rv_release();
 }
 
-static int rv_zones(struct rapl_ctl_zone *z, int max)
+static int rv_zones(struct rapl_vm_ctl_zone *z, int max)
 {
 	int i, n = 0;
 
@@ -100,7 +100,7 @@ static int rv_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret
 static int rv_init(int cidx)
 {
 	char why[PV_RAPL_REASON_MAX], cpu[512];
-	struct rapl_ctl_zone z[64];
+	struct rapl_vm_ctl_zone z[64];
 	int rc, nz;
 
 	_rapl_vm_vector.cmp_info.CmpIdx = cidx;
@@ -114,7 +114,7 @@ static int rv_init(int cidx)
 	if (rc == 0 && why[0])
 		pv_papi_error(&_rapl_vm_vector, "some RAPL zones are not used: %s", why);
 	nz = rv_zones(z, 64);
-	rc = rapl_ctl_discover(&rv_set, z, nz);
+	rc = rapl_vm_ctl_discover(&rv_set, z, nz);
 	if (rc < 0)
 		return pv_papi_disable(&_rapl_vm_vector, "cannot list host controls: %s", strerror(-rc));
 	if (!rv_rapl && rv_set.n == 0) {
@@ -127,7 +127,7 @@ static int rv_init(int cidx)
 	if (rc == 0)
 		rc = pv_papi_events_init(&rv_ev, &_rapl_vm_vector, rv_resolve);
 	if (rc == 0)
-		rc = rapl_events_build(&rv_ev.tab, rv_rapl, &rv_set);
+		rc = rapl_vm_events_build(&rv_ev.tab, rv_rapl, &rv_set);
 	if (rc < 0)
 		return pv_papi_disable(&_rapl_vm_vector, "cannot build the event table: %s", strerror(-rc));
 	_rapl_vm_vector.cmp_info.num_native_events = (int)pv_evtab_count(&rv_ev.tab);
@@ -140,7 +140,7 @@ static void rv_teardown(void)
 	rv_release();
 	pv_rapl_close(rv_rapl);
 	rv_rapl = NULL;
-	rapl_ctl_free(&rv_set);
+	rapl_vm_ctl_free(&rv_set);
 	pv_papi_events_fini(&rv_ev);
 }
 
@@ -161,9 +161,9 @@ static int _rapl_vm_shutdown_component(void)
 static int rv_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code)
 {
 	char canon[PV_EV_NAME_MAX], err[512];
-	int rc = rapl_events_canonical(&rv_set, name, canon, sizeof(canon), err, sizeof(err));
+	int rc = rapl_vm_events_canonical(&rv_set, name, canon, sizeof(canon), err, sizeof(err));
 
-	if (rc == -ENOENT && !rapl_events_is_base(name)) {
+	if (rc == -ENOENT && !rapl_vm_events_is_base(name)) {
 		/* Not ours at all: PAPI asks every component about unprefixed
 		 * names, so stay quiet. */
 		return -ENOENT;
@@ -341,7 +341,7 @@ static int _rapl_vm_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 		} else if (c->ctl[i] >= 0) {
 			int64_t v;
 
-			rc = rapl_ctl_read(&rv_set.c[c->ctl[i]], &v);
+			rc = rapl_vm_ctl_read(&rv_set.c[c->ctl[i]], &v);
 			if (rc < 0) {
 				char why[512];
 
@@ -393,7 +393,7 @@ static int _rapl_vm_write(hwd_context_t *ctx, hwd_control_state_t *ctl, long lon
 		pv_papi_error(&_rapl_vm_vector, "no state directory: controls cannot be changed safely");
 		return PAPI_ESYS;
 	}
-	rc = rapl_ctl_apply(&rv_set, rv_state, idx, val, n, msg, sizeof(msg));
+	rc = rapl_vm_ctl_apply(&rv_set, rv_state, idx, val, n, msg, sizeof(msg));
 	pthread_mutex_unlock(&rv_write_lock);
 	if (rc == 0)
 		return PAPI_OK;
