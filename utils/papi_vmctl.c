@@ -2,8 +2,9 @@
  * papi_vmctl: read and change host power controls (CPU frequency, governor,
  * P-state limits, RAPL limits) through the PAPI API (component rapl_vm), for
  * the life of a command; restore what a killed process left changed.
- * Uses only the PAPI API, plus rapl_vm's PAPI-free saved-state module for
- * "restore".  See --help and docs/rapl_vm.md.
+ * Uses only the PAPI API, plus the helper library's saved control state
+ * (pv_ctlstate.h, src/shared/pv_helpers.h) for "restore".  See --help and
+ * docs/rapl_vm.md.
  */
 #include <errno.h>
 #include <getopt.h>
