@@ -14,7 +14,8 @@
  * This header only documents; include the headers themselves.  One line per
  * member, "helper: <header>  <what it is for>":
  *
- * helper: pv_fs.h           /proc, /sys reads under PAPI_VIRT_PROCFS/SYSFS, strict number parsing
+ * helper: pv_fs.h           /proc, /sys reads under PAPI_VIRT_PROCFS/SYSFS
+ * helper: pv_parse.h        strict number parsing (no atoi)
  * helper: pv_msg.h          pv_msgf: one formatted message into a caller's buffer
  * helper: pv_evname.h       event-name qualifiers (vm=NAME) and their escaping
  * helper: pv_virt.h         which VMs run (libvirt, dlopen'ed) and their QEMU processes
