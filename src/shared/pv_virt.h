@@ -49,9 +49,6 @@
 
 #include "pv_virt_types.h"
 
-#define PV_VIRT_DEFAULT_URI "qemu:///system"
-#define PV_VIRT_DEFAULT_TIMEOUT_MS 5000u
-
 struct pv_virt_vm {
 	uint64_t id;                    /* 1, 2, ... unique in the context, never reused */
 	char *name;                     /* raw UTF-8 as libvirt gives it, any characters */
