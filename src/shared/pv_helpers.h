@@ -26,6 +26,8 @@
  * helper: pv_ctlstate.h     saved originals of host controls and their restore (papi_vmctl restore)
  * helper: pv_clock.h        pv_now_ns, the one monotonic clock (branch hostlayer)
  * helper: pv_procstat.h     /proc/stat per-CPU columns, exact tick conversion (branch hostlayer)
+ * helper: pv_schedstat.h    a thread's schedstat: run and wait time (branch hostlayer)
+ * helper: pv_cgroup.h       cgroup v2 cpu.stat of a VM (branch hostlayer)
  * helper: pv_config.h       the PAPI_VIRT_* configuration table (branch config)
  * helper: appio_report.h    the report appio's interposer writes for papi_appio_run (see below)
  *
