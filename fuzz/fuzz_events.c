@@ -6,7 +6,7 @@
  *   steal_events  steal_events_parse / steal_events_name
  *   vmp_events    vmp_events_parse / vmp_events_name (cycles basis, model
  *                 energy, two packages: every kind available)
- *   rapl_events   rapl_events_canonical over a set of two packages' power
+ *   rapl_events   rapl_vm_events_canonical over a set of two packages' power
  *                 limits (long_term, short_term) and a CPU governor, and
  *                 appio's appio_event_find
  */
@@ -60,21 +60,21 @@ static void one(const char *s)
 	check(back.kind == r.kind && back.pkg == r.pkg && back.has_vm == r.has_vm && strcmp(back.vm, r.vm) == 0);
 }
 #elif defined(PV_FUZZ_RAPL_EVENTS)
-static struct rapl_ctl ctls[5];
-static const struct rapl_ctl_set set = { ctls, 5, 5 };
+static struct rapl_vm_ctl ctls[5];
+static const struct rapl_vm_ctl_set set = { ctls, 5, 5 };
 
 static void setup(void)
 {
 	static const char *names[2] = { "long_term", "short_term" };
 
 	for (int i = 0; i < 4; i++) {
-		ctls[i].kind = RAPL_CTL_POWER_LIMIT;
+		ctls[i].kind = PV_CTL_POWER_LIMIT;
 		ctls[i].pkg = i / 2;
 		ctls[i].cpu = -1;
 		ctls[i].constraint = i % 2;
 		strcpy(ctls[i].cname, names[i % 2]);
 	}
-	ctls[4].kind = RAPL_CTL_GOVERNOR;
+	ctls[4].kind = PV_CTL_GOVERNOR;
 	ctls[4].pkg = -1;
 	ctls[4].cpu = 0;
 	ctls[4].constraint = -1;
@@ -86,12 +86,12 @@ static void one(const char *s)
 
 	if (!ctls[0].cname[0])
 		setup();
-	if (rapl_events_canonical(&set, s, canon, sizeof(canon), err, sizeof(err)) == 0) {
-		check(rapl_events_is_base(canon));
-		check(rapl_events_canonical(&set, canon, again, sizeof(again), err, sizeof(err)) == 0);
+	if (rapl_vm_events_canonical(&set, s, canon, sizeof(canon), err, sizeof(err)) == 0) {
+		check(rapl_vm_events_is_base(canon));
+		check(rapl_vm_events_canonical(&set, canon, again, sizeof(again), err, sizeof(err)) == 0);
 		check(strcmp(canon, again) == 0);
 	}
-	rapl_events_canonical(NULL, s, canon, sizeof(canon), err, sizeof(err));
+	rapl_vm_events_canonical(NULL, s, canon, sizeof(canon), err, sizeof(err));
 	int i = appio_event_find(s);
 	check(i == -ENOENT || (i >= 0 && (unsigned)i < appio_nevents && strcmp(appio_events[i].name, s) == 0));
 }

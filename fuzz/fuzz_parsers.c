@@ -16,7 +16,7 @@
 #include "pv_rapl_priv.h"
 #include "pv_virt_proc.h"
 #include "appio_report.h"
-#include "rapl_vm_state.h"
+#include "pv_ctlstate.h"
 #include "steal_procstat.h"
 #include "steal_pvacct.h"
 #include "vmp_basis.h"
@@ -162,16 +162,20 @@ static void one(const char *s, size_t len)
 	vmp_basis_parse_cpustat(s, &ns);
 }
 #elif defined(PV_FUZZ_STATE_ESCAPE)
-/* rapl_vm's state-file fields and appio's report. */
+/* The control state file's fields and lines, and appio's report. */
 static void one(const char *s, size_t len)
 {
 	char esc[3 * 4096 + 1], back[4096];
 	uint64_t slots[APPIO_NSLOTS];
+	struct pv_ctlstate_entry e;
+	pid_t pid;
 
 	(void)len;
-	if (rapl_state_escape(s, esc, sizeof(esc)) == 0 && rapl_state_unescape(esc, back, sizeof(back)) == 0)
+	if (pv_ctlstate_parse_line(s, &pid, &e) == PV_CTLSTATE_LINE_SAVE)
+		check(strlen(e.kind) < sizeof(e.kind) && strlen(e.path) < sizeof(e.path));
+	if (pv_ctlstate_escape(s, esc, sizeof(esc)) == 0 && pv_ctlstate_unescape(esc, back, sizeof(back)) == 0)
 		check(strcmp(back, s) == 0);
-	rapl_state_unescape(s, back, sizeof(back));
+	pv_ctlstate_unescape(s, back, sizeof(back));
 	appio_report_parse(s, slots);
 }
 #else

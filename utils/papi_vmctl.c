@@ -2,8 +2,9 @@
  * papi_vmctl: read and change host power controls (CPU frequency, governor,
  * P-state limits, RAPL limits) through the PAPI API (component rapl_vm), for
  * the life of a command; restore what a killed process left changed.
- * Uses only the PAPI API, plus rapl_vm's PAPI-free saved-state module for
- * "restore".  See --help and docs/rapl_vm.md.
+ * Uses only the PAPI API, plus the helper library's saved control state
+ * (pv_ctlstate.h, src/shared/pv_helpers.h) for "restore".  See --help and
+ * docs/rapl_vm.md.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,7 +20,7 @@
 #include "papi.h"
 #include "pv_clock.h"
 #include "pv_config.h"
-#include "rapl_vm_state.h"
+#include "pv_ctlstate.h"
 
 #define COMP "rapl_vm"
 #define PFX COMP ":::"
@@ -425,7 +426,7 @@ static int cmd_restore(const char *dir)
 
 	if (!dir)
 		dir = pv_config_get()->state_dir;
-	rc = rapl_state_restore_dead(dir, quiet ? NULL : stderr, &restored, &alive, msg, sizeof(msg));
+	rc = pv_ctlstate_restore_dead(dir, quiet ? NULL : stderr, &restored, &alive, msg, sizeof(msg));
 	if (!quiet)
 		fprintf(stderr, "papi_vmctl: %d state file(s) restored, %d of live processes left alone (%s)\n",
 			restored, alive, dir);

@@ -64,9 +64,10 @@ static int parse_vm(struct replay *r, char *rest, struct util_sample *s, char *e
 	char name[UTIL_NAME_MAX];
 	if (!tok || pv_evname_unescape(tok, name, sizeof(name)) < 0)
 		return bad(r, err, errlen, "bad VM name", tok ? tok : "");
-	struct util_vmread *v = util_sample_vm(s, name);
-	if (!v)
+	size_t vi;
+	if (util_sample_vm(s, name, &vi) < 0)
 		return -ENOMEM;
+	struct util_vmread *v = &s->vms[vi]; /* no row is added below */
 	while ((tok = strtok_r(NULL, " \t", &save))) {
 		char *eq = strchr(tok, '=');
 		int done = 0;

@@ -82,10 +82,11 @@ static int take_vm(struct jreplay *r, json_object *o, struct util_sample *s)
 		return -EINVAL;
 	if (state && strcmp(state, "gone") == 0)
 		return 0;
-	struct util_vmread *v = util_sample_vm(s, name);
+	size_t vi;
 	struct vmacc *a = acc_of(r, name);
-	if (!v || !a)
+	if (util_sample_vm(s, name, &vi) < 0 || !a)
 		return -ENOMEM;
+	struct util_vmread *v = &s->vms[vi]; /* no row is added below */
 	if (uuid)
 		snprintf(v->uuid, sizeof(v->uuid), "%s", uuid);
 	set(v, UTIL_C_ENERGY_UJ, num(o, "energy_j") * 1e6);

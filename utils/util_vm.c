@@ -263,20 +263,24 @@ void util_sample_reset(struct util_sample *s)
 	s->vms = v;
 }
 
-struct util_vmread *util_sample_vm(struct util_sample *s, const char *name)
+int util_sample_vm(struct util_sample *s, const char *name, size_t *ret_idx)
 {
-	for (size_t i = 0; i < s->nvm; i++)
-		if (strcmp(s->vms[i].name, name) == 0)
-			return &s->vms[i];
+	for (size_t i = 0; i < s->nvm; i++) {
+		if (strcmp(s->vms[i].name, name) == 0) {
+			*ret_idx = i;
+			return 0;
+		}
+	}
 	/* Grown one at a time: samples hold few VMs and are reused. */
 	struct util_vmread *v = realloc(s->vms, (s->nvm + 1) * sizeof(*v));
 	if (!v)
-		return NULL;
+		return -ENOMEM;
 	s->vms = v;
-	struct util_vmread *r = &v[s->nvm++];
+	struct util_vmread *r = &v[s->nvm];
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	return r;
+	*ret_idx = s->nvm++;
+	return 0;
 }
 
 void util_sample_free(struct util_sample *s)

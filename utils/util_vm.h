@@ -140,7 +140,11 @@ size_t util_tracker_live(const struct util_tracker *t);
 
 /* Sample helpers (sources build samples with these). */
 void util_sample_reset(struct util_sample *s);
-struct util_vmread *util_sample_vm(struct util_sample *s, const char *name); /* find or add; NULL on ENOMEM */
+/* The row of VM name in s->vms, added (zeroed, named) when absent: its
+ * index into *ret_idx, 0 or -ENOMEM.  An index, never a pointer: adding a
+ * row may move s->vms, so a pointer kept across a later call would point
+ * into freed memory; use s->vms[idx] where the row is written. */
+int util_sample_vm(struct util_sample *s, const char *name, size_t *ret_idx);
 void util_sample_free(struct util_sample *s);
 
 #endif

@@ -285,7 +285,7 @@ static int rebuild(struct papi_src *p, struct namelist *l, char *err, size_t err
 }
 
 static void fill(struct papi_src *p, const struct util_evset *e, const struct slot *map,
-		 struct util_sample *s, struct util_vmread **rows)
+		 struct util_sample *s, const size_t *rows)
 {
 	for (size_t i = 0; i < e->n; i++) {
 		const struct slot *m = &map[i];
@@ -293,11 +293,11 @@ static void fill(struct papi_src *p, const struct util_evset *e, const struct sl
 			s->host[m->ctr] = util_evset_u64(e, i);
 			s->host_have[m->ctr] = true;
 		} else if (m->ctr == SLOT_SHARE) {
-			rows[m->vm]->share_pct = util_evset_double(e, i);
-			rows[m->vm]->have_share = true;
+			s->vms[rows[m->vm]].share_pct = util_evset_double(e, i);
+			s->vms[rows[m->vm]].have_share = true;
 		} else {
-			rows[m->vm]->v[m->ctr] = util_evset_u64(e, i);
-			rows[m->vm]->have[m->ctr] = true;
+			s->vms[rows[m->vm]].v[m->ctr] = util_evset_u64(e, i);
+			s->vms[rows[m->vm]].have[m->ctr] = true;
 		}
 	}
 	(void)p;
@@ -321,20 +321,15 @@ static int papi_sample(struct util_src *src, struct util_sample *s, char *err, s
 	snprintf(s->basis, sizeof(s->basis), "%s", p->basis);
 	snprintf(s->source, sizeof(s->source), "%s", p->source);
 	if (ok) {
-		struct util_vmread **rows = calloc(p->n ? p->n : 1, sizeof(*rows));
+		/* Rows by index: adding a row may move s->vms. */
+		size_t *rows = calloc(p->n ? p->n : 1, sizeof(*rows));
 		if (!rows)
 			return -ENOMEM;
-		/* Every row first, then the pointers: util_sample_vm may move
-		 * s->vms when it adds a row, which would leave a pointer taken
-		 * before it dangling (values written to freed memory, the VM
-		 * shown without them). */
 		for (size_t i = 0; i < p->n; i++)
-			if (!util_sample_vm(s, p->names[i])) {
+			if (util_sample_vm(s, p->names[i], &rows[i]) < 0) {
 				free(rows);
 				return -ENOMEM;
 			}
-		for (size_t i = 0; i < p->n; i++)
-			rows[i] = util_sample_vm(s, p->names[i]);
 		fill(p, &p->es_vmp, p->map_vmp, s, rows);
 		fill(p, &p->es_stl, p->map_stl, s, rows);
 		free(rows);

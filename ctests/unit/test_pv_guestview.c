@@ -11,20 +11,20 @@
 #include "pv_guestview.h"
 
 /* The report of f as a string (static buffer), and its absent count. */
-static const char *report(const struct pv_guest_facts *f, int *ret_missing)
+static const char *report(const struct pv_guestview_facts *f, int *ret_missing)
 {
 	static char buf[8192];
 	FILE *m = fmemopen(buf, sizeof(buf), "w");
 	ck_assert_ptr_nonnull(m);
-	*ret_missing = pv_guest_report(m, f);
+	*ret_missing = pv_guestview_report(m, f);
 	fclose(m);
 	return buf;
 }
 
 /* A TCG lab guest with the share mounted and rapl_vm reading it. */
-static struct pv_guest_facts tcg_guest(void)
+static struct pv_guestview_facts tcg_guest(void)
 {
-	struct pv_guest_facts f;
+	struct pv_guestview_facts f;
 	memset(&f, 0, sizeof(f));
 	f.hv_flag = 1;
 	strcpy(f.hv_sig, "TCGTCGTCGTCG");
@@ -44,13 +44,13 @@ static struct pv_guest_facts tcg_guest(void)
 
 START_TEST(hypervisor_names)
 {
-	ck_assert_str_eq(pv_guest_hv_name("KVMKVMKVM"), "KVM");
-	ck_assert_str_eq(pv_guest_hv_name("TCGTCGTCGTCG"), "TCG");
-	ck_assert_str_eq(pv_guest_hv_name("Microsoft Hv"), "Hyper-V");
-	ck_assert_str_eq(pv_guest_hv_name("bhyve bhyve "), "bhyve");
-	ck_assert_ptr_null(pv_guest_hv_name("KVMKVMKV"));
-	ck_assert_ptr_null(pv_guest_hv_name(""));
-	ck_assert_ptr_null(pv_guest_hv_name(NULL));
+	ck_assert_str_eq(pv_guestview_hv_name("KVMKVMKVM"), "KVM");
+	ck_assert_str_eq(pv_guestview_hv_name("TCGTCGTCGTCG"), "TCG");
+	ck_assert_str_eq(pv_guestview_hv_name("Microsoft Hv"), "Hyper-V");
+	ck_assert_str_eq(pv_guestview_hv_name("bhyve bhyve "), "bhyve");
+	ck_assert_ptr_null(pv_guestview_hv_name("KVMKVMKV"));
+	ck_assert_ptr_null(pv_guestview_hv_name(""));
+	ck_assert_ptr_null(pv_guestview_hv_name(NULL));
 }
 END_TEST
 
@@ -61,33 +61,33 @@ START_TEST(mount_longest_prefix_and_escapes)
 			"vmpower /mnt/vmpower virtiofs ro,relatime 0 0\n"
 			"share /srv/my\\040power 9p rw,trans=virtio 0 0\n"
 			"garbage\n";
-	struct pv_guest_facts f;
+	struct pv_guestview_facts f;
 
 	memset(&f, 0, sizeof(f));
-	ck_assert_int_eq(pv_guest_find_mount(m, "/mnt/vmpower", &f), 0);
+	ck_assert_int_eq(pv_guestview_find_mount(m, "/mnt/vmpower", &f), 0);
 	ck_assert_str_eq(f.mount_type, "virtiofs");
 	ck_assert_str_eq(f.mount_opts, "ro,relatime");
 	memset(&f, 0, sizeof(f));
 	/* "/mnt/vm" is not a parent of "/mnt/vmpowerX". */
-	ck_assert_int_eq(pv_guest_find_mount(m, "/mnt/vmpowerX/a", &f), 0);
+	ck_assert_int_eq(pv_guestview_find_mount(m, "/mnt/vmpowerX/a", &f), 0);
 	ck_assert_str_eq(f.mount_type, "rootfs");
 	memset(&f, 0, sizeof(f));
-	ck_assert_int_eq(pv_guest_find_mount(m, "/srv/my power/class", &f), 0);
+	ck_assert_int_eq(pv_guestview_find_mount(m, "/srv/my power/class", &f), 0);
 	ck_assert_str_eq(f.mount_type, "9p");
 	ck_assert_str_eq(f.mount_src, "share");
-	ck_assert_int_eq(pv_guest_find_mount("proc /proc proc rw 0 0\n", "/mnt", &f), -ENOENT);
+	ck_assert_int_eq(pv_guestview_find_mount("proc /proc proc rw 0 0\n", "/mnt", &f), -ENOENT);
 }
 END_TEST
 
 START_TEST(probe_fs_fixture)
 {
 	char p[PATH_MAX];
-	struct pv_guest_facts f;
+	struct pv_guestview_facts f;
 
 	pv_check_use_fixture("guestview", PV_CHECK_PROC | PV_CHECK_SYS);
 	snprintf(p, sizeof(p), "%s/guestview/sys", pv_check_fixtures());
 	memset(&f, 0, sizeof(f));
-	pv_guest_probe_fs(&f);
+	pv_guestview_probe_fs(&f);
 	ck_assert_int_eq(f.hv_flag, 1);         /* "hypervisor" in the first flags line */
 	ck_assert_int_eq(f.steal_known, 1);
 	ck_assert_uint_eq(f.steal_ticks, 4242); /* 8th value of the cpu line */
@@ -98,14 +98,14 @@ START_TEST(probe_fs_fixture)
 	snprintf(p, sizeof(p), "%s/guestview/nowhere", pv_check_fixtures());
 	pv_check_use_root(PV_CHECK_SYS, p);
 	memset(&f, 0, sizeof(f));
-	pv_guest_probe_fs(&f);
+	pv_guestview_probe_fs(&f);
 	ck_assert_int_eq(f.zone, 0);
 }
 END_TEST
 
 START_TEST(report_tcg_lab_guest)
 {
-	struct pv_guest_facts f = tcg_guest();
+	struct pv_guestview_facts f = tcg_guest();
 	int missing;
 	const char *r = report(&f, &missing);
 
@@ -126,7 +126,7 @@ END_TEST
 
 START_TEST(report_kvm_steal_and_pmu)
 {
-	struct pv_guest_facts f = tcg_guest();
+	struct pv_guestview_facts f = tcg_guest();
 	int missing;
 	const char *r;
 
@@ -159,7 +159,7 @@ END_TEST
 
 START_TEST(report_steal_evidence_and_xen)
 {
-	struct pv_guest_facts f = tcg_guest();
+	struct pv_guestview_facts f = tcg_guest();
 	int missing;
 
 	strcpy(f.hv_sig, "VMwareVMware");
@@ -182,7 +182,7 @@ END_TEST
 
 START_TEST(report_virtual_rapl_absent_or_stuck)
 {
-	struct pv_guest_facts f = tcg_guest();
+	struct pv_guestview_facts f = tcg_guest();
 	int missing;
 	const char *r;
 

@@ -14,11 +14,11 @@
 
 static struct pv_evtab tab;
 static struct pv_rapl *rapl;
-static struct rapl_ctl_set set;
+static struct rapl_vm_ctl_set set;
 
 static void build(const char *scenario)
 {
-	struct rapl_ctl_zone z[8];
+	struct rapl_vm_ctl_zone z[8];
 	int i, nz = 0;
 
 	pv_check_use_fixture(scenario, PV_CHECK_SYS);
@@ -35,16 +35,16 @@ static void build(const char *scenario)
 			nz++;
 		}
 	}
-	ck_assert_int_eq(rapl_ctl_discover(&set, z, nz), 0);
+	ck_assert_int_eq(rapl_vm_ctl_discover(&set, z, nz), 0);
 	ck_assert_int_eq(pv_evtab_init(&tab), 0);
-	ck_assert_int_eq(rapl_events_build(&tab, rapl, &set), 0);
+	ck_assert_int_eq(rapl_vm_events_build(&tab, rapl, &set), 0);
 }
 
 static void teardown(void)
 {
 	pv_evtab_destroy(&tab);
 	pv_rapl_close(rapl);
-	rapl_ctl_free(&set);
+	rapl_vm_ctl_free(&set);
 }
 
 static const struct pv_event *ev(const char *name)
@@ -61,7 +61,7 @@ static const char *canon(const char *typed)
 	static char buf[256];
 	char err[256];
 
-	if (rapl_events_canonical(&set, typed, buf, sizeof(buf), err, sizeof(err)) < 0)
+	if (rapl_vm_events_canonical(&set, typed, buf, sizeof(buf), err, sizeof(err)) < 0)
 		snprintf(buf, sizeof(buf), "ERR %s", err);
 	return buf;
 }
@@ -113,9 +113,9 @@ START_TEST(intel_table)
 	ck_assert_msg(strstr(canon("CPU_GOVERNOR:cpu=x"), "must be a CPU number"), "%s", canon("CPU_GOVERNOR:cpu=x"));
 	ck_assert_msg(strstr(canon("PSTATE_NO_TURBO:cpu=1"), "does not apply"), "%s", canon("PSTATE_NO_TURBO:cpu=1"));
 	ck_assert_msg(strstr(canon("NOPE_UJ:pkg=0"), "no event NOPE_UJ"), "%s", canon("NOPE_UJ:pkg=0"));
-	ck_assert_int_eq(rapl_events_is_base("DRAM_ENERGY_UJ:pkg=9"), 1);
-	ck_assert_int_eq(rapl_events_is_base("DRAM_ENERGY"), 0);
-	ck_assert_int_eq(rapl_events_is_base("RETIRED_SSE_AVX_FLOPS:period=0"), 0);
+	ck_assert_int_eq(rapl_vm_events_is_base("DRAM_ENERGY_UJ:pkg=9"), 1);
+	ck_assert_int_eq(rapl_vm_events_is_base("DRAM_ENERGY"), 0);
+	ck_assert_int_eq(rapl_vm_events_is_base("RETIRED_SSE_AVX_FLOPS:period=0"), 0);
 	teardown();
 }
 END_TEST

@@ -18,7 +18,7 @@
 #include "steal_acc.h"
 #include "steal_events.h"
 #include "steal_guest.h"
-#include "steal_host.h"
+#include "steal_vcpu.h"
 #include "steal_procstat.h"
 #include "steal_pvacct.h"
 #include "steal_sample.h"

@@ -275,90 +275,6 @@ int pv_fs_read_line(enum pv_fs_kind kind, const char *rel, char *buf, size_t len
 	return 0;
 }
 
-static int pv_trailing_blank(const char *end)
-{
-	while (*end && isspace((unsigned char)*end))
-		end++;
-	return *end == '\0';
-}
-
-int pv_parse_u64(const char *s, uint64_t *ret)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s)
-		return -EINVAL;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	/* strtoull accepts "-1" as ULLONG_MAX: refuse any sign. */
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (errno || end == s || !pv_trailing_blank(end))
-		return -EINVAL;
-	*ret = (uint64_t)v;
-	return 0;
-}
-
-int pv_parse_s64(const char *s, int64_t *ret)
-{
-	long long v;
-	char *end;
-
-	if (!s)
-		return -EINVAL;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!isdigit((unsigned char)*s) && !((*s == '-' || *s == '+') && isdigit((unsigned char)s[1])))
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (errno || end == s || !pv_trailing_blank(end))
-		return -EINVAL;
-	*ret = (int64_t)v;
-	return 0;
-}
-
-int pv_parse_int(const char *s, int *ret)
-{
-	int64_t v;
-	int rc = pv_parse_s64(s, &v);
-
-	if (rc < 0)
-		return rc;
-	if (v < INT_MIN || v > INT_MAX)
-		return -ERANGE;
-	*ret = (int)v;
-	return 0;
-}
-
-int pv_scan_u64(const char **pp, uint64_t *ret)
-{
-	const char *p = *pp;
-	unsigned long long v;
-	char *end;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(p, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end != '\0' && !isspace((unsigned char)*end))
-		return -EINVAL;
-	*ret = (uint64_t)v;
-	*pp = end;
-	return 0;
-}
-
 static int pv_parse_file_u64(const char *buf, uint64_t *ret)
 {
 	return pv_parse_u64(buf, ret);
@@ -394,11 +310,11 @@ int pv_fs_pread_u64(int fd, uint64_t *ret)
 	return pv_parse_file_u64(buf, ret);
 }
 
-int pv_fs_write_path(const char *path, const char *s)
+int pv_fs_write_path_flags(const char *path, const char *s, int flags)
 {
 	/* O_TRUNC as a shell redirection does: sysfs ignores it, and a regular
 	 * fixture file loses its old content as a sysfs attribute would. */
-	int fd = pv_fs_open_path(path, O_WRONLY | O_TRUNC);
+	int fd = pv_fs_open_path(path, O_WRONLY | O_TRUNC | flags);
 	size_t len = strlen(s);
 	ssize_t n;
 	int rc = 0;
@@ -415,6 +331,11 @@ int pv_fs_write_path(const char *path, const char *s)
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	return rc;
+}
+
+int pv_fs_write_path(const char *path, const char *s)
+{
+	return pv_fs_write_path_flags(path, s, 0);
 }
 
 int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s)

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pv_parse.h" /* the strict number parsers pv_fs readers use */
+
 enum pv_fs_kind {
 	PV_PROC = 0,
 	PV_SYS = 1,
@@ -104,23 +106,14 @@ int pv_fs_write_str(enum pv_fs_kind kind, const char *rel, const char *s);
  * records the full paths it changed, under whatever root was in force). */
 int pv_fs_write_path(const char *path, const char *s);
 
+/* As pv_fs_write_path with extra open(2) flags: O_NOFOLLOW for a path that
+ * came from data (a saved-state file), so a symbolic link put in place of
+ * the control file is refused (-ELOOP), not followed. */
+int pv_fs_write_path_flags(const char *path, const char *s, int flags);
+
 /* 1 if the root-relative path exists, 0 if absent, -errno if it cannot be
  * told (e.g. -EACCES on a parent directory). */
 int pv_fs_exists(enum pv_fs_kind kind, const char *rel);
-
-/*
- * Strict number parsing (no atoi): the whole string must be the number,
- * optionally followed by whitespace.  Empty string, trailing garbage,
- * sign on an unsigned value, or overflow -> -EINVAL / -ERANGE.
- */
-int pv_parse_u64(const char *s, uint64_t *ret);
-int pv_parse_s64(const char *s, int64_t *ret);
-int pv_parse_int(const char *s, int *ret);
-
-/* Parses a number at *pp (skipping leading blanks), advances *pp past it.
- * For tokenising lines like /proc/stat: the number must end at a blank,
- * newline or NUL.  -EINVAL when there is no number there. */
-int pv_scan_u64(const char **pp, uint64_t *ret);
 
 /* One sentence describing a failure: "<root>/<rel>: <reason>" into buf,
  * where reason is strerror(-err) or "malformed content" for -EINVAL,

@@ -32,7 +32,7 @@ static void leaf_sig(uint32_t leaf, char sig[13], uint32_t *ret_eax)
 }
 #endif
 
-void pv_guest_probe_cpuid(struct pv_guest_facts *f)
+void pv_guestview_probe_cpuid(struct pv_guestview_facts *f)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	unsigned a, b, c, d;
@@ -71,7 +71,7 @@ void pv_guest_probe_cpuid(struct pv_guest_facts *f)
 #endif
 }
 
-void pv_guest_probe_pmu(struct pv_guest_facts *f)
+void pv_guestview_probe_pmu(struct pv_guestview_facts *f)
 {
 	struct perf_event_attr attr;
 
@@ -100,7 +100,7 @@ static int has_word(const char *list, const char *word)
 	return 0;
 }
 
-static void probe_cpuinfo(struct pv_guest_facts *f)
+static void probe_cpuinfo(struct pv_guestview_facts *f)
 {
 	char line[8192];
 	FILE *fp = pv_fs_fopen(PV_PROC, "cpuinfo", "r");
@@ -115,7 +115,7 @@ static void probe_cpuinfo(struct pv_guest_facts *f)
 	fclose(fp);
 }
 
-static void probe_steal(struct pv_guest_facts *f)
+static void probe_steal(struct pv_guestview_facts *f)
 {
 	char line[512];
 	const char *p;
@@ -137,7 +137,7 @@ static void probe_steal(struct pv_guest_facts *f)
 	fclose(fp);
 }
 
-void pv_guest_probe_fs(struct pv_guest_facts *f)
+void pv_guestview_probe_fs(struct pv_guestview_facts *f)
 {
 	char real[PATH_MAX];
 	size_t len = 1 << 16;
@@ -148,7 +148,7 @@ void pv_guest_probe_fs(struct pv_guest_facts *f)
 	snprintf(f->sysfs_root, sizeof(f->sysfs_root), "%s", pv_fs_root(PV_SYS));
 	f->zone = pv_fs_exists(PV_SYS, ZONE_REL "/energy_uj");
 	if (mounts && pv_fs_read(PV_PROC, "self/mounts", mounts, len, NULL) == 0)
-		pv_guest_find_mount(mounts, realpath(f->sysfs_root, real) ? real : f->sysfs_root, f);
+		pv_guestview_find_mount(mounts, realpath(f->sysfs_root, real) ? real : f->sysfs_root, f);
 	free(mounts);
 }
 
@@ -168,7 +168,7 @@ static const struct {
 	{ "VBoxVBoxVBox", "VirtualBox" },
 };
 
-const char *pv_guest_hv_name(const char *sig)
+const char *pv_guestview_hv_name(const char *sig)
 {
 	for (size_t i = 0; sig && *sig && i < sizeof(hv_names) / sizeof(hv_names[0]); i++)
 		if (strcmp(sig, hv_names[i].sig) == 0)
@@ -200,7 +200,7 @@ static int is_under(const char *path, const char *mnt)
 	return strncmp(path, mnt, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-int pv_guest_find_mount(const char *mounts, const char *path, struct pv_guest_facts *f)
+int pv_guestview_find_mount(const char *mounts, const char *path, struct pv_guestview_facts *f)
 {
 	char src[128], mnt[PATH_MAX], type[32], opts[128];
 	size_t best = 0;
@@ -222,15 +222,15 @@ int pv_guest_find_mount(const char *mounts, const char *path, struct pv_guest_fa
 	return found ? 0 : -ENOENT;
 }
 
-static const char *hv_label(const struct pv_guest_facts *f)
+static const char *hv_label(const struct pv_guestview_facts *f)
 {
-	const char *n = pv_guest_hv_name(f->hv_sig);
+	const char *n = pv_guestview_hv_name(f->hv_sig);
 	if (n)
 		return n;
 	return f->hv_flag ? "unknown" : "none";
 }
 
-static void report_hv(FILE *out, const struct pv_guest_facts *f)
+static void report_hv(FILE *out, const struct pv_guestview_facts *f)
 {
 	const char *n = hv_label(f);
 
@@ -243,7 +243,7 @@ static void report_hv(FILE *out, const struct pv_guest_facts *f)
 		fprintf(out, "hypervisor: none (no CPUID hypervisor bit: bare metal, or a hypervisor that hides)\n");
 }
 
-static int report_pmu(FILE *out, const struct pv_guest_facts *f, int tcg)
+static int report_pmu(FILE *out, const struct pv_guestview_facts *f, int tcg)
 {
 	if (f->pmu_err == 0) {
 		fprintf(out, "vpmu: present (perf_event_open(PERF_COUNT_HW_CPU_CYCLES) works; CPUID 0xA perfmon "
@@ -265,7 +265,7 @@ static int report_pmu(FILE *out, const struct pv_guest_facts *f, int tcg)
 	return 1;
 }
 
-static int report_steal(FILE *out, const struct pv_guest_facts *f, int tcg)
+static int report_steal(FILE *out, const struct pv_guestview_facts *f, int tcg)
 {
 	const char *n = hv_label(f);
 	int kvm = strcmp(n, "KVM") == 0;
@@ -298,7 +298,7 @@ static int report_steal(FILE *out, const struct pv_guest_facts *f, int tcg)
 	return 1;
 }
 
-static int report_rapl(FILE *out, const struct pv_guest_facts *f)
+static int report_rapl(FILE *out, const struct pv_guestview_facts *f)
 {
 	if (f->zone == 1 && f->rapl_read) {
 		fprintf(out, "virtual_rapl: present (rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0 counted %llu uJ in %.1f s%s; %s/"
@@ -324,7 +324,7 @@ static int report_rapl(FILE *out, const struct pv_guest_facts *f)
 	return 1;
 }
 
-int pv_guest_report(FILE *out, const struct pv_guest_facts *f)
+int pv_guestview_report(FILE *out, const struct pv_guestview_facts *f)
 {
 	int tcg = strcmp(hv_label(f), "TCG") == 0, missing = 0;
 

@@ -2,7 +2,7 @@
  * pv_guestview: what PAPI can measure from inside this VM (papi_vmguest).
  *
  * Facts are gathered by small probes (CPUID, one perf_event_open, procfs
- * through pv_fs) into struct pv_guest_facts; pv_guest_report() turns them
+ * through pv_fs) into struct pv_guestview_facts; pv_guestview_report() turns them
  * into the report, naming for every missing feature the host-side change that
  * provides it.  The report is a pure function of the facts, so tests feed it
  * fixtures.  No PAPI here: the utility adds the rapl_vm reading.
@@ -23,7 +23,7 @@
 /* KVM_FEATURE_STEAL_TIME: bit 5 of CPUID 0x40000001 EAX (KVM's leaf). */
 #define PV_KVM_FEATURE_STEAL_TIME 5
 
-struct pv_guest_facts {
+struct pv_guestview_facts {
 	/* Hypervisor: CPUID.1:ECX[31] or the "hypervisor" cpuinfo flag, and the
 	 * vendor signature of the first hypervisor leaf (0x40000000 + n*0x100). */
 	int hv_flag;
@@ -51,19 +51,19 @@ struct pv_guest_facts {
 };
 
 /* CPUID probes (x86; elsewhere only hv_flag from cpuinfo is known). */
-void pv_guest_probe_cpuid(struct pv_guest_facts *f);
+void pv_guestview_probe_cpuid(struct pv_guestview_facts *f);
 /* perf_event_open of hardware cycles for this thread, closed at once. */
-void pv_guest_probe_pmu(struct pv_guest_facts *f);
+void pv_guestview_probe_pmu(struct pv_guestview_facts *f);
 /* procfs through pv_fs: cpuinfo "hypervisor" flag, /proc/stat steal, and the
  * mount (self/mounts) holding the sysfs root; the zone file under it. */
-void pv_guest_probe_fs(struct pv_guest_facts *f);
+void pv_guestview_probe_fs(struct pv_guestview_facts *f);
 
 /* Hypervisor name for a CPUID signature ("" -> NULL). */
-const char *pv_guest_hv_name(const char *sig);
+const char *pv_guestview_hv_name(const char *sig);
 /* The mount in mounts text (self/mounts format) whose mount point is the
  * longest prefix of path: fills type/src/opts; 0, or -ENOENT. */
-int pv_guest_find_mount(const char *mounts, const char *path, struct pv_guest_facts *f);
+int pv_guestview_find_mount(const char *mounts, const char *path, struct pv_guestview_facts *f);
 
 /* Writes the report; returns the number of absent features (0..3). */
-int pv_guest_report(FILE *out, const struct pv_guest_facts *f);
+int pv_guestview_report(FILE *out, const struct pv_guestview_facts *f);
 #endif

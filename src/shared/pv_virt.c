@@ -1,5 +1,5 @@
 /* Registry of running VMs with stable identities; see pv_virt.h.
- * libvirt says which domains run (pv_virt_conn), procfs says where
+ * libvirt says which domains run (pv_virt_link), procfs says where
  * (pv_virt_proc); this file matches them against the records it keeps. */
 #include "pv_virt.h"
 
@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "pv_config.h"
-#include "pv_virt_conn.h"
+#include "pv_virt_link.h"
 #include "pv_virt_proc.h"
 
 struct pv_virt {
@@ -399,7 +399,7 @@ int pv_virt_after_fork(struct pv_virt *v)
 
 int pv_virt_refresh(struct pv_virt *v, struct pv_virt_changes *ret_changes)
 {
-	struct pv_virt_conn_list list = { NULL, 0 };
+	struct pv_virt_link_domlist list = { NULL, 0 };
 	struct pv_virt_dom *doms;
 	int reconnected = 0, rc;
 	size_t i;
@@ -415,7 +415,7 @@ int pv_virt_refresh(struct pv_virt *v, struct pv_virt_changes *ret_changes)
 		return rc;
 	doms = calloc(list.n ? list.n : 1, sizeof(*doms));
 	if (!doms) {
-		pv_virt_conn_list_free(&list);
+		pv_virt_link_domlist_free(&list);
 		snprintf(v->err, sizeof(v->err), "out of memory listing %zu domains", list.n);
 		return -ENOMEM;
 	}
@@ -426,7 +426,7 @@ int pv_virt_refresh(struct pv_virt *v, struct pv_virt_changes *ret_changes)
 	}
 	rc = pv_virt_apply(v, doms, list.n, ret_changes);
 	free(doms);
-	pv_virt_conn_list_free(&list);
+	pv_virt_link_domlist_free(&list);
 	return rc;
 }
 

@@ -47,21 +47,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PV_VIRT_UUID_STRLEN 37          /* 36 characters + NUL, libvirt's form */
-#define PV_VIRT_COMM_LEN 16             /* kernel TASK_COMM_LEN, with the NUL */
-#define PV_VIRT_DEFAULT_URI "qemu:///system"
-
-/* A vCPU thread: "CPU <index>/TCG" or "CPU <index>/KVM" in task/<tid>/comm. */
-struct pv_virt_vcpu {
-	int index;
-	pid_t tid;
-};
-
-/* Any other thread of the QEMU process (main loop, call_rcu, iothreads...). */
-struct pv_virt_thread {
-	pid_t tid;
-	char comm[PV_VIRT_COMM_LEN];
-};
+#include "pv_virt_types.h"
 
 struct pv_virt_vm {
 	uint64_t id;                    /* 1, 2, ... unique in the context, never reused */

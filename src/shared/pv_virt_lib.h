@@ -13,7 +13,7 @@
  * path); default "libvirt.so.0".  Tests set it to a missing name to
  * simulate a machine without libvirt0.
  *
- * Only pv_virt_conn.c calls libvirt, through pv_virt_lib()->fn.
+ * Only pv_virt_link.c calls libvirt, through pv_virt_lib()->fn.
  */
 #ifndef PV_VIRT_LIB_H
 #define PV_VIRT_LIB_H

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "pv_virt.h"
+#include "pv_virt_types.h"
 
 /* ---- parsers (no I/O) ---- */
 

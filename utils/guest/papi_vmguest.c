@@ -33,7 +33,7 @@ static void sleep_s(double s)
 }
 
 /* The virtual RAPL as an unmodified PAPI program sees it. */
-static void read_rapl(struct pv_guest_facts *f, double wait_s)
+static void read_rapl(struct pv_guestview_facts *f, double wait_s)
 {
 	const char *ev = "rapl_vm:::PACKAGE_ENERGY_UJ:pkg=0";
 	int es = PAPI_NULL, rc, cid = PAPI_get_component_index("rapl_vm");
@@ -65,7 +65,7 @@ static void read_rapl(struct pv_guest_facts *f, double wait_s)
 
 int main(int argc, char **argv)
 {
-	struct pv_guest_facts f;
+	struct pv_guestview_facts f;
 	double wait_s = 1.5;
 	char *end;
 	int c, rc;
@@ -89,16 +89,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&f, 0, sizeof(f));
-	pv_guest_probe_fs(&f);
-	pv_guest_probe_cpuid(&f);
-	pv_guest_probe_pmu(&f);
+	pv_guestview_probe_fs(&f);
+	pv_guestview_probe_cpuid(&f);
+	pv_guestview_probe_pmu(&f);
 	if ((rc = PAPI_library_init(PAPI_VER_CURRENT)) != PAPI_VER_CURRENT) {
 		fprintf(stderr, "papi_vmguest: PAPI_library_init: %s\n", PAPI_strerror(rc));
 		return 1;
 	}
 	if (f.zone == 1)
 		read_rapl(&f, wait_s);
-	pv_guest_report(stdout, &f);
+	pv_guestview_report(stdout, &f);
 	PAPI_shutdown();
 	return 0;
 }

@@ -2,7 +2,7 @@
  * The interposer's metadata calls (open, close, seek, sync, select, poll)
  * and its initialisation; transfers are in appio_preload_wrap.c.
  */
-#include "appio_preload_int.h"
+#include "appio_preload_wrap_priv.h"
 
 int appio_wrap_ready;
 struct appio_range appio_excluded[2];

@@ -8,7 +8,7 @@
  * reaches the kernel through internal aliases, never through the public
  * read/write, so a fwrite is counted once, as a stdio write.
  */
-#include "appio_preload_int.h"
+#include "appio_preload_wrap_priv.h"
 
 int appio_armed;
 

@@ -1,11 +1,10 @@
 /* Host power controls: discovery, reading, validation, batched writes.
  * See rapl_vm_ctl.h. */
 #include "rapl_vm_ctl.h"
-#include "pv_msg.h"
-#include "rapl_vm_state.h"
+#include "pv_ctlstate.h"
 #include "pv_fs.h"
+#include "pv_msg.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -15,105 +14,87 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* pattern: the file of a writable control relative to the sysfs root, as
- * discovery builds it ('#' = a decimal number, '*' = a powercap zone name);
- * restore writes only files that match it (rapl_ctl_known_file). */
-static const struct {
-	const char *name;
-	int writable;
-	const char *pattern;
-} ctl_kinds[] = {
-	[RAPL_CTL_GOVERNOR] = { "CPU_GOVERNOR", 1, "devices/system/cpu/cpu#/cpufreq/scaling_governor" },
-	[RAPL_CTL_MIN_FREQ] = { "CPU_MIN_FREQ_KHZ", 1, "devices/system/cpu/cpu#/cpufreq/scaling_min_freq" },
-	[RAPL_CTL_MAX_FREQ] = { "CPU_MAX_FREQ_KHZ", 1, "devices/system/cpu/cpu#/cpufreq/scaling_max_freq" },
-	[RAPL_CTL_SETSPEED] = { "CPU_SETSPEED_KHZ", 1, "devices/system/cpu/cpu#/cpufreq/scaling_setspeed" },
-	[RAPL_CTL_CUR_FREQ] = { "CPU_CUR_FREQ_KHZ", 0, NULL },
-	[RAPL_CTL_PSTATE_NO_TURBO] = { "PSTATE_NO_TURBO", 1, "devices/system/cpu/intel_pstate/no_turbo" },
-	[RAPL_CTL_PSTATE_MIN] = { "PSTATE_MIN_PERF_PCT", 1, "devices/system/cpu/intel_pstate/min_perf_pct" },
-	[RAPL_CTL_PSTATE_MAX] = { "PSTATE_MAX_PERF_PCT", 1, "devices/system/cpu/intel_pstate/max_perf_pct" },
-	[RAPL_CTL_POWER_LIMIT] = { "POWER_LIMIT_UW", 1, "class/powercap/*/constraint_#_power_limit_uw" },
-	[RAPL_CTL_TIME_WINDOW] = { "TIME_WINDOW_US", 1, "class/powercap/*/constraint_#_time_window_us" },
-	[RAPL_CTL_LIMIT_ENABLED] = { "LIMIT_ENABLED", 1, "class/powercap/*/enabled" },
-};
-_Static_assert(sizeof(ctl_kinds) / sizeof(ctl_kinds[0]) == RAPL_CTL_NKINDS, "one entry per control kind");
-
 #define CPU_DIR "devices/system/cpu"
 #define PSTATE_DIR CPU_DIR "/intel_pstate"
 
-const char *rapl_ctl_kind_name(enum rapl_ctl_kind k)
-{
-	return ((int)k >= 0 && k < RAPL_CTL_NKINDS) ? ctl_kinds[k].name : "?";
-}
+/* ---- what each kind of control is: one row per kind ------------------------ */
 
-int rapl_ctl_kind_writable(enum rapl_ctl_kind k)
-{
-	return ((int)k >= 0 && k < RAPL_CTL_NKINDS) ? ctl_kinds[k].writable : 0;
-}
+/* Where discovery looks for the file: CPU_DIR/cpuN/cpufreq/<leaf>,
+ * PSTATE_DIR/<leaf>, <zone>/<leaf> or <zone>/constraint_K_<leaf>. */
+enum ctl_scope { IN_CPUFREQ, IN_PSTATE, IN_ZONE, IN_CONSTRAINT };
 
-static int zone_char(char c)
-{
-	return isalnum((unsigned char)c) || c == ':' || c == '-' || c == '_';
-}
+/* How the file's text reads as the event's value. */
+enum ctl_parse {
+	AS_NUMBER,
+	AS_GOVERNOR, /* a name: its index in scaling_available_governors */
+	AS_SETSPEED, /* a number, or "<unsupported>" (read as 0) */
+};
 
-/* Whole-string match of rel against a control pattern.  Neither '#' nor '*'
- * matches '.' or '/', so "..", "." and extra components never match. */
-static int pattern_match(const char *pat, const char *rel)
-{
-	for (; *pat; pat++) {
-		if (*pat == '#' || *pat == '*') {
-			const char *start = rel;
+/* Where the limits a new value is checked against come from. */
+enum ctl_limits {
+	LIM_NONE,      /* read-only: the value is ignored */
+	LIM_FIXED,     /* [lo, hi] */
+	LIM_GOVERNORS, /* an index into scaling_available_governors */
+	LIM_FILES,     /* [lo_file, hi_file]: sibling files (cpuinfo_*_freq) */
+	LIM_RAPL,      /* constraint_K_{min,max}_<rapl_what>, else the original as ceiling */
+};
 
-			while (*pat == '#' ? isdigit((unsigned char)*rel) : zone_char(*rel))
-				rel++;
-			if (rel == start)
-				return 0;
-		} else if (*rel++ != *pat) {
-			return 0;
-		}
-	}
-	return *rel == '\0';
-}
+/* After the batch, the value must stay at most (or at least) another
+ * control's value: "is above the maximum frequency 2000000 (file)". */
+struct ctl_bound {
+	const char *what; /* NULL: no bound */
+	enum pv_ctl_kind other;
+	int at_most;
+};
 
-int rapl_ctl_known_file(const char *kind, const char *abs_path, char *msg, size_t len)
-{
-	char root[PATH_MAX];
-	size_t rl;
-	int k;
-
-	if (pv_fs_path(PV_SYS, "", root, sizeof(root)) < 0)
-		return -ENAMETOOLONG;
-	rl = strlen(root); /* "<sysfs root>/" */
-	for (k = 0; k < RAPL_CTL_NKINDS; k++)
-		if (strcmp(kind, ctl_kinds[k].name) == 0)
-			break;
-	if (k == RAPL_CTL_NKINDS || !ctl_kinds[k].pattern) {
-		pv_msgf(msg, len, "%s: refusing to write it: '%s' is not a writable rapl_vm control", abs_path, kind);
-		return -EPERM;
-	}
-	if (strncmp(abs_path, root, rl) != 0 || !pattern_match(ctl_kinds[k].pattern, abs_path + rl)) {
-		pv_msgf(msg, len,
-			"%s: refusing to write it: not a %s control file (%s%s) under the sysfs root %s (PAPI_VIRT_SYSFS)",
-			abs_path, kind, root, ctl_kinds[k].pattern, pv_fs_root(PV_SYS));
-		return -EPERM;
-	}
-	return 0;
-}
-
+static const struct ctl_rule {
+	enum ctl_scope scope;
+	const char *leaf;
+	enum ctl_parse parse;
+	enum ctl_limits limits;
+	int64_t lo, hi;                 /* LIM_FIXED */
+	const char *lo_file, *hi_file;  /* LIM_FILES */
+	const char *rapl_what;          /* LIM_RAPL: "power_uw", "time_window_us" */
+	int userspace_only;             /* only under the userspace governor */
+	struct ctl_bound bound[2];
+} rules[] = {
+	[PV_CTL_GOVERNOR] = { IN_CPUFREQ, "scaling_governor", AS_GOVERNOR, LIM_GOVERNORS },
+	[PV_CTL_MIN_FREQ] = { IN_CPUFREQ, "scaling_min_freq", AS_NUMBER, LIM_FILES,
+			      .lo_file = "cpuinfo_min_freq", .hi_file = "cpuinfo_max_freq",
+			      .bound = { { "the maximum frequency", PV_CTL_MAX_FREQ, 1 } } },
+	[PV_CTL_MAX_FREQ] = { IN_CPUFREQ, "scaling_max_freq", AS_NUMBER, LIM_FILES,
+			      .lo_file = "cpuinfo_min_freq", .hi_file = "cpuinfo_max_freq",
+			      .bound = { { "the minimum frequency", PV_CTL_MIN_FREQ, 0 } } },
+	[PV_CTL_SETSPEED] = { IN_CPUFREQ, "scaling_setspeed", AS_SETSPEED, LIM_FILES,
+			      .lo_file = "cpuinfo_min_freq", .hi_file = "cpuinfo_max_freq", .userspace_only = 1,
+			      .bound = { { "the policy minimum", PV_CTL_MIN_FREQ, 0 },
+					 { "the policy maximum", PV_CTL_MAX_FREQ, 1 } } },
+	[PV_CTL_CUR_FREQ] = { IN_CPUFREQ, "scaling_cur_freq", AS_NUMBER, LIM_NONE },
+	[PV_CTL_PSTATE_NO_TURBO] = { IN_PSTATE, "no_turbo", AS_NUMBER, LIM_FIXED, 0, 1 },
+	[PV_CTL_PSTATE_MIN] = { IN_PSTATE, "min_perf_pct", AS_NUMBER, LIM_FIXED, 0, 100,
+				.bound = { { "max_perf_pct", PV_CTL_PSTATE_MAX, 1 } } },
+	[PV_CTL_PSTATE_MAX] = { IN_PSTATE, "max_perf_pct", AS_NUMBER, LIM_FIXED, 0, 100,
+				.bound = { { "min_perf_pct", PV_CTL_PSTATE_MIN, 0 } } },
+	[PV_CTL_POWER_LIMIT] = { IN_CONSTRAINT, "power_limit_uw", AS_NUMBER, LIM_RAPL, .rapl_what = "power_uw" },
+	[PV_CTL_TIME_WINDOW] = { IN_CONSTRAINT, "time_window_us", AS_NUMBER, LIM_RAPL, .rapl_what = "time_window_us" },
+	[PV_CTL_LIMIT_ENABLED] = { IN_ZONE, "enabled", AS_NUMBER, LIM_FIXED, 0, 1 },
+};
+_Static_assert(sizeof(rules) / sizeof(rules[0]) == PV_CTL_NKINDS, "one constraint rule per control kind");
 
 /* ---- discovery ------------------------------------------------------------- */
 
-static int add(struct rapl_ctl_set *set, enum rapl_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
+static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
 	       ...) __attribute__((format(printf, 6, 7)));
-static int add(struct rapl_ctl_set *set, enum rapl_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
+static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
 	       ...)
 {
-	struct rapl_ctl *c;
+	struct rapl_vm_ctl *c;
 	va_list ap;
 	int n;
 
 	if (set->n == set->cap) {
 		int cap = set->cap ? set->cap * 2 : 32;
-		struct rapl_ctl *nc = realloc(set->c, (size_t)cap * sizeof(*nc));
+		struct rapl_vm_ctl *nc = realloc(set->c, (size_t)cap * sizeof(*nc));
 
 		if (!nc)
 			return -ENOMEM;
@@ -137,30 +118,39 @@ static int add(struct rapl_ctl_set *set, enum rapl_ctl_kind k, int pkg, int cpu,
 	return 1;
 }
 
-static int discover_zone(struct rapl_ctl_set *set, const struct rapl_ctl_zone *z)
+/* The RAPL limits of a zone: per constraint K that has a name, every
+ * IN_CONSTRAINT kind; then the zone's own (IN_ZONE) controls. */
+static int discover_zone(struct rapl_vm_ctl_set *set, const struct rapl_vm_ctl_zone *z)
 {
 	char rel[160], name[sizeof(set->c[0].cname)];
 	int k, rc;
+	enum pv_ctl_kind kind;
 
 	for (k = 0; k < 16; k++) {
 		snprintf(rel, sizeof(rel), "%s/constraint_%d_name", z->dir, k);
 		if (pv_fs_read_line(PV_SYS, rel, name, sizeof(name)) < 0)
 			continue;
-		rc = add(set, RAPL_CTL_POWER_LIMIT, z->pkg, -1, k, "%s/constraint_%d_power_limit_uw", z->dir, k);
-		if (rc > 0)
-			snprintf(set->c[set->n - 1].cname, sizeof(set->c[0].cname), "%s", name);
-		if (rc >= 0)
-			rc = add(set, RAPL_CTL_TIME_WINDOW, z->pkg, -1, k, "%s/constraint_%d_time_window_us", z->dir, k);
-		if (rc > 0)
-			snprintf(set->c[set->n - 1].cname, sizeof(set->c[0].cname), "%s", name);
+		for (kind = 0; kind < PV_CTL_NKINDS; kind++) {
+			if (rules[kind].scope != IN_CONSTRAINT)
+				continue;
+			rc = add(set, kind, z->pkg, -1, k, "%s/constraint_%d_%s", z->dir, k, rules[kind].leaf);
+			if (rc < 0)
+				return rc;
+			if (rc > 0)
+				snprintf(set->c[set->n - 1].cname, sizeof(set->c[0].cname), "%s", name);
+		}
+	}
+	for (kind = 0; kind < PV_CTL_NKINDS; kind++) {
+		if (rules[kind].scope != IN_ZONE)
+			continue;
+		rc = add(set, kind, z->pkg, -1, -1, "%s/%s", z->dir, rules[kind].leaf);
 		if (rc < 0)
 			return rc;
 	}
-	rc = add(set, RAPL_CTL_LIMIT_ENABLED, z->pkg, -1, -1, "%s/enabled", z->dir);
-	return rc < 0 ? rc : 0;
+	return 0;
 }
 
-static int read_governors(struct rapl_ctl *c)
+static int read_governors(struct rapl_vm_ctl *c)
 {
 	char rel[RAPL_CTL_FILE_MAX], buf[512], *tok, *save = NULL;
 
@@ -180,7 +170,27 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int discover_cpus(struct rapl_ctl_set *set)
+/* A CPU's cpufreq controls (IN_CPUFREQ kinds); the first of them (the
+ * governor) decides whether the CPU has cpufreq at all. */
+static int discover_cpufreq(struct rapl_vm_ctl_set *set, int cpu)
+{
+	enum pv_ctl_kind kind;
+	int rc, first = 1;
+
+	for (kind = 0; kind < PV_CTL_NKINDS; kind++) {
+		if (rules[kind].scope != IN_CPUFREQ)
+			continue;
+		rc = add(set, kind, -1, cpu, -1, CPU_DIR "/cpu%d/cpufreq/%s", cpu, rules[kind].leaf);
+		if (rc < 0 || (rc == 0 && first))
+			return rc; /* rc == 0: no cpufreq on this CPU */
+		if (rc > 0 && rules[kind].parse == AS_GOVERNOR)
+			read_governors(&set->c[set->n - 1]);
+		first = 0;
+	}
+	return 0;
+}
+
+static int discover_cpus(struct rapl_vm_ctl_set *set)
 {
 	DIR *d = pv_fs_opendir(PV_SYS, CPU_DIR);
 	struct dirent *de;
@@ -208,27 +218,15 @@ static int discover_cpus(struct rapl_ctl_set *set)
 	closedir(d);
 	if (rc == 0 && n > 0)
 		qsort(cpus, (size_t)n, sizeof(*cpus), cmp_int);
-	for (i = 0; rc >= 0 && i < n; i++) {
-		int c = cpus[i];
-
-		rc = add(set, RAPL_CTL_GOVERNOR, -1, c, -1, CPU_DIR "/cpu%d/cpufreq/scaling_governor", c);
-		if (rc <= 0)
-			continue; /* no cpufreq on this CPU */
-		read_governors(&set->c[set->n - 1]);
-		rc = add(set, RAPL_CTL_MIN_FREQ, -1, c, -1, CPU_DIR "/cpu%d/cpufreq/scaling_min_freq", c);
-		if (rc >= 0)
-			rc = add(set, RAPL_CTL_MAX_FREQ, -1, c, -1, CPU_DIR "/cpu%d/cpufreq/scaling_max_freq", c);
-		if (rc >= 0)
-			rc = add(set, RAPL_CTL_SETSPEED, -1, c, -1, CPU_DIR "/cpu%d/cpufreq/scaling_setspeed", c);
-		if (rc >= 0)
-			rc = add(set, RAPL_CTL_CUR_FREQ, -1, c, -1, CPU_DIR "/cpu%d/cpufreq/scaling_cur_freq", c);
-	}
+	for (i = 0; rc >= 0 && i < n; i++)
+		rc = discover_cpufreq(set, cpus[i]);
 	free(cpus);
 	return rc < 0 ? rc : 0;
 }
 
-int rapl_ctl_discover(struct rapl_ctl_set *set, const struct rapl_ctl_zone *zones, int nzones)
+int rapl_vm_ctl_discover(struct rapl_vm_ctl_set *set, const struct rapl_vm_ctl_zone *zones, int nzones)
 {
+	enum pv_ctl_kind kind;
 	int i, rc = 0;
 
 	memset(set, 0, sizeof(*set));
@@ -236,31 +234,28 @@ int rapl_ctl_discover(struct rapl_ctl_set *set, const struct rapl_ctl_zone *zone
 		rc = discover_zone(set, &zones[i]);
 	if (rc == 0)
 		rc = discover_cpus(set);
-	if (rc == 0)
-		rc = add(set, RAPL_CTL_PSTATE_NO_TURBO, -1, -1, -1, PSTATE_DIR "/no_turbo");
-	if (rc >= 0)
-		rc = add(set, RAPL_CTL_PSTATE_MIN, -1, -1, -1, PSTATE_DIR "/min_perf_pct");
-	if (rc >= 0)
-		rc = add(set, RAPL_CTL_PSTATE_MAX, -1, -1, -1, PSTATE_DIR "/max_perf_pct");
+	for (kind = 0; rc >= 0 && kind < PV_CTL_NKINDS; kind++)
+		if (rules[kind].scope == IN_PSTATE)
+			rc = add(set, kind, -1, -1, -1, PSTATE_DIR "/%s", rules[kind].leaf);
 	if (rc < 0) {
-		rapl_ctl_free(set);
+		rapl_vm_ctl_free(set);
 		return rc;
 	}
 	return 0;
 }
 
-void rapl_ctl_free(struct rapl_ctl_set *set)
+void rapl_vm_ctl_free(struct rapl_vm_ctl_set *set)
 {
 	free(set->c);
 	memset(set, 0, sizeof(*set));
 }
 
-int rapl_ctl_find(const struct rapl_ctl_set *set, enum rapl_ctl_kind k, int pkg_or_cpu, int constraint)
+int rapl_vm_ctl_find(const struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg_or_cpu, int constraint)
 {
 	int i;
 
 	for (i = 0; i < set->n; i++) {
-		const struct rapl_ctl *c = &set->c[i];
+		const struct rapl_vm_ctl *c = &set->c[i];
 
 		if (c->kind != k)
 			continue;
@@ -277,7 +272,7 @@ int rapl_ctl_find(const struct rapl_ctl_set *set, enum rapl_ctl_kind k, int pkg_
 
 /* ---- reading --------------------------------------------------------------- */
 
-static int gov_index(const struct rapl_ctl *c, const char *name)
+static int gov_index(const struct rapl_vm_ctl *c, const char *name)
 {
 	int i;
 
@@ -287,30 +282,29 @@ static int gov_index(const struct rapl_ctl *c, const char *name)
 	return -1;
 }
 
-int rapl_ctl_read(const struct rapl_ctl *c, int64_t *ret)
+int rapl_vm_ctl_read(const struct rapl_vm_ctl *c, int64_t *ret)
 {
 	char buf[64];
 	int rc;
 
-	if (c->kind == RAPL_CTL_GOVERNOR || c->kind == RAPL_CTL_SETSPEED) {
-		rc = pv_fs_read_line(PV_SYS, c->file, buf, sizeof(buf));
-		if (rc < 0)
-			return rc;
-		if (c->kind == RAPL_CTL_GOVERNOR) {
-			*ret = gov_index(c, buf);
-			return 0;
-		}
-		if (buf[0] == '<') {
-			*ret = 0;
-			return 0;
-		}
-		return pv_parse_s64(buf, ret);
+	if (rules[c->kind].parse == AS_NUMBER)
+		return pv_fs_read_s64(PV_SYS, c->file, ret);
+	rc = pv_fs_read_line(PV_SYS, c->file, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	if (rules[c->kind].parse == AS_GOVERNOR) {
+		*ret = gov_index(c, buf);
+		return 0;
 	}
-	return pv_fs_read_s64(PV_SYS, c->file, ret);
+	if (buf[0] == '<') { /* "<unsupported>": the governor is not userspace */
+		*ret = 0;
+		return 0;
+	}
+	return pv_parse_s64(buf, ret);
 }
 
 /* A sibling file of the control ("cpuinfo_max_freq" next to scaling_*). */
-static int sibling(const struct rapl_ctl *c, const char *leaf, char *rel, size_t len)
+static int sibling(const struct rapl_vm_ctl *c, const char *leaf, char *rel, size_t len)
 {
 	const char *slash = strrchr(c->file, '/');
 	int n = snprintf(rel, len, "%.*s/%s", slash ? (int)(slash - c->file) : 0, c->file, leaf);
@@ -328,18 +322,18 @@ static const char *abs_of(const char *rel, char *buf, size_t len)
 /* ---- validation ------------------------------------------------------------ */
 
 struct batch {
-	const struct rapl_ctl_set *set;
+	const struct rapl_vm_ctl_set *set;
 	const int *idx;
 	const int64_t *val;
 	int n;
-	struct rapl_state *st;
+	struct pv_ctlstate *st;
 };
 
 /* The value a control will have after this batch: the batch's value if it
  * sets one, else its current value. */
-static int effective(const struct batch *b, enum rapl_ctl_kind k, int cpu, int64_t *ret, const struct rapl_ctl **rc_ctl)
+static int effective(const struct batch *b, enum pv_ctl_kind k, int cpu, int64_t *ret, const struct rapl_vm_ctl **rc_ctl)
 {
-	int i = rapl_ctl_find(b->set, k, cpu, -1), j;
+	int i = rapl_vm_ctl_find(b->set, k, cpu, -1), j;
 
 	if (i < 0)
 		return i;
@@ -350,10 +344,10 @@ static int effective(const struct batch *b, enum rapl_ctl_kind k, int cpu, int64
 			return 0;
 		}
 	}
-	return rapl_ctl_read(&b->set->c[i], ret);
+	return rapl_vm_ctl_read(&b->set->c[i], ret);
 }
 
-static int range_msg(const struct rapl_ctl *c, int64_t v, int64_t lo, int64_t hi, const char *lo_file,
+static int range_msg(const struct rapl_vm_ctl *c, int64_t v, int64_t lo, int64_t hi, const char *lo_file,
 		     const char *hi_file, char *msg, size_t len)
 {
 	char a[PATH_MAX], l[PATH_MAX];
@@ -372,7 +366,7 @@ static int range_msg(const struct rapl_ctl *c, int64_t v, int64_t lo, int64_t hi
 }
 
 /* Hardware range from two sibling files (cpuinfo_min_freq/cpuinfo_max_freq). */
-static int hw_range(const struct rapl_ctl *c, int64_t v, const char *lo_leaf, const char *hi_leaf, char *msg,
+static int hw_range(const struct rapl_vm_ctl *c, int64_t v, const char *lo_leaf, const char *hi_leaf, char *msg,
 		    size_t len)
 {
 	char lo_rel[RAPL_CTL_FILE_MAX + 64], hi_rel[RAPL_CTL_FILE_MAX + 64], a[PATH_MAX];
@@ -392,32 +386,26 @@ static int hw_range(const struct rapl_ctl *c, int64_t v, const char *lo_leaf, co
 	return range_msg(c, v, lo, hi, lo_rel, hi_rel, msg, len);
 }
 
-static int check_flag(const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
-{
-	return range_msg(c, v, 0, 1, NULL, NULL, msg, len);
-}
-
 /* RAPL limit: [min file or 1, max file]; without a published maximum the
  * value saved before the first change (or the current one) is the ceiling. */
-static int check_rapl(const struct batch *b, const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
+static int check_rapl(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
 {
-	const char *what = c->kind == RAPL_CTL_POWER_LIMIT ? "power" : "time_window";
-	const char *unit = c->kind == RAPL_CTL_POWER_LIMIT ? "uw" : "us";
+	const char *what = rules[c->kind].rapl_what;
 	char leaf[64], lo_rel[RAPL_CTL_FILE_MAX + 64], hi_rel[RAPL_CTL_FILE_MAX + 64], a[PATH_MAX], orig[64];
 	int64_t lo = 1, hi;
 
-	snprintf(leaf, sizeof(leaf), "constraint_%d_min_%s_%s", c->constraint, what, unit);
+	snprintf(leaf, sizeof(leaf), "constraint_%d_min_%s", c->constraint, what);
 	sibling(c, leaf, lo_rel, sizeof(lo_rel));
 	if (pv_fs_read_s64(PV_SYS, lo_rel, &lo) < 0 || lo < 1)
 		lo = 1;
-	snprintf(leaf, sizeof(leaf), "constraint_%d_max_%s_%s", c->constraint, what, unit);
+	snprintf(leaf, sizeof(leaf), "constraint_%d_max_%s", c->constraint, what);
 	sibling(c, leaf, hi_rel, sizeof(hi_rel));
 	if (pv_fs_read_s64(PV_SYS, hi_rel, &hi) == 0 && hi > 0)
 		return range_msg(c, v, lo, hi, lo_rel, hi_rel, msg, len);
-	if (b->st && rapl_state_original(b->st, abs_of(c->file, a, sizeof(a)), orig, sizeof(orig)) == 0 &&
+	if (b->st && pv_ctlstate_original(b->st, abs_of(c->file, a, sizeof(a)), orig, sizeof(orig)) == 0 &&
 	    pv_parse_s64(orig, &hi) == 0) {
 		/* hi = the original value */
-	} else if (rapl_ctl_read(c, &hi) < 0) {
+	} else if (rapl_vm_ctl_read(c, &hi) < 0) {
 		hi = 0;
 	}
 	if (v > hi) {
@@ -430,103 +418,100 @@ static int check_rapl(const struct batch *b, const struct rapl_ctl *c, int64_t v
 	return range_msg(c, v, lo, INT64_MAX, lo_rel, NULL, msg, len);
 }
 
-static int check_one(const struct batch *b, const struct rapl_ctl *c, int64_t v, char *msg, size_t len)
+static int check_governor_index(const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
 {
-	const struct rapl_ctl *o = NULL;
+	char list[RAPL_CTL_MAX_GOV * (RAPL_CTL_GOV_LEN + 4)] = "", rel[RAPL_CTL_FILE_MAX + 64];
 	char a[PATH_MAX], l[PATH_MAX];
-	int64_t e = -1;
-	int rc;
+	int i;
 
-	switch (c->kind) {
-	case RAPL_CTL_GOVERNOR:
-		if (v < 0 || v >= c->ngov) {
-			char list[RAPL_CTL_MAX_GOV * (RAPL_CTL_GOV_LEN + 4)] = "";
-			char rel[RAPL_CTL_FILE_MAX + 64];
-			int i;
-
-			for (i = 0; i < c->ngov; i++)
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d=%s", i ? " " : "", i,
-					 c->gov[i]);
-			sibling(c, "scaling_available_governors", rel, sizeof(rel));
-			pv_msgf(msg, len, "%s: governor index %" PRId64 " is out of range: %s lists %d (%s)",
-			     abs_of(c->file, a, sizeof(a)), v, abs_of(rel, l, sizeof(l)), c->ngov, list);
-			return -EINVAL;
-		}
+	if (v >= 0 && v < c->ngov)
 		return 0;
-	case RAPL_CTL_MIN_FREQ:
-	case RAPL_CTL_MAX_FREQ:
-		rc = hw_range(c, v, "cpuinfo_min_freq", "cpuinfo_max_freq", msg, len);
-		if (rc < 0)
-			return rc;
-		if (c->kind == RAPL_CTL_MIN_FREQ && effective(b, RAPL_CTL_MAX_FREQ, c->cpu, &e, &o) == 0 && v > e) {
-			pv_msgf(msg, len, "%s: %" PRId64 " is above the maximum frequency %" PRId64 " (%s)",
-			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
-			return -EINVAL;
-		}
-		if (c->kind == RAPL_CTL_MAX_FREQ && effective(b, RAPL_CTL_MIN_FREQ, c->cpu, &e, &o) == 0 && v < e) {
-			pv_msgf(msg, len, "%s: %" PRId64 " is below the minimum frequency %" PRId64 " (%s)",
-			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
-			return -EINVAL;
-		}
-		return 0;
-	case RAPL_CTL_SETSPEED:
-		if (effective(b, RAPL_CTL_GOVERNOR, c->cpu, &e, &o) < 0 || e < 0 || e >= o->ngov ||
-		    strcmp(o->gov[e], "userspace") != 0) {
-			pv_msgf(msg, len,
-			     "%s: cannot set %" PRId64 " kHz: the governor of cpu%d is %s, not userspace (%s); set"
-			     " CPU_GOVERNOR:cpu=%d to userspace in the same PAPI_write",
-			     abs_of(c->file, a, sizeof(a)), v, c->cpu,
-			     (o && e >= 0 && e < o->ngov) ? o->gov[e] : "unknown", o ? abs_of(o->file, l, sizeof(l)) : "",
-			     c->cpu);
-			return -EINVAL;
-		}
-		rc = hw_range(c, v, "cpuinfo_min_freq", "cpuinfo_max_freq", msg, len);
-		if (rc == 0 && effective(b, RAPL_CTL_MIN_FREQ, c->cpu, &e, &o) == 0 && v < e) {
-			pv_msgf(msg, len, "%s: %" PRId64 " is below the policy minimum %" PRId64 " (%s)",
-			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
-			rc = -EINVAL;
-		}
-		if (rc == 0 && effective(b, RAPL_CTL_MAX_FREQ, c->cpu, &e, &o) == 0 && v > e) {
-			pv_msgf(msg, len, "%s: %" PRId64 " is above the policy maximum %" PRId64 " (%s)",
-			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
-			rc = -EINVAL;
-		}
-		return rc;
-	case RAPL_CTL_PSTATE_MIN:
-	case RAPL_CTL_PSTATE_MAX:
-		rc = range_msg(c, v, 0, 100, NULL, NULL, msg, len);
-		if (rc < 0)
-			return rc;
-		if (c->kind == RAPL_CTL_PSTATE_MIN && effective(b, RAPL_CTL_PSTATE_MAX, -1, &e, &o) == 0 && v > e) {
-			pv_msgf(msg, len, "%s: %" PRId64 " is above max_perf_pct %" PRId64 " (%s)",
-			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
-			return -EINVAL;
-		}
-		if (c->kind == RAPL_CTL_PSTATE_MAX && effective(b, RAPL_CTL_PSTATE_MIN, -1, &e, &o) == 0 && v < e) {
-			pv_msgf(msg, len, "%s: %" PRId64 " is below min_perf_pct %" PRId64 " (%s)",
-			     abs_of(c->file, a, sizeof(a)), v, e, abs_of(o->file, l, sizeof(l)));
-			return -EINVAL;
-		}
-		return 0;
-	case RAPL_CTL_PSTATE_NO_TURBO:
-	case RAPL_CTL_LIMIT_ENABLED:
-		return check_flag(c, v, msg, len);
-	case RAPL_CTL_POWER_LIMIT:
-	case RAPL_CTL_TIME_WINDOW:
-		return check_rapl(b, c, v, msg, len);
-	default:
-		return 0; /* read-only: the value is ignored */
-	}
+	for (i = 0; i < c->ngov; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d=%s", i ? " " : "", i, c->gov[i]);
+	sibling(c, "scaling_available_governors", rel, sizeof(rel));
+	pv_msgf(msg, len, "%s: governor index %" PRId64 " is out of range: %s lists %d (%s)",
+		abs_of(c->file, a, sizeof(a)), v, abs_of(rel, l, sizeof(l)), c->ngov, list);
+	return -EINVAL;
 }
 
-static int changes(const struct rapl_ctl *c, int64_t v)
+/* The value against its own limits (the rule's limits source). */
+static int check_limits(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
+{
+	const struct ctl_rule *r = &rules[c->kind];
+
+	switch (r->limits) {
+	case LIM_FIXED:
+		return range_msg(c, v, r->lo, r->hi, NULL, NULL, msg, len);
+	case LIM_GOVERNORS:
+		return check_governor_index(c, v, msg, len);
+	case LIM_FILES:
+		return hw_range(c, v, r->lo_file, r->hi_file, msg, len);
+	case LIM_RAPL:
+		return check_rapl(b, c, v, msg, len);
+	case LIM_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* Only under the userspace governor (scaling_setspeed), which may be set
+ * in the same batch. */
+static int check_userspace(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
+{
+	const struct rapl_vm_ctl *o = NULL;
+	char a[PATH_MAX], l[PATH_MAX];
+	int64_t e = -1;
+
+	if (effective(b, PV_CTL_GOVERNOR, c->cpu, &e, &o) == 0 && e >= 0 && e < o->ngov &&
+	    strcmp(o->gov[e], "userspace") == 0)
+		return 0;
+	pv_msgf(msg, len,
+		"%s: cannot set %" PRId64 " kHz: the governor of cpu%d is %s, not userspace (%s); set"
+		" CPU_GOVERNOR:cpu=%d to userspace in the same PAPI_write",
+		abs_of(c->file, a, sizeof(a)), v, c->cpu, (o && e >= 0 && e < o->ngov) ? o->gov[e] : "unknown",
+		o ? abs_of(o->file, l, sizeof(l)) : "", c->cpu);
+	return -EINVAL;
+}
+
+/* The value against another control's value after the batch. */
+static int check_bound(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, const struct ctl_bound *bd,
+		       char *msg, size_t len)
+{
+	const struct rapl_vm_ctl *o = NULL;
+	char a[PATH_MAX], l[PATH_MAX];
+	int64_t e;
+
+	if (effective(b, bd->other, c->cpu, &e, &o) < 0 || (bd->at_most ? v <= e : v >= e))
+		return 0;
+	pv_msgf(msg, len, "%s: %" PRId64 " is %s %s %" PRId64 " (%s)", abs_of(c->file, a, sizeof(a)), v,
+		bd->at_most ? "above" : "below", bd->what, e, abs_of(o->file, l, sizeof(l)));
+	return -EINVAL;
+}
+
+/* One control's new value, by its kind's rule: userspace governor, own
+ * limits, then bounds by other controls. */
+static int check_one(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v, char *msg, size_t len)
+{
+	const struct ctl_rule *r = &rules[c->kind];
+	size_t i;
+	int rc;
+
+	if (r->userspace_only && (rc = check_userspace(b, c, v, msg, len)) < 0)
+		return rc;
+	rc = check_limits(b, c, v, msg, len);
+	for (i = 0; rc == 0 && i < sizeof(r->bound) / sizeof(r->bound[0]) && r->bound[i].what; i++)
+		rc = check_bound(b, c, v, &r->bound[i], msg, len);
+	return rc;
+}
+
+static int changes(const struct rapl_vm_ctl *c, int64_t v)
 {
 	int64_t cur;
 
-	if (v == RAPL_CTL_KEEP || !rapl_ctl_kind_writable(c->kind))
+	if (v == RAPL_CTL_KEEP || !pv_ctl_kind_writable(c->kind))
 		return 0;
 	/* Equal to the current value: nothing to write (and nothing to save). */
-	return !(rapl_ctl_read(c, &cur) == 0 && cur == v);
+	return !(rapl_vm_ctl_read(c, &cur) == 0 && cur == v);
 }
 
 static int validate(const struct batch *b, char *msg, size_t len)
@@ -534,7 +519,7 @@ static int validate(const struct batch *b, char *msg, size_t len)
 	int j, rc;
 
 	for (j = 0; j < b->n; j++) {
-		const struct rapl_ctl *c;
+		const struct rapl_vm_ctl *c;
 
 		if (b->idx[j] < 0 || b->idx[j] >= b->set->n) {
 			pv_msgf(msg, len, "control %d does not exist", b->idx[j]);
@@ -550,7 +535,7 @@ static int validate(const struct batch *b, char *msg, size_t len)
 	return 0;
 }
 
-int rapl_ctl_validate(const struct rapl_ctl_set *set, struct rapl_state *st, const int *idx, const int64_t *val,
+int rapl_vm_ctl_validate(const struct rapl_vm_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
 		      int n, char *msg, size_t len)
 {
 	struct batch b = { set, idx, val, n, st };
@@ -563,7 +548,7 @@ int rapl_ctl_validate(const struct rapl_ctl_set *set, struct rapl_state *st, con
 struct step {
 	int j;   /* position in the batch */
 	int key; /* write order */
-	char prev[RAPL_STATE_VALUE_MAX];
+	char prev[PV_CTLSTATE_VALUE_MAX];
 };
 
 static int cmp_step(const void *a, const void *b)
@@ -577,29 +562,29 @@ static int cmp_step(const void *a, const void *b)
 
 /* Write order: the kind's rank; a minimum that rises above the current
  * maximum goes after the maximum, otherwise before it. */
-static int order_key(const struct batch *b, const struct rapl_ctl *c, int64_t v)
+static int order_key(const struct batch *b, const struct rapl_vm_ctl *c, int64_t v)
 {
-	enum rapl_ctl_kind max = c->kind == RAPL_CTL_MIN_FREQ ? RAPL_CTL_MAX_FREQ : RAPL_CTL_PSTATE_MAX;
-	const struct rapl_ctl *o;
+	enum pv_ctl_kind max = c->kind == PV_CTL_MIN_FREQ ? PV_CTL_MAX_FREQ : PV_CTL_PSTATE_MAX;
+	const struct rapl_vm_ctl *o;
 	int64_t cur;
 
-	if (c->kind != RAPL_CTL_MIN_FREQ && c->kind != RAPL_CTL_PSTATE_MIN)
+	if (c->kind != PV_CTL_MIN_FREQ && c->kind != PV_CTL_PSTATE_MIN)
 		return (int)c->kind * 2;
 	o = NULL;
 	{
-		int i = rapl_ctl_find(b->set, max, c->cpu, -1);
+		int i = rapl_vm_ctl_find(b->set, max, c->cpu, -1);
 
 		if (i >= 0)
 			o = &b->set->c[i];
 	}
-	if (o && rapl_ctl_read(o, &cur) == 0 && v > cur)
+	if (o && rapl_vm_ctl_read(o, &cur) == 0 && v > cur)
 		return (int)max * 2 + 1;
 	return (int)c->kind * 2;
 }
 
-static int format_value(const struct rapl_ctl *c, int64_t v, char *buf, size_t len)
+static int format_value(const struct rapl_vm_ctl *c, int64_t v, char *buf, size_t len)
 {
-	if (c->kind == RAPL_CTL_GOVERNOR)
+	if (rules[c->kind].parse == AS_GOVERNOR)
 		snprintf(buf, len, "%s\n", c->gov[v]);
 	else
 		snprintf(buf, len, "%" PRId64 "\n", v);
@@ -619,13 +604,13 @@ static void rollback(const struct batch *b, struct step *s, int done)
 {
 	/* Reverse order undoes ordering constraints in the right sequence. */
 	while (--done >= 0) {
-		const struct rapl_ctl *c = &b->set->c[b->idx[s[done].j]];
+		const struct rapl_vm_ctl *c = &b->set->c[b->idx[s[done].j]];
 
 		pv_fs_write_str(PV_SYS, c->file, s[done].prev);
 	}
 }
 
-int rapl_ctl_apply(const struct rapl_ctl_set *set, struct rapl_state *st, const int *idx, const int64_t *val,
+int rapl_vm_ctl_apply(const struct rapl_vm_ctl_set *set, struct pv_ctlstate *st, const int *idx, const int64_t *val,
 		   int n, char *msg, size_t len)
 {
 	struct batch b = { set, idx, val, n, st };
@@ -642,7 +627,7 @@ int rapl_ctl_apply(const struct rapl_ctl_set *set, struct rapl_state *st, const 
 	if (!s)
 		return -ENOMEM;
 	for (j = 0; j < n; j++) {
-		const struct rapl_ctl *c = &set->c[idx[j]];
+		const struct rapl_vm_ctl *c = &set->c[idx[j]];
 
 		if (!changes(c, val[j]))
 			continue;
@@ -652,15 +637,15 @@ int rapl_ctl_apply(const struct rapl_ctl_set *set, struct rapl_state *st, const 
 	}
 	/* Every original is on disk before anything changes. */
 	for (j = 0; j < ns && st; j++) {
-		const struct rapl_ctl *c = &set->c[idx[s[j].j]];
+		const struct rapl_vm_ctl *c = &set->c[idx[s[j].j]];
 
-		rc = rapl_state_save(st, rapl_ctl_kind_name(c->kind), abs_of(c->file, a, sizeof(a)), msg, len);
+		rc = pv_ctlstate_save(st, pv_ctl_kind_name(c->kind), abs_of(c->file, a, sizeof(a)), msg, len);
 		if (rc < 0)
 			goto out;
 	}
 	qsort(s, (size_t)ns, sizeof(*s), cmp_step);
 	for (j = 0; j < ns; j++) {
-		const struct rapl_ctl *c = &set->c[idx[s[j].j]];
+		const struct rapl_vm_ctl *c = &set->c[idx[s[j].j]];
 
 		rc = pv_fs_read(PV_SYS, c->file, s[j].prev, sizeof(s[j].prev), NULL);
 		if (rc == 0) {

@@ -16,7 +16,7 @@ struct base {
 	enum qual qual;
 	int energy; /* 1: energy domain dom; 0: control kind ctl */
 	enum pv_rapl_dom dom;
-	enum rapl_ctl_kind ctl;
+	enum pv_ctl_kind ctl;
 	const char *units;
 	const char *desc;
 };
@@ -36,41 +36,41 @@ static const struct base bases[] = {
 	  "Energy used by the memory of one package (RAPL DRAM domain)" ENERGY_TAIL },
 	{ "PSYS_ENERGY_UJ", Q_NONE, 1, PV_RAPL_PSYS, 0, "uJ",
 	  "Energy used by the whole platform (RAPL psys domain)" ENERGY_TAIL },
-	{ "POWER_LIMIT_UW", Q_PKG_CONSTRAINT, 0, 0, RAPL_CTL_POWER_LIMIT, "uW",
+	{ "POWER_LIMIT_UW", Q_PKG_CONSTRAINT, 0, 0, PV_CTL_POWER_LIMIT, "uW",
 	  "RAPL power limit of a package for one constraint (long_term = PL1, short_term = PL2), microwatts."
 	  " PAPI_write sets it: validated against constraint_K_max_power_uw (without one, it can only be"
 	  " lowered); -1 keeps it. Originals are restored at PAPI_shutdown, exit, or by 'papi_vmctl restore'." },
-	{ "TIME_WINDOW_US", Q_PKG_CONSTRAINT, 0, 0, RAPL_CTL_TIME_WINDOW, "us",
+	{ "TIME_WINDOW_US", Q_PKG_CONSTRAINT, 0, 0, PV_CTL_TIME_WINDOW, "us",
 	  "RAPL averaging time window of a package's power-limit constraint, microseconds. PAPI_write sets it:"
 	  " validated against constraint_K_max_time_window_us (without one, it can only be shortened); -1"
 	  " keeps it. Restored like every control." },
-	{ "LIMIT_ENABLED", Q_PKG, 0, 0, RAPL_CTL_LIMIT_ENABLED, "",
+	{ "LIMIT_ENABLED", Q_PKG, 0, 0, PV_CTL_LIMIT_ENABLED, "",
 	  "1 if the package's RAPL power limits are enforced (powercap 'enabled'), else 0. PAPI_write of 0 or 1"
 	  " sets it; -1 keeps it. Restored like every control." },
-	{ "CPU_GOVERNOR", Q_CPU, 0, 0, RAPL_CTL_GOVERNOR, "",
+	{ "CPU_GOVERNOR", Q_CPU, 0, 0, PV_CTL_GOVERNOR, "",
 	  "cpufreq governor of a CPU, as an index into that CPU's scaling_available_governors (listed for each"
 	  " CPU; -1 if the current one is not in the list). PAPI_write of an index sets the governor; -1 keeps"
 	  " it. Restored like every control." },
-	{ "CPU_SETSPEED_KHZ", Q_CPU, 0, 0, RAPL_CTL_SETSPEED, "kHz",
+	{ "CPU_SETSPEED_KHZ", Q_CPU, 0, 0, PV_CTL_SETSPEED, "kHz",
 	  "Frequency requested for a CPU under the userspace governor (scaling_setspeed), kHz; 0 under any other"
 	  " governor. PAPI_write sets it within cpuinfo_min_freq..cpuinfo_max_freq and the policy's min/max,"
 	  " only under the userspace governor (which may be set by the same PAPI_write). Restored." },
-	{ "CPU_MIN_FREQ_KHZ", Q_CPU, 0, 0, RAPL_CTL_MIN_FREQ, "kHz",
+	{ "CPU_MIN_FREQ_KHZ", Q_CPU, 0, 0, PV_CTL_MIN_FREQ, "kHz",
 	  "Lowest frequency the cpufreq policy of a CPU may use (scaling_min_freq), kHz. PAPI_write sets it"
 	  " within cpuinfo_min_freq..cpuinfo_max_freq and not above the maximum; -1 keeps it. Restored." },
-	{ "CPU_MAX_FREQ_KHZ", Q_CPU, 0, 0, RAPL_CTL_MAX_FREQ, "kHz",
+	{ "CPU_MAX_FREQ_KHZ", Q_CPU, 0, 0, PV_CTL_MAX_FREQ, "kHz",
 	  "Highest frequency the cpufreq policy of a CPU may use (scaling_max_freq), kHz. PAPI_write sets it"
 	  " within cpuinfo_min_freq..cpuinfo_max_freq and not below the minimum; -1 keeps it. Restored." },
-	{ "CPU_CUR_FREQ_KHZ", Q_CPU, 0, 0, RAPL_CTL_CUR_FREQ, "kHz",
+	{ "CPU_CUR_FREQ_KHZ", Q_CPU, 0, 0, PV_CTL_CUR_FREQ, "kHz",
 	  "Current frequency of a CPU as the kernel reports it (scaling_cur_freq), kHz. Read-only: a value"
 	  " given to PAPI_write is ignored." },
-	{ "PSTATE_MAX_PERF_PCT", Q_NONE, 0, 0, RAPL_CTL_PSTATE_MAX, "%",
+	{ "PSTATE_MAX_PERF_PCT", Q_NONE, 0, 0, PV_CTL_PSTATE_MAX, "%",
 	  "intel_pstate upper performance limit, percent of the highest (turbo) P-state (max_perf_pct)."
 	  " PAPI_write sets it within 0..100 and not below min_perf_pct; -1 keeps it. Restored." },
-	{ "PSTATE_MIN_PERF_PCT", Q_NONE, 0, 0, RAPL_CTL_PSTATE_MIN, "%",
+	{ "PSTATE_MIN_PERF_PCT", Q_NONE, 0, 0, PV_CTL_PSTATE_MIN, "%",
 	  "intel_pstate lower performance limit, percent of the highest (turbo) P-state (min_perf_pct)."
 	  " PAPI_write sets it within 0..100 and not above max_perf_pct; -1 keeps it. Restored." },
-	{ "PSTATE_NO_TURBO", Q_NONE, 0, 0, RAPL_CTL_PSTATE_NO_TURBO, "",
+	{ "PSTATE_NO_TURBO", Q_NONE, 0, 0, PV_CTL_PSTATE_NO_TURBO, "",
 	  "1 if intel_pstate's turbo P-states are disabled (no_turbo), else 0. PAPI_write of 0 or 1 sets it;"
 	  " -1 keeps it. Restored." },
 };
@@ -85,7 +85,7 @@ static const struct base *find_base(const char *name)
 	return NULL;
 }
 
-int rapl_events_is_base(const char *name)
+int rapl_vm_events_is_base(const char *name)
 {
 	size_t i, l = strcspn(name, ":");
 
@@ -152,21 +152,21 @@ static int add_energy(struct pv_evtab *t, const struct base *b, struct pv_rapl *
 	return 0;
 }
 
-static void ctl_desc(const struct rapl_ctl *c, char *buf, size_t len)
+static void ctl_desc(const struct rapl_vm_ctl *c, char *buf, size_t len)
 {
 	size_t o;
 	int i;
 
 	switch (c->kind) {
-	case RAPL_CTL_POWER_LIMIT:
-	case RAPL_CTL_TIME_WINDOW:
+	case PV_CTL_POWER_LIMIT:
+	case PV_CTL_TIME_WINDOW:
 		snprintf(buf, len, "package %d, %s (constraint_%d; %s/%s)", c->pkg, c->cname, c->constraint,
 			 pv_fs_root(PV_SYS), c->file);
 		return;
-	case RAPL_CTL_LIMIT_ENABLED:
+	case PV_CTL_LIMIT_ENABLED:
 		snprintf(buf, len, "package %d (%s/%s)", c->pkg, pv_fs_root(PV_SYS), c->file);
 		return;
-	case RAPL_CTL_GOVERNOR:
+	case PV_CTL_GOVERNOR:
 		snprintf(buf, len, "cpu%d:", c->cpu);
 		for (i = 0; i < c->ngov; i++) {
 			o = strlen(buf);
@@ -181,13 +181,13 @@ static void ctl_desc(const struct rapl_ctl *c, char *buf, size_t len)
 	}
 }
 
-static int add_ctls(struct pv_evtab *t, const struct base *b, const struct rapl_ctl_set *set)
+static int add_ctls(struct pv_evtab *t, const struct base *b, const struct rapl_vm_ctl_set *set)
 {
 	unsigned base_code = 0, code;
 	int i, have_base = 0, rc;
 
 	for (i = 0; i < set->n; i++) {
-		const struct rapl_ctl *c = &set->c[i];
+		const struct rapl_vm_ctl *c = &set->c[i];
 		struct pv_event e;
 
 		if (c->kind != b->ctl)
@@ -217,7 +217,7 @@ static int add_ctls(struct pv_evtab *t, const struct base *b, const struct rapl_
 	return 0;
 }
 
-int rapl_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_ctl_set *set)
+int rapl_vm_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_vm_ctl_set *set)
 {
 	size_t i;
 	int rc = 0;
@@ -239,7 +239,7 @@ static int bad(char *err, size_t len, const char *fmt, ...)
 	return -ENOENT;
 }
 
-int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char *buf, size_t len, char *err,
+int rapl_vm_events_canonical(const struct rapl_vm_ctl_set *set, const char *name, char *buf, size_t len, char *err,
 			  size_t errlen)
 {
 	struct pv_evname ev;
@@ -280,7 +280,7 @@ int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char
 			if (!cs) /* ":constraint" without '=': found by fuzz_rapl_events (strcmp on NULL) */
 				return bad(err, errlen, "'%s': constraint needs a value (=long_term, =0...)%s", name, "");
 			for (i = 0; set && i < set->n; i++) {
-				const struct rapl_ctl *c = &set->c[i];
+				const struct rapl_vm_ctl *c = &set->c[i];
 				int idx;
 
 				if (c->kind != b->ctl || c->pkg != pkg)

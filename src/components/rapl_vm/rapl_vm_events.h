@@ -23,16 +23,16 @@ enum rapl_ev_kind {
 
 /* Adds every event; r may be NULL (no energy source), set may be empty.
  * 0 or -errno. */
-int rapl_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_ctl_set *set);
+int rapl_vm_events_build(struct pv_evtab *t, struct pv_rapl *r, const struct rapl_vm_ctl_set *set);
 
 /* Canonical spelling of a typed name (qualifiers in any order, '@' or '=',
  * constraint by name or index): "POWER_LIMIT_UW:constraint@0:pkg=1" ->
  * "POWER_LIMIT_UW:pkg=1:constraint=long_term".  -ENOENT with err naming
  * what is wrong. */
-int rapl_events_canonical(const struct rapl_ctl_set *set, const char *name, char *buf, size_t len, char *err,
+int rapl_vm_events_canonical(const struct rapl_vm_ctl_set *set, const char *name, char *buf, size_t len, char *err,
 			  size_t errlen);
 
 /* 1 if name (qualifiers ignored) starts with one of rapl_vm's base names. */
-int rapl_events_is_base(const char *name);
+int rapl_vm_events_is_base(const char *name);
 
 #endif

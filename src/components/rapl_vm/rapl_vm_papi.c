@@ -1,7 +1,7 @@
 /*
  * rapl_vm: PAPI adapter.  RAPL energy per package and domain (pv_rapl) and
  * host power controls through PAPI_write (rapl_vm_ctl), with originals saved
- * and restored (rapl_vm_state).  The work is in the PAPI-free modules; this
+ * and restored (pv_ctlstate, src/shared).  The work is in the PAPI-free modules; this
  * file maps PAPI calls onto them.  docs/rapl_vm.md describes every event.
  */
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include "rapl_vm_events.h"
 #include "pv_msg.h"
 #include "pv_papi_config.h"
-#include "rapl_vm_state.h"
+#include "pv_ctlstate.h"
 
 papi_vector_t _rapl_vm_vector;
 
@@ -36,11 +36,11 @@ papi_vector_t _rapl_vm_vector;
 static struct pv_life rv_life = PV_LIFE_INITIALIZER;
 static struct pv_papi_events rv_ev = { .life = &rv_life };
 static struct pv_rapl *rv_rapl;
-static struct rapl_ctl_set rv_set;
+static struct rapl_vm_ctl_set rv_set;
 /* Writes are serialised in the process; rv_state is created at init and
  * touches the disk only at the first change. */
 static pthread_mutex_t rv_write_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rapl_state *rv_state;
+static struct pv_ctlstate *rv_state;
 
 struct rv_ctl {
 	int n;
@@ -67,9 +67,9 @@ static void rv_release(void)
 	char msg[PAPI_HUGE_STR_LEN];
 
 	pthread_mutex_lock(&rv_write_lock);
-	if (rv_state && rapl_state_restore(rv_state, msg, sizeof(msg)) < 0)
+	if (rv_state && pv_ctlstate_restore(rv_state, msg, sizeof(msg)) < 0)
 		pv_papi_error(&_rapl_vm_vector, "%s (the state file is kept: run 'papi_vmctl restore')", msg);
-	rapl_state_free(rv_state);
+	pv_ctlstate_free(rv_state);
 	rv_state = NULL;
 	pthread_mutex_unlock(&rv_write_lock);
 }
@@ -82,7 +82,7 @@ __attribute__((destructor)) static void rv_at_exit(void)
 	rv_release();
 }
 
-static int rv_zones(struct rapl_ctl_zone *z, int max)
+static int rv_zones(struct rapl_vm_ctl_zone *z, int max)
 {
 	int i, n = 0;
 
@@ -103,7 +103,7 @@ static int rv_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret
 static int rv_init(int cidx)
 {
 	char why[PV_RAPL_REASON_MAX], cpu[512];
-	struct rapl_ctl_zone z[64];
+	struct rapl_vm_ctl_zone z[64];
 	int rc, nz;
 
 	_rapl_vm_vector.cmp_info.CmpIdx = cidx;
@@ -123,7 +123,7 @@ static int rv_init(int cidx)
 	else
 		pv_dbg("rapl_vm", "energy source: none: %s", why);
 	nz = rv_zones(z, 64);
-	rc = rapl_ctl_discover(&rv_set, z, nz);
+	rc = rapl_vm_ctl_discover(&rv_set, z, nz);
 	if (rc < 0)
 		return pv_papi_disable(&_rapl_vm_vector, "cannot list host controls: %s", strerror(-rc));
 	if (!rv_rapl && rv_set.n == 0) {
@@ -134,11 +134,11 @@ static int rv_init(int cidx)
 	}
 	pv_dbg("rapl_vm", "controls: %d (RAPL limits, cpufreq, intel_pstate) under %s; saved state in %s", rv_set.n,
 	       pv_fs_root(PV_SYS), pv_config_get()->state_dir);
-	rc = rapl_state_new(pv_config_get()->state_dir, &rv_state);
+	rc = pv_ctlstate_new(pv_config_get()->state_dir, &rv_state);
 	if (rc == 0)
 		rc = pv_papi_events_init(&rv_ev, &_rapl_vm_vector, rv_resolve);
 	if (rc == 0)
-		rc = rapl_events_build(&rv_ev.tab, rv_rapl, &rv_set);
+		rc = rapl_vm_events_build(&rv_ev.tab, rv_rapl, &rv_set);
 	if (rc < 0)
 		return pv_papi_disable(&_rapl_vm_vector, "cannot build the event table: %s", strerror(-rc));
 	_rapl_vm_vector.cmp_info.num_native_events = (int)pv_evtab_count(&rv_ev.tab);
@@ -151,7 +151,7 @@ static void rv_teardown(void)
 	rv_release();
 	pv_rapl_close(rv_rapl);
 	rv_rapl = NULL;
-	rapl_ctl_free(&rv_set);
+	rapl_vm_ctl_free(&rv_set);
 	pv_papi_events_fini(&rv_ev);
 }
 
@@ -173,9 +173,9 @@ static int _rapl_vm_shutdown_component(void)
 static int rv_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code)
 {
 	char canon[PV_EV_NAME_MAX], err[512];
-	int rc = rapl_events_canonical(&rv_set, name, canon, sizeof(canon), err, sizeof(err));
+	int rc = rapl_vm_events_canonical(&rv_set, name, canon, sizeof(canon), err, sizeof(err));
 
-	if (rc == -ENOENT && !rapl_events_is_base(name)) {
+	if (rc == -ENOENT && !rapl_vm_events_is_base(name)) {
 		/* Not ours at all: PAPI asks every component about unprefixed
 		 * names, so stay quiet. */
 		return -ENOENT;
@@ -324,7 +324,7 @@ static int _rapl_vm_read(hwd_context_t *ctx, hwd_control_state_t *ctl, long long
 		} else if (c->ctl[i] >= 0) {
 			int64_t v;
 
-			rc = rapl_ctl_read(&rv_set.c[c->ctl[i]], &v);
+			rc = rapl_vm_ctl_read(&rv_set.c[c->ctl[i]], &v);
 			if (rc < 0) {
 				char why[512];
 
@@ -369,7 +369,7 @@ static int _rapl_vm_write(hwd_context_t *ctx, hwd_control_state_t *ctl, long lon
 		pv_papi_error(&_rapl_vm_vector, "no state directory: controls cannot be changed safely");
 		return PAPI_ESYS;
 	}
-	rc = rapl_ctl_apply(&rv_set, rv_state, idx, val, n, msg, sizeof(msg));
+	rc = rapl_vm_ctl_apply(&rv_set, rv_state, idx, val, n, msg, sizeof(msg));
 	pthread_mutex_unlock(&rv_write_lock);
 	if (rc == 0)
 		return PAPI_OK;

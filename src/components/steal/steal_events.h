@@ -19,7 +19,7 @@
 #include "pv_evname.h"
 #include "pv_evtab.h"
 #include "steal_guest.h"
-#include "steal_host.h"
+#include "steal_vcpu.h"
 
 enum steal_kind {
 	STEAL_K_TOTAL = 0,

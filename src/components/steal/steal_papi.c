@@ -90,7 +90,7 @@ static void steal_fill(struct steal_ctl *c)
 		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
 		const struct steal_kind_def *d = steal_kind(e->kind);
 		uint64_t v = d->guest_value ? d->guest_value(&c->guest, e->arg[0])
-					    : steal_host_value(c, c->slot[i], e->arg[1], d->vcpu_value);
+					    : steal_papi_host_value(c, c->slot[i], e->arg[1], d->vcpu_value);
 
 		c->values[i] = (long long)v;
 	}
@@ -200,7 +200,7 @@ static int steal_init(int cidx)
 
 static void steal_teardown(void)
 {
-	steal_host_shutdown();
+	steal_papi_host_shutdown();
 	pv_papi_events_fini(&steal_ev);
 	steal_procstat_free(&steal_init_ps);
 }
@@ -223,7 +223,7 @@ static int _steal_ntv_enum_events(unsigned *code, int modifier)
 	if (modifier == PAPI_ENUM_FIRST && pv_life_enter(&steal_life) == 0) {
 		/* The bases first: VM instances are added after them. */
 		if (pv_papi_events_ready(&steal_ev) == PAPI_OK)
-			steal_host_list_vms();
+			steal_papi_host_list_vms();
 		pv_life_leave(&steal_life);
 	}
 	return pv_papi_enum_events(&steal_ev, code, modifier);
@@ -239,7 +239,7 @@ static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 		pv_papi_error(&_steal_vector, "%s", err);
 		return rc == -EINVAL ? -ENOENT : rc;
 	}
-	if (steal_kind_is_host(r.kind) && r.vm[0] && steal_host_check(&r) < 0)
+	if (steal_kind_is_host(r.kind) && r.vm[0] && steal_papi_host_check(&r) < 0)
 		return -ENOENT;
 	rc = steal_events_add(&ev->tab, &r, 0, NULL, ret_code);
 	if (rc == -ENAMETOOLONG)
@@ -275,7 +275,7 @@ static void steal_ctl_close_sources(struct steal_ctl *c)
 		steal_sampler_close(&c->smp);
 	c->sampler_open = 0;
 	steal_guest_free(&c->guest);
-	steal_host_free(c);
+	steal_papi_host_free(c);
 }
 
 /* Everything the control state owns.  PAPI frees the state itself right
@@ -369,7 +369,7 @@ static int _steal_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 	for (int i = 0; i < c->n; i++)
 		has_host |= steal_kind_is_host(pv_evtab_get(&steal_ev.tab, c->codes[i])->kind);
 	if (has_host) {
-		rc = steal_host_bind(c);
+		rc = steal_papi_host_bind(c);
 		if (rc < 0) {
 			steal_ctl_close_sources(c);
 			return rc == -ENOENT ? PAPI_ENOEVNT : pv_papi_errno(rc);

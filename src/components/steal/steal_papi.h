@@ -20,7 +20,7 @@
 #include "pv_virt_reg.h"
 #include "steal_events.h"
 #include "steal_guest.h"
-#include "steal_host.h"
+#include "steal_vcpu.h"
 #include "steal_procstat.h"
 #include "steal_pvacct.h"
 #include "steal_sample.h"
@@ -55,11 +55,11 @@ struct steal_context {
 	int unused;
 };
 
-int steal_host_bind(struct steal_ctl *c);
-void steal_host_free(struct steal_ctl *c);
-uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, enum steal_vcpu_value what);
-void steal_host_list_vms(void);
-int steal_host_check(const struct steal_req *r);
-void steal_host_shutdown(void);
+int steal_papi_host_bind(struct steal_ctl *c);
+void steal_papi_host_free(struct steal_ctl *c);
+uint64_t steal_papi_host_value(const struct steal_ctl *c, int slot, int vcpu, enum steal_vcpu_value what);
+void steal_papi_host_list_vms(void);
+int steal_papi_host_check(const struct steal_req *r);
+void steal_papi_host_shutdown(void);
 
 #endif

@@ -29,7 +29,7 @@ static int steal_virt_get(void)
 
 /* ---- host binding ------------------------------------------------------ */
 
-void steal_host_free(struct steal_ctl *c)
+void steal_papi_host_free(struct steal_ctl *c)
 {
 	for (size_t i = 0; i < c->nhvm; i++) {
 		for (size_t k = 0; k < c->hvm[i].n; k++)
@@ -79,11 +79,11 @@ static int steal_hvm_bind(struct steal_ctl *c, const struct pv_virt_vm *vm, int 
 	return (int)c->nhvm++;
 }
 
-int steal_host_bind(struct steal_ctl *c)
+int steal_papi_host_bind(struct steal_ctl *c)
 {
 	int rc = 0, refreshed = 0;
 
-	steal_host_free(c);
+	steal_papi_host_free(c);
 	rc = steal_virt_get();
 	if (rc < 0) {
 		pv_papi_error(&_steal_vector, "cannot create the libvirt context: %s", strerror(-rc));
@@ -145,7 +145,7 @@ int steal_host_bind(struct steal_ctl *c)
 	return rc;
 }
 
-uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, enum steal_vcpu_value what)
+uint64_t steal_papi_host_value(const struct steal_ctl *c, int slot, int vcpu, enum steal_vcpu_value what)
 {
 	uint64_t sum = 0;
 
@@ -163,7 +163,7 @@ uint64_t steal_host_value(const struct steal_ctl *c, int slot, int vcpu, enum st
 
 /* Hides every VM instance from enumeration; codes stay valid, so EventSets
  * that hold a VM that has gone keep reading its frozen values. */
-static void steal_host_unlist_vms(void)
+static void steal_papi_host_unlist_vms(void)
 {
 	unsigned n = pv_evtab_count(&steal_ev.tab);
 
@@ -175,7 +175,7 @@ static void steal_host_unlist_vms(void)
 	}
 }
 
-static void steal_host_list(const struct steal_req *r)
+static void steal_papi_host_list(const struct steal_req *r)
 {
 	unsigned code;
 
@@ -187,13 +187,13 @@ static void steal_host_list(const struct steal_req *r)
 /* VMs are listed as they run when enumeration starts (papi_native_avail):
  * a refresh there (not on the read path) lets a long-running client that
  * enumerates again see VMs that started and stop seeing VMs that left. */
-void steal_host_list_vms(void)
+void steal_papi_host_list_vms(void)
 {
 	if (steal_virt_get() == 0) {
 		/* No daemon (normal inside a guest) or no libvirt: no VM is
 		 * listed; host event names report the reason when used. */
 		if (pv_virt_refresh(steal_virt, NULL) == 0)
-			steal_host_unlist_vms();
+			steal_papi_host_unlist_vms();
 		for (size_t i = 0; i < pv_virt_count(steal_virt); i++) {
 			const struct pv_virt_vm *vm = pv_virt_at(steal_virt, i);
 
@@ -206,10 +206,10 @@ void steal_host_list_vms(void)
 					continue;
 
 				snprintf(r.vm, sizeof(r.vm), "%s", vm->name);
-				steal_host_list(&r);
+				steal_papi_host_list(&r);
 				for (size_t n = 0; n < vm->n_vcpus; n++) {
 					r.vcpu = vm->vcpus[n].index;
-					steal_host_list(&r);
+					steal_papi_host_list(&r);
 				}
 			}
 		}
@@ -220,7 +220,7 @@ void steal_host_list_vms(void)
 /* A typed VM (and vCPU) must exist: the lookup refreshes the VM list on a
  * miss, so a VM started after PAPI_library_init is found.  0 or -ENOENT,
  * with the reason reported. */
-int steal_host_check(const struct steal_req *r)
+int steal_papi_host_check(const struct steal_req *r)
 {
 	int rc;
 	const struct pv_virt_vm *vm = NULL;
@@ -254,7 +254,7 @@ int steal_host_check(const struct steal_req *r)
 /* Idempotent and thread-safe (the registry closes once, when vmpower has
  * released it too).  A worker stuck in a hung daemon frees the connection
  * on its own: wait at most 50 ms for it. */
-void steal_host_shutdown(void)
+void steal_papi_host_shutdown(void)
 {
 	pv_virt_reg_release(PV_VIRT_REG_STEAL, 50);
 }

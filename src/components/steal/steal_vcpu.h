@@ -1,5 +1,5 @@
 /*
- * steal_host: run, steal and halt time of VM vCPU threads, seen from the
+ * steal_vcpu: run, steal and halt time of VM vCPU threads, seen from the
  * host, since PAPI_start.
  *
  * For each vCPU thread, <procfs>/<pid>/task/<tid>/schedstat gives
@@ -18,8 +18,8 @@
  * is gone (the VM was destroyed) the read fails with ESRCH or ENOENT and the
  * vCPU's values freeze.
  */
-#ifndef STEAL_HOST_H
-#define STEAL_HOST_H
+#ifndef STEAL_VCPU_H
+#define STEAL_VCPU_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,9 @@
 /*
- * appio_preload_int: what the interposer's files share (not a public API).
+ * appio_preload_wrap_priv: what the interposer's wrappers (appio_preload_wrap.c,
+ * appio_preload_meta.c) share (not a public API).
  */
-#ifndef APPIO_PRELOAD_INT_H
-#define APPIO_PRELOAD_INT_H
+#ifndef APPIO_PRELOAD_WRAP_PRIV_H
+#define APPIO_PRELOAD_WRAP_PRIV_H
 
 #undef _FORTIFY_SOURCE
 #ifndef _GNU_SOURCE

@@ -1,5 +1,5 @@
-/* Host-side vCPU run/steal/halt; see steal_host.h. */
-#include "steal_host.h"
+/* Host-side vCPU run/steal/halt; see steal_vcpu.h. */
+#include "steal_vcpu.h"
 
 #include <errno.h>
 #include <fcntl.h>

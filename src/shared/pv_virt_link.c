@@ -1,6 +1,6 @@
 /* libvirt connection of pv_virt, bounded in time by worker threads; see
- * pv_virt_conn.h. */
-#include "pv_virt_conn.h"
+ * pv_virt_link.h. */
+#include "pv_virt_link.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -33,7 +33,7 @@ struct pv_virt_job {
 	bool done;
 	int rc;
 	int reconnected;
-	struct pv_virt_conn_list list;
+	struct pv_virt_link_domlist list;
 	char err[512];
 };
 
@@ -78,7 +78,7 @@ static void pv_virt_drain_sigpipe(void)
 		;
 }
 
-void pv_virt_conn_list_free(struct pv_virt_conn_list *list)
+void pv_virt_link_domlist_free(struct pv_virt_link_domlist *list)
 {
 	size_t i;
 
@@ -113,7 +113,7 @@ int pv_virt_link_new(const char *uri, struct pv_virt_link **ret)
 	return 0;
 }
 
-static void pv_virt_conn_drop(virConnectPtr conn)
+static void pv_virt_link_drop(virConnectPtr conn)
 {
 	if (conn)
 		pv_virt_L->virConnectClose(conn);
@@ -132,7 +132,7 @@ static bool pv_virt_link_unref_locked(struct pv_virt_link *l)
 	pthread_mutex_unlock(&l->mu);
 	/* Only reached on a worker or after the close job: a hang here is bounded
 	 * for the application by the close job's wait. */
-	pv_virt_conn_drop(conn);
+	pv_virt_link_drop(conn);
 	pthread_cond_destroy(&l->cv);
 	pthread_mutex_destroy(&l->mu);
 	free(l->uri);
@@ -155,9 +155,9 @@ static int pv_virt_do_open(struct pv_virt_link *l, struct pv_virt_job *job)
 	return 0;
 }
 
-static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_conn_list *ret)
+static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_link_domlist *ret)
 {
-	struct pv_virt_conn_dom *out = calloc(n > 0 ? (size_t)n : 1, sizeof(*out));
+	struct pv_virt_link_dom *out = calloc(n > 0 ? (size_t)n : 1, sizeof(*out));
 	int i, rc = 0;
 
 	if (!out)
@@ -173,9 +173,9 @@ static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_conn_list *
 		out[i].domid = (int)pv_virt_L->virDomainGetID(doms[i]);
 	}
 	if (rc < 0) {
-		struct pv_virt_conn_list tmp = { out, (size_t)n };
+		struct pv_virt_link_domlist tmp = { out, (size_t)n };
 
-		pv_virt_conn_list_free(&tmp);
+		pv_virt_link_domlist_free(&tmp);
 		return rc;
 	}
 	ret->doms = out;
@@ -190,7 +190,7 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 	int attempt, n = -1, rc, i;
 
 	if (l->conn && pv_virt_L->virConnectIsAlive(l->conn) != 1) {
-		pv_virt_conn_drop(l->conn);
+		pv_virt_link_drop(l->conn);
 		l->conn = NULL;
 	}
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -208,7 +208,7 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 		 * replace the connection once and try again. */
 		if (pv_virt_L->virConnectIsAlive(l->conn) == 1)
 			return -EIO;
-		pv_virt_conn_drop(l->conn);
+		pv_virt_link_drop(l->conn);
 		l->conn = NULL;
 	}
 	if (n < 0)
@@ -227,7 +227,7 @@ static void pv_virt_job_unref_locked(struct pv_virt_job *job)
 {
 	if (--job->refs > 0)
 		return;
-	pv_virt_conn_list_free(&job->list);
+	pv_virt_link_domlist_free(&job->list);
 	free(job);
 }
 
@@ -240,7 +240,7 @@ static void *pv_virt_worker(void *arg)
 	if (job->op == PV_VIRT_OP_LIST) {
 		rc = pv_virt_do_list(l, job);
 	} else {
-		pv_virt_conn_drop(l->conn);
+		pv_virt_link_drop(l->conn);
 		l->conn = NULL;
 	}
 	pv_virt_drain_sigpipe();
@@ -309,7 +309,7 @@ static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const 
 	return 0;
 }
 
-int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_conn_list *ret,
+int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_link_domlist *ret,
 		      int *ret_reconnected, char *err, size_t errlen)
 {
 	struct pv_virt_job *job = NULL;
