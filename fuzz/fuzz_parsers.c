@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pv_evname.h"
+#include "pv_cgroup.h"
 #include "pv_fs.h"
 #include "pv_procstat.h"
 #include "pv_rapl_priv.h"
@@ -150,7 +151,7 @@ static void one(const char *s, size_t len)
 	struct vmp_topo t = { 0 };
 	struct vmp_pkgstat ps;
 	unsigned char bm[256];
-	uint64_t ns;
+	struct pv_cpustat cs;
 
 	(void)len;
 	t.ncpu = 8;
@@ -159,7 +160,8 @@ static void one(const char *s, size_t len)
 	if (vmp_procstat_parse(s, &t, 100, &ps) == 0)
 		check(ps.busy_ns[0] <= ps.total_ns[0] && ps.busy_ns[1] <= ps.total_ns[1]);
 	vmp_topo_parse_cpulist(s, bm, 256);
-	vmp_basis_parse_cpustat(s, &ns);
+	if (pv_cgroup_parse_cpustat(s, &cs) == 0)
+		check(cs.usage_ns <= PV_NS_MAX && cs.user_ns <= PV_NS_MAX && cs.system_ns <= PV_NS_MAX);
 }
 #elif defined(PV_FUZZ_STATE_ESCAPE)
 /* rapl_vm's state-file fields and appio's report. */
