@@ -13,6 +13,7 @@
 #include "pv_evname.h"
 #include "pv_cgroup.h"
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_procstat.h"
 #include "pv_rapl_priv.h"
 #include "pv_virt_proc.h"
@@ -68,7 +69,7 @@ static void one(const char *s, size_t len)
 static void one(const char *s, size_t len)
 {
 	char uuid[64], *a = NULL, *b = NULL;
-	struct pv_virt_schedstat st;
+	struct pv_schedstat st;
 	uint64_t t;
 	int idx;
 
@@ -88,7 +89,7 @@ static void one(const char *s, size_t len)
 		free(a);
 		free(b);
 	}
-	pv_virt_parse_schedstat(s, &st);
+	pv_schedstat_parse(s, &st);
 }
 #elif defined(PV_FUZZ_PV_RAPL)
 static void one(const char *s, size_t len)

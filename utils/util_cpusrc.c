@@ -13,6 +13,7 @@
 #include "pv_clock.h"
 #include "pv_cgroup.h"
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_procstat.h"
 #include "pv_virt.h"
 #include "pv_virt_proc.h"
@@ -341,8 +342,8 @@ static int read_sched(const struct util_cpuvm *vm, struct util_cpuvals *v)
 		closedir(d);
 	}
 	for (size_t i = 0; i < v->ntids; i++) {
-		struct pv_virt_schedstat ss;
-		if (pv_virt_proc_schedstat(vm->pid, v->tids[i], &ss) < 0) {
+		struct pv_schedstat ss;
+		if (pv_schedstat_read(vm->pid, v->tids[i], &ss) < 0) {
 			vanished++;
 			continue;
 		}

@@ -14,6 +14,7 @@
 
 #include "pv_evtab.h"
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_virt_proc.h"
 #include "steal_acc.h"
 #include "steal_events.h"
@@ -530,7 +531,7 @@ END_TEST
 START_TEST(vcpu_arithmetic)
 {
 	struct steal_vcpu v;
-	struct pv_virt_schedstat st = { 1000, 500, 1 };
+	struct pv_schedstat st = { 1000, 500, 1 };
 
 	memset(&v, 0, sizeof(v));
 	v.fd = -1;
