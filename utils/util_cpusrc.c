@@ -55,11 +55,9 @@ static void quiet(void *ud, virErrorPtr e)
 
 int util_lv_open(struct util_lv **ret, char *err, size_t errlen)
 {
-	const char *uri = getenv("PAPI_VIRT_URI");
-	if (!uri || !*uri)
-		uri = getenv("LIBVIRT_DEFAULT_URI");
-	if (!uri || !*uri)
-		uri = PV_VIRT_DEFAULT_URI;
+	/* The URI rule of every component (pv_virt): PAPI_VIRT_URI, else
+	 * LIBVIRT_DEFAULT_URI, else the default. */
+	const char *uri = pv_virt_env_uri();
 	struct util_lv *lv = calloc(1, sizeof(*lv));
 	if (!lv)
 		return -ENOMEM;
