@@ -160,21 +160,6 @@ START_TEST(vm_cgroup_rule)
 }
 END_TEST
 
-START_TEST(schedstat_parse)
-{
-	struct pv_schedstat s = { 1, 2, 3 };
-
-	ck_assert_int_eq(pv_schedstat_parse("7055537037 628689244 1372\n", &s), 0);
-	ck_assert_uint_eq(s.run_ns, 7055537037ULL);
-	ck_assert_uint_eq(s.delay_ns, 628689244ULL);
-	ck_assert_uint_eq(s.slices, 1372);
-	ck_assert_int_eq(pv_schedstat_parse("12 34\n", &s), -EINVAL);
-	ck_assert_int_eq(pv_schedstat_parse("1 2 3 4\n", &s), -EINVAL);
-	ck_assert_int_eq(pv_schedstat_parse("-1 2 3\n", &s), -EINVAL);
-	ck_assert_uint_eq(s.slices, 1372);
-}
-END_TEST
-
 /* ---- readers on fixtures ---- */
 
 START_TEST(find_qemu_fixture)
@@ -467,7 +452,6 @@ static Suite *pv_virt_suite(void)
 	tcase_add_test(p, stat_fields);
 	tcase_add_test(p, cgroup_and_mounts);
 	tcase_add_test(p, vm_cgroup_rule);
-	tcase_add_test(p, schedstat_parse);
 	tcase_add_test(f, find_qemu_fixture);
 	tcase_add_test(f, threads_fixture);
 	tcase_add_test(f, cgroup_fixture);

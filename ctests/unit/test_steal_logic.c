@@ -65,20 +65,6 @@ START_TEST(acc_never_negative)
 }
 END_TEST
 
-START_TEST(ticks_conversion)
-{
-	ck_assert_uint_eq(pv_ticks_to_ns(3099, 100), 30990000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(5, 250), 20000000ull);
-	/* hz that does not divide 1e9: exact to the ns, no overflow */
-	ck_assert_uint_eq(pv_ticks_to_ns(1024 * 3 + 512, 1024), 3500000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(9223372035ull * 100 + 47, 100), 9223372035470000000ull);
-	/* past what PAPI's long long holds: saturates, never wraps negative */
-	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX / 1000, 100), (uint64_t)INT64_MAX);
-	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX, 100), (uint64_t)INT64_MAX);
-	ck_assert_uint_eq(pv_ticks_to_ns(7, 0), 0);
-}
-END_TEST
-
 /* ---- /proc/stat ---- */
 
 START_TEST(procstat_basic)
@@ -668,7 +654,6 @@ static Suite *steal_suite(void)
 	TCase *tc = tcase_create("logic");
 
 	tcase_add_test(tc, acc_never_negative);
-	tcase_add_test(tc, ticks_conversion);
 	tcase_add_test(tc, procstat_basic);
 	tcase_add_test(tc, procstat_offline_gap_matched_by_name);
 	tcase_add_test(tc, procstat_many_cpus);
