@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "pv_evname.h"
+#include "pv_cgroup.h"
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_procstat.h"
 #include "pv_rapl_priv.h"
 #include "pv_virt_proc.h"
@@ -67,7 +69,7 @@ static void one(const char *s, size_t len)
 static void one(const char *s, size_t len)
 {
 	char uuid[64], *a = NULL, *b = NULL;
-	struct pv_virt_schedstat st;
+	struct pv_schedstat st;
 	uint64_t t;
 	int idx;
 
@@ -87,7 +89,7 @@ static void one(const char *s, size_t len)
 		free(a);
 		free(b);
 	}
-	pv_virt_parse_schedstat(s, &st);
+	pv_schedstat_parse(s, &st);
 }
 #elif defined(PV_FUZZ_PV_RAPL)
 static void one(const char *s, size_t len)
@@ -150,7 +152,7 @@ static void one(const char *s, size_t len)
 	struct vmp_topo t = { 0 };
 	struct vmp_pkgstat ps;
 	unsigned char bm[256];
-	uint64_t ns;
+	struct pv_cpustat cs;
 
 	(void)len;
 	t.ncpu = 8;
@@ -159,7 +161,8 @@ static void one(const char *s, size_t len)
 	if (vmp_procstat_parse(s, &t, 100, &ps) == 0)
 		check(ps.busy_ns[0] <= ps.total_ns[0] && ps.busy_ns[1] <= ps.total_ns[1]);
 	vmp_topo_parse_cpulist(s, bm, 256);
-	vmp_basis_parse_cpustat(s, &ns);
+	if (pv_cgroup_parse_cpustat(s, &cs) == 0)
+		check(cs.usage_ns <= PV_NS_MAX && cs.user_ns <= PV_NS_MAX && cs.system_ns <= PV_NS_MAX);
 }
 #elif defined(PV_FUZZ_STATE_ESCAPE)
 /* The control state file's fields and lines, and appio's report. */

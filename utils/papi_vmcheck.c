@@ -404,7 +404,7 @@ int main(int argc, char **argv)
 		struct util_window w = {
 			.v0 = &v0[i], .v1 = &v1[i], .tol_pct = o.tol,
 			.ncpus = ncpu > 0 ? (unsigned)ncpu : 1,
-			.tick_ns = hz > 0 ? 1000000000ull / (uint64_t)hz : 10000000ull,
+			.tick_ns = pv_ticks_to_ns(1, (uint64_t)hz),
 			.nvcpus = all[i].nvcpus, .nthreads = all[i].nthreads,
 			.threads_changed = gone1[i] > 0 || gone0[i] > 0,
 		};

@@ -12,7 +12,9 @@
 
 #include "pv_clock.h"
 #include "pv_config.h"
+#include "pv_cgroup.h"
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_procstat.h"
 #include "pv_virt.h"
 #include "pv_virt_proc.h"
@@ -200,39 +202,6 @@ int util_parse_proc_stat(const char *line, uint64_t *ret_utime, uint64_t *ret_st
 	return 0;
 }
 
-int util_parse_cpu_stat(const char *content, uint64_t *ret_usage, uint64_t *ret_user, uint64_t *ret_system)
-{
-	uint64_t v[3];
-	int got = 0;
-	static const char *const keys[3] = { "usage_usec ", "user_usec ", "system_usec " };
-	const char *line = content;
-	while (line && *line) {
-		for (int k = 0; k < 3; k++) {
-			size_t kl = strlen(keys[k]);
-			if (strncmp(line, keys[k], kl) == 0) {
-				char num[32];
-				size_t l = strcspn(line + kl, "\n");
-				if (l >= sizeof(num))
-					return -EINVAL;
-				memcpy(num, line + kl, l);
-				num[l] = 0;
-				if (pv_parse_u64(num, &v[k]) < 0)
-					return -EINVAL;
-				got |= 1 << k;
-			}
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	if (got != 7)
-		return -EINVAL;
-	*ret_usage = v[0];
-	*ret_user = v[1];
-	*ret_system = v[2];
-	return 0;
-}
-
 static void set(struct util_cpuvals *v, enum util_srcid s, uint64_t ns)
 {
 	v->have[s] = true;
@@ -316,8 +285,8 @@ static void read_proc(const struct util_cpuvm *vm, struct util_cpuvals *v)
 
 static void read_cgroup(const struct util_cpuvm *vm, struct util_cpuvals *v)
 {
-	char buf[4096], rel[1024], why[128];
-	uint64_t usage, user, sys;
+	char why[128];
+	struct pv_cpustat cs;
 	if (!vm->cgroup_dir) {
 		snprintf(why, sizeof(why), "%s", vm->cgroup ? "cgroup v2 mount not under the sysfs root"
 							  : "no cgroup v2 directory for the VM");
@@ -325,18 +294,17 @@ static void read_cgroup(const struct util_cpuvm *vm, struct util_cpuvals *v)
 		miss(v, UTIL_S_CG_USERSYS, why);
 		return;
 	}
-	snprintf(rel, sizeof(rel), "%s/cpu.stat", vm->cgroup_dir);
-	int rc = pv_fs_read(PV_SYS, rel, buf, sizeof(buf), NULL);
-	if (rc == 0)
-		rc = util_parse_cpu_stat(buf, &usage, &user, &sys);
+	int rc = pv_cgroup_cpustat_read_dir(vm->cgroup_dir, &cs);
+	if (rc == 0 && (cs.have & (PV_CG_USER | PV_CG_SYSTEM)) != (PV_CG_USER | PV_CG_SYSTEM))
+		rc = -EINVAL;
 	if (rc < 0) {
-		snprintf(why, sizeof(why), "%s/%s: %s", pv_fs_root(PV_SYS), rel, strerror(-rc));
+		pv_cgroup_cpustat_describe(vm->cgroup_dir, rc, why, sizeof(why));
 		miss(v, UTIL_S_CG_USAGE, why);
 		miss(v, UTIL_S_CG_USERSYS, why);
 		return;
 	}
-	set(v, UTIL_S_CG_USAGE, usage * 1000);
-	set(v, UTIL_S_CG_USERSYS, (user + sys) * 1000);
+	set(v, UTIL_S_CG_USAGE, cs.usage_ns);
+	set(v, UTIL_S_CG_USERSYS, pv_ns_add(cs.user_ns, cs.system_ns));
 }
 
 static int is_vcpu(const struct util_cpuvm *vm, pid_t tid)
@@ -371,8 +339,8 @@ static int read_sched(const struct util_cpuvm *vm, struct util_cpuvals *v)
 		closedir(d);
 	}
 	for (size_t i = 0; i < v->ntids; i++) {
-		struct pv_virt_schedstat ss;
-		if (pv_virt_proc_schedstat(vm->pid, v->tids[i], &ss) < 0) {
+		struct pv_schedstat ss;
+		if (pv_schedstat_read(vm->pid, v->tids[i], &ss) < 0) {
 			vanished++;
 			continue;
 		}

@@ -93,7 +93,5 @@ void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, 
 
 /* /proc/<pid>/stat line -> utime, stime, guest_time in clock ticks. */
 int util_parse_proc_stat(const char *line, uint64_t *ret_utime, uint64_t *ret_stime, uint64_t *ret_guest);
-/* cgroup v2 cpu.stat content -> usage, user, system (usec). */
-int util_parse_cpu_stat(const char *content, uint64_t *ret_usage, uint64_t *ret_user, uint64_t *ret_system);
 
 #endif

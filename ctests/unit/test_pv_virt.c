@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "pv_check.h"
+#include "pv_schedstat.h"
 #include "pv_virt.h"
 #include "pv_virt_proc.h"
 
@@ -153,21 +154,6 @@ START_TEST(vm_cgroup_rule)
 }
 END_TEST
 
-START_TEST(schedstat_parse)
-{
-	struct pv_virt_schedstat s = { 1, 2, 3 };
-
-	ck_assert_int_eq(pv_virt_parse_schedstat("7055537037 628689244 1372\n", &s), 0);
-	ck_assert_uint_eq(s.run_ns, 7055537037ULL);
-	ck_assert_uint_eq(s.delay_ns, 628689244ULL);
-	ck_assert_uint_eq(s.slices, 1372);
-	ck_assert_int_eq(pv_virt_parse_schedstat("12 34\n", &s), -EINVAL);
-	ck_assert_int_eq(pv_virt_parse_schedstat("1 2 3 4\n", &s), -EINVAL);
-	ck_assert_int_eq(pv_virt_parse_schedstat("-1 2 3\n", &s), -EINVAL);
-	ck_assert_uint_eq(s.slices, 1372);
-}
-END_TEST
-
 /* ---- readers on fixtures ---- */
 
 START_TEST(find_qemu_fixture)
@@ -252,7 +238,7 @@ END_TEST
 
 START_TEST(alive_and_schedstat_fixture)
 {
-	struct pv_virt_schedstat s;
+	struct pv_schedstat s;
 	uint64_t st = 0;
 
 	use_fixture("virt-host");
@@ -265,10 +251,10 @@ START_TEST(alive_and_schedstat_fixture)
 	ck_assert_int_eq(pv_virt_proc_alive(8000, 999), 0);     /* zombie */
 	ck_assert_int_eq(pv_virt_proc_alive(6001, 1), -EINVAL); /* malformed stat */
 	ck_assert_int_eq(pv_virt_proc_alive(0, 1), -ENOENT);
-	ck_assert_int_eq(pv_virt_proc_schedstat(4242, 4249, &s), 0);
+	ck_assert_int_eq(pv_schedstat_read(4242, 4249, &s), 0);
 	ck_assert_uint_eq(s.run_ns, 7055537037ULL);
-	ck_assert_int_eq(pv_virt_proc_schedstat(4242, 4250, &s), -EINVAL);
-	ck_assert_int_eq(pv_virt_proc_schedstat(4242, 4243, &s), -ENOENT);
+	ck_assert_int_eq(pv_schedstat_read(4242, 4250, &s), -EINVAL);
+	ck_assert_int_eq(pv_schedstat_read(4242, 4243, &s), -ENOENT);
 }
 END_TEST
 
@@ -466,7 +452,6 @@ static Suite *pv_virt_suite(void)
 	tcase_add_test(p, stat_fields);
 	tcase_add_test(p, cgroup_and_mounts);
 	tcase_add_test(p, vm_cgroup_rule);
-	tcase_add_test(p, schedstat_parse);
 	tcase_add_test(f, find_qemu_fixture);
 	tcase_add_test(f, threads_fixture);
 	tcase_add_test(f, cgroup_fixture);

@@ -14,6 +14,7 @@
 #include "pv_check.h"
 #include "pv_evtab.h"
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_virt_proc.h"
 #include "steal_acc.h"
 #include "steal_events.h"
@@ -51,20 +52,6 @@ START_TEST(acc_never_negative)
 	ck_assert_uint_eq(a.backwards, 1);
 	ck_assert_uint_eq(steal_acc_feed(&a, 130), 10);
 	ck_assert_uint_eq(a.total, 60);
-}
-END_TEST
-
-START_TEST(ticks_conversion)
-{
-	ck_assert_uint_eq(pv_ticks_to_ns(3099, 100), 30990000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(5, 250), 20000000ull);
-	/* hz that does not divide 1e9: exact to the ns, no overflow */
-	ck_assert_uint_eq(pv_ticks_to_ns(1024 * 3 + 512, 1024), 3500000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(9223372035ull * 100 + 47, 100), 9223372035470000000ull);
-	/* past what PAPI's long long holds: saturates, never wraps negative */
-	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX / 1000, 100), (uint64_t)INT64_MAX);
-	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX, 100), (uint64_t)INT64_MAX);
-	ck_assert_uint_eq(pv_ticks_to_ns(7, 0), 0);
 }
 END_TEST
 
@@ -516,7 +503,7 @@ END_TEST
 START_TEST(vcpu_arithmetic)
 {
 	struct steal_vcpu v;
-	struct pv_virt_schedstat st = { 1000, 500, 1 };
+	struct pv_schedstat st = { 1000, 500, 1 };
 
 	memset(&v, 0, sizeof(v));
 	v.fd = -1;
@@ -674,7 +661,7 @@ START_TEST(events_pvacct_later)
 END_TEST
 
 PV_CHECK_MAIN("steal",
-	acc_never_negative, ticks_conversion, procstat_basic, procstat_offline_gap_matched_by_name,
+	acc_never_negative, procstat_basic, procstat_offline_gap_matched_by_name,
 	procstat_many_cpus, procstat_malformed_lines_skipped, procstat_no_cpu_line, procstat_unreadable,
 	procstat_copy, guest_total_and_cpu_deltas, guest_offline_cpu_freezes,
 	guest_backwards_never_negative, thread_estimate_kernel_excludes, thread_estimate_subtracted_once,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pv_check.h"
+#include "pv_cgroup.h"
 #include "pv_fs.h"
 #include "pv_rapl.h"
 #include "vmp_attr.h"
@@ -280,13 +281,15 @@ END_TEST
 
 START_TEST(basis_helpers)
 {
-	uint64_t ns;
-	ck_assert_int_eq(vmp_basis_parse_cpustat("usage_usec 12\nuser_usec 1\n", &ns), 0);
-	ck_assert_uint_eq(ns, 12000);
-	ck_assert_int_eq(vmp_basis_parse_cpustat("user_usec 1\nusage_usec 7", &ns), 0);
-	ck_assert_uint_eq(ns, 7000);
-	ck_assert_int_eq(vmp_basis_parse_cpustat("user_usec 1\n", &ns), -EINVAL);
-	ck_assert_int_eq(vmp_basis_parse_cpustat("usage_usec x\n", &ns), -EINVAL);
+	/* cpu.stat as the basis reads it (pv_cgroup) */
+	struct pv_cpustat cs;
+	ck_assert_int_eq(pv_cgroup_parse_cpustat("usage_usec 12\nuser_usec 1\n", &cs), 0);
+	ck_assert_uint_eq(cs.usage_ns, 12000);
+	ck_assert_int_eq(pv_cgroup_parse_cpustat("user_usec 1\nusage_usec 7", &cs), 0);
+	ck_assert_uint_eq(cs.usage_ns, 7000);
+	ck_assert_int_eq(pv_cgroup_parse_cpustat("user_usec 1\n", &cs), 0);
+	ck_assert(!(cs.have & PV_CG_USAGE));
+	ck_assert_int_eq(pv_cgroup_parse_cpustat("usage_usec x\n", &cs), -EINVAL);
 
 	struct vmp_basis b;
 	memset(&b, 0, sizeof(b));

@@ -6,13 +6,13 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
 
 #include "pv_fs.h"
+#include "pv_perf.h"
 
 #define ZONE_REL "class/powercap/intel-rapl:0"
 
@@ -76,18 +76,17 @@ void pv_guestview_probe_pmu(struct pv_guestview_facts *f)
 	struct perf_event_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_HARDWARE;
 	attr.config = PERF_COUNT_HW_CPU_CYCLES;
 	attr.disabled = 1;
 	attr.exclude_kernel = 1; /* allowed at perf_event_paranoid 2 */
 	attr.exclude_hv = 1;
-	long fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	int fd = pv_perf_open(&attr, 0, -1, 0);
 	if (fd < 0) {
-		f->pmu_err = errno;
+		f->pmu_err = -fd;
 		return;
 	}
-	close((int)fd);
+	close(fd);
 	f->pmu_err = 0;
 }
 

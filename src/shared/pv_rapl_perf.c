@@ -3,6 +3,7 @@
  * are opened with perf_event_open, which needs the real PMU. */
 #include "pv_rapl_priv.h"
 #include "pv_fs.h"
+#include "pv_perf.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define PMU_DIR "bus/event_source/devices/power"
@@ -181,14 +181,11 @@ int pv_rapl_perf_scan(struct pv_rapl_perf_desc *d, char *reason, size_t rlen)
 static int perf_open_one(const struct pv_rapl_perf_desc *d, const struct pv_rapl_perf_ev *e, int cpu)
 {
 	struct perf_event_attr attr;
-	long fd;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
 	attr.type = (unsigned)d->type;
 	attr.config = e->config;
-	fd = syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-	return fd < 0 ? -errno : (int)fd;
+	return pv_perf_open(&attr, -1, cpu, 0);
 }
 
 int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t rlen)
@@ -211,9 +208,7 @@ int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t rlen)
 				pv_rapl_reason_add(reason, rlen,
 						   "perf power PMU: perf_event_open(type %d, config 0x%llx, cpu %d): %s%s",
 						   d.type, (unsigned long long)d.ev[k].config, d.cpu[i], strerror(-fd),
-						   (fd == -EACCES || fd == -EPERM)
-							   ? " (needs CAP_PERFMON or kernel.perf_event_paranoid <= 0)"
-							   : "");
+						   pv_perf_hint(fd));
 				return fd;
 			}
 			memset(s, 0, sizeof(*s));

@@ -261,22 +261,3 @@ int pv_virt_parse_mounts_cgroup2(const char *content, char **ret_mnt, char **ret
 	}
 	return -ENOENT;
 }
-
-int pv_virt_parse_schedstat(const char *content, struct pv_virt_schedstat *ret)
-{
-	const char *p = content;
-	uint64_t v[3];
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (pv_scan_u64(&p, &v[i]) < 0)
-			return -EINVAL;
-	while (*p == ' ' || *p == '\n')
-		p++;
-	if (*p != '\0')
-		return -EINVAL;
-	ret->run_ns = v[0];
-	ret->delay_ns = v[1];
-	ret->slices = v[2];
-	return 0;
-}

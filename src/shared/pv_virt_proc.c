@@ -318,15 +318,3 @@ int pv_virt_proc_vm_cgroup(pid_t pid, char **ret_cgroup, char **ret_dir)
 	*ret_dir = dir;
 	return 0;
 }
-
-int pv_virt_proc_schedstat(pid_t pid, pid_t tid, struct pv_virt_schedstat *ret)
-{
-	char rel[64], buf[256];
-	int rc;
-
-	snprintf(rel, sizeof(rel), "%d/task/%d/schedstat", (int)pid, (int)tid);
-	rc = pv_fs_read(PV_PROC, rel, buf, sizeof(buf), NULL);
-	if (rc < 0)
-		return rc == -ESRCH ? -ENOENT : rc;
-	return pv_virt_parse_schedstat(buf, ret);
-}

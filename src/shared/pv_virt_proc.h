@@ -45,14 +45,6 @@ int pv_virt_parse_mountinfo_cgroup2(const char *content, char **ret_mnt, char **
 /* The same from /proc/mounts content (no root field there: root "/"). */
 int pv_virt_parse_mounts_cgroup2(const char *content, char **ret_mnt, char **ret_root);
 
-/* "run_ns run_delay_ns timeslices" of task/<tid>/schedstat. */
-struct pv_virt_schedstat {
-	uint64_t run_ns;        /* time on a CPU */
-	uint64_t delay_ns;      /* time runnable but waiting for a CPU (guest steal) */
-	uint64_t slices;
-};
-int pv_virt_parse_schedstat(const char *content, struct pv_virt_schedstat *ret);
-
 /* ---- readers (procfs / sysfs through pv_fs) ---- */
 
 /* One scan of <procfs>/<pid>/cmdline for QEMU processes started with
@@ -86,8 +78,5 @@ int pv_virt_proc_vm_cgroup(pid_t pid, char **ret_cgroup, char **ret_dir);
  * ".../qemu-N-name.libvirt-qemu" or "machine-qemu...scope[/libvirt]" as is).
  * -ENOENT when the path is not recognisably the VM's own. */
 int pv_virt_vm_cgroup_of(const char *proc_cgroup, char **ret);
-
-/* task/<tid>/schedstat of a thread of pid. */
-int pv_virt_proc_schedstat(pid_t pid, pid_t tid, struct pv_virt_schedstat *ret);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "pv_clock.h"
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_virt_proc.h"
 #include "steal_procstat.h"
 
@@ -55,7 +56,7 @@ int steal_sampler_open(struct steal_sampler *s, int want_sys, int want_thread, u
 			return -rc;
 		}
 		s->tid = steal_gettid();
-		s->sched_fd = pv_fs_open(PV_PROC, "thread-self/schedstat", O_RDONLY);
+		s->sched_fd = pv_schedstat_open_self();
 		if (s->sched_fd < 0) {
 			rc = s->sched_fd;
 			s->sched_fd = -1;
@@ -100,15 +101,11 @@ int steal_sampler_sys(struct steal_sampler *s, int fresh, const struct steal_pro
 
 int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *ret)
 {
-	struct pv_virt_schedstat st;
+	struct pv_schedstat st;
 	struct rusage ru;
 	struct timespec t;
-	char buf[128];
-	int rc = pv_fs_pread_all(s->sched_fd, buf, sizeof(buf), NULL);
+	int rc = pv_schedstat_pread(s->sched_fd, &st);
 
-	if (rc < 0)
-		return rc;
-	rc = pv_virt_parse_schedstat(buf, &st);
 	if (rc < 0)
 		return rc;
 	if (clock_gettime(s->clk, &t) < 0)

@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include "pv_fs.h"
+#include "pv_schedstat.h"
 #include "pv_virt_proc.h"
 #include "steal_procstat.h"
 
 int steal_vcpu_open(struct steal_vcpu *v, pid_t pid, pid_t tid, int index)
 {
-	char rel[64];
 	int fd;
 
 	memset(v, 0, sizeof(*v));
@@ -22,8 +22,7 @@ int steal_vcpu_open(struct steal_vcpu *v, pid_t pid, pid_t tid, int index)
 	v->pid = pid;
 	v->tid = tid;
 	v->index = index;
-	snprintf(rel, sizeof(rel), "%d/task/%d/schedstat", (int)pid, (int)tid);
-	fd = pv_fs_open(PV_PROC, rel, O_RDONLY);
+	fd = pv_schedstat_open_task(pid, tid);
 	if (fd < 0)
 		return fd;
 	v->fd = fd;
@@ -37,7 +36,7 @@ void steal_vcpu_close(struct steal_vcpu *v)
 	v->fd = -1;
 }
 
-void steal_vcpu_feed(struct steal_vcpu *v, const struct pv_virt_schedstat *st, uint64_t now_ns)
+void steal_vcpu_feed(struct steal_vcpu *v, const struct pv_schedstat *st, uint64_t now_ns)
 {
 	uint64_t wall, used, halt;
 
@@ -58,22 +57,14 @@ void steal_vcpu_feed(struct steal_vcpu *v, const struct pv_virt_schedstat *st, u
 		v->halt_ns = halt;
 }
 
-static int steal_vcpu_read(struct steal_vcpu *v, struct pv_virt_schedstat *st)
+static int steal_vcpu_read(struct steal_vcpu *v, struct pv_schedstat *st)
 {
-	char buf[128];
-	int rc;
-
-	if (v->fd < 0)
-		return -ESRCH;
-	rc = pv_fs_pread_all(v->fd, buf, sizeof(buf), NULL);
-	if (rc < 0)
-		return rc;
-	return pv_virt_parse_schedstat(buf, st);
+	return v->fd < 0 ? -ESRCH : pv_schedstat_pread(v->fd, st);
 }
 
 static int steal_vcpu_sample(struct steal_vcpu *v, uint64_t now_ns)
 {
-	struct pv_virt_schedstat st;
+	struct pv_schedstat st;
 	int rc;
 
 	if (v->frozen)

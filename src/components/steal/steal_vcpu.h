@@ -27,7 +27,7 @@
 
 #include "steal_acc.h"
 
-struct pv_virt_schedstat;
+struct pv_schedstat;
 
 enum steal_vcpu_value { STEAL_V_RUN = 0, STEAL_V_DELAY, STEAL_V_HALT };
 
@@ -46,7 +46,7 @@ int steal_vcpu_open(struct steal_vcpu *v, pid_t pid, pid_t tid, int index);
 void steal_vcpu_close(struct steal_vcpu *v);
 
 /* The arithmetic, without I/O (tests drive it). */
-void steal_vcpu_feed(struct steal_vcpu *v, const struct pv_virt_schedstat *st, uint64_t now_ns);
+void steal_vcpu_feed(struct steal_vcpu *v, const struct pv_schedstat *st, uint64_t now_ns);
 
 /* Start (zero everything, take the base) / update from the file.  When the
  * thread is gone the vCPU freezes and 0 is returned; other errors are

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pv_cgroup.h"
 #include "pv_fs.h"
 
 const char *vmp_bmode_name(enum vmp_bmode m)
@@ -96,47 +97,20 @@ out:
 	return err;
 }
 
-int vmp_basis_parse_cpustat(const char *content, uint64_t *ret_ns)
-{
-	const char *p = content;
-
-	while (p && *p) {
-		if (strncmp(p, "usage_usec ", 11) == 0) {
-			const char *q = p + 11;
-			uint64_t us;
-			int err = pv_scan_u64(&q, &us);
-			if (err)
-				return err;
-			*ret_ns = us * 1000u;
-			return 0;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -EINVAL;
-}
-
 static int open_cpustat(struct vmp_basis *b, const char *dir)
 {
-	char rel[4096], buf[1024];
-	uint64_t ns;
-	int fd, err;
+	struct pv_cpustat cs;
+	int fd = pv_cgroup_cpustat_open(dir), err;
 
-	if (snprintf(rel, sizeof(rel), "%s/cpu.stat", dir) >= (int)sizeof(rel))
-		return -ENAMETOOLONG;
-	fd = pv_fs_open(PV_SYS, rel, O_RDONLY);
 	if (fd < 0)
 		return fd;
-	err = pv_fs_pread_all(fd, buf, sizeof(buf), NULL);
-	if (!err)
-		err = vmp_basis_parse_cpustat(buf, &ns);
+	err = pv_cgroup_cpustat_read(fd, &cs);
 	if (err) {
 		close(fd);
 		return err;
 	}
 	b->statfd = fd;
-	b->stat_last = ns; /* count from now, like the perf counters */
+	b->stat_last = cs.usage_ns; /* count from now, like the perf counters */
 	return 0;
 }
 
@@ -276,10 +250,9 @@ static int read_scaled(struct vmp_basis *b)
 		d[b->pkg[i]] += b->val[i] - before;
 		dsum += b->val[i] - before;
 	}
-	char buf[1024];
-	int err = pv_fs_pread_all(b->statfd, buf, sizeof(buf), NULL);
-	if (!err)
-		err = vmp_basis_parse_cpustat(buf, &ns);
+	struct pv_cpustat cs;
+	int err = pv_cgroup_cpustat_read(b->statfd, &cs);
+	ns = err ? 0 : cs.usage_ns;
 	if (err) {
 		/* cpu.stat lost: count with the perf counters alone */
 		for (unsigned p = 0; p < b->npkg; p++) {
@@ -332,14 +305,11 @@ int vmp_basis_read(struct vmp_basis *b)
 		}
 	}
 	if (b->statfd >= 0) {
-		char buf[1024];
-		uint64_t ns;
-		int err = pv_fs_pread_all(b->statfd, buf, sizeof(buf), NULL);
-		if (!err)
-			err = vmp_basis_parse_cpustat(buf, &ns);
-		if (!err && ns > b->stat_last) {
-			vmp_basis_split(b, ns - b->stat_last);
-			b->stat_last = ns;
+		struct pv_cpustat cs;
+		int err = pv_cgroup_cpustat_read(b->statfd, &cs);
+		if (!err && cs.usage_ns > b->stat_last) {
+			vmp_basis_split(b, cs.usage_ns - b->stat_last);
+			b->stat_last = cs.usage_ns;
 		}
 		if (err && !first)
 			first = err;

@@ -78,9 +78,6 @@ const char *vmp_bmode_name(enum vmp_bmode m);
 /* Adds delta to cum[] split by weight (largest remainder), for tests. */
 void vmp_basis_split(struct vmp_basis *b, uint64_t delta);
 
-/* "usage_usec N" of cpu.stat content, in ns. */
-int vmp_basis_parse_cpustat(const char *content, uint64_t *ret_ns);
-
 /* Per-package weights from a Cpus_allowed_list line. */
 int vmp_basis_weights(const char *cpulist, const struct vmp_topo *t, uint32_t *ret_weight);
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,12 +73,16 @@ int vmp_export_vm_open(struct vmp_export_vm *e, const char *root, const char *uu
 	char cur[PATH_MAX];
 	if (snprintf(cur, sizeof(cur), "%s/energy_uj", e->zone) >= (int)sizeof(cur))
 		return -ENAMETOOLONG;
-	FILE *f = fopen(cur, "re");
-	if (f) {
+	/* Through pv_fs: a FIFO left there is refused (and replaced below),
+	 * never waited on. */
+	char *prev;
+	int have_prev = pv_fs_read_all_path(cur, sizeof(buf) - 1, &prev, NULL) == 0;
+	if (have_prev) {
 		uint64_t v;
-		if (fgets(buf, sizeof(buf), f) && pv_parse_u64(buf, &v) == 0 && v <= range)
+		prev[strcspn(prev, "\n")] = '\0';
+		if (pv_parse_u64(prev, &v) == 0 && v <= range)
 			e->base = v;
-		fclose(f);
+		free(prev);
 	}
 	e->fd = -1;
 	snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)range);
@@ -91,7 +96,7 @@ int vmp_export_vm_open(struct vmp_export_vm *e, const char *root, const char *uu
 	/* energy_uj: created once (atomically), then rewritten in place, so
 	 * readers that keep it open (pv_rapl, PAPI's powercap component, as
 	 * they do on sysfs) see every update. */
-	if (!f) {
+	if (!have_prev) {
 		char pad[VMP_EXPORT_WIDTH + 2];
 		snprintf(pad, sizeof(pad), "%-*llu\n", VMP_EXPORT_WIDTH, 0ull);
 		if ((err = vmp_export_write_atomic(e->zone, "energy_uj", pad)))

@@ -2,16 +2,15 @@
 #include "vmp_perf.h"
 
 #include <errno.h>
-#include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "pv_perf.h"
 
 static void fill_attr(struct perf_event_attr *a, enum vmp_unit unit, int inherit)
 {
 	memset(a, 0, sizeof(*a));
-	a->size = sizeof(*a);
 	if (unit == VMP_CYCLES) {
 		a->type = PERF_TYPE_HARDWARE;
 		a->config = PERF_COUNT_HW_CPU_CYCLES;
@@ -28,24 +27,18 @@ static void fill_attr(struct perf_event_attr *a, enum vmp_unit unit, int inherit
 int vmp_perf_open(enum vmp_unit unit, enum vmp_scope scope, int target, int cpu)
 {
 	struct perf_event_attr a;
-	long fd;
 
 	fill_attr(&a, unit, scope == VMP_SCOPE_THREAD);
 	switch (scope) {
 	case VMP_SCOPE_CGROUP:
-		fd = syscall(SYS_perf_event_open, &a, target, cpu, -1,
-			     PERF_FLAG_PID_CGROUP | PERF_FLAG_FD_CLOEXEC);
-		break;
+		return pv_perf_open(&a, target, cpu, PERF_FLAG_PID_CGROUP);
 	case VMP_SCOPE_THREAD:
-		fd = syscall(SYS_perf_event_open, &a, target, -1, -1, PERF_FLAG_FD_CLOEXEC);
-		break;
+		return pv_perf_open(&a, target, -1, 0);
 	case VMP_SCOPE_CPU:
-		fd = syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		break;
+		return pv_perf_open(&a, -1, cpu, 0);
 	default:
 		return -EINVAL;
 	}
-	return fd < 0 ? -errno : (int)fd;
 }
 
 const char *vmp_unit_name(enum vmp_unit unit)
@@ -63,14 +56,8 @@ int vmp_perf_probe(enum vmp_unit unit, char *why, size_t len)
 			why[0] = '\0';
 		return 0;
 	}
-	if (why && len) {
-		const char *hint = "";
-		if (fd == -ENOENT || fd == -EOPNOTSUPP || fd == -ENODEV)
-			hint = " (this CPU or hypervisor exposes no such counter)";
-		else if (fd == -EACCES || fd == -EPERM)
-			hint = " (not permitted: see /proc/sys/kernel/perf_event_paranoid)";
-		snprintf(why, len, "perf_event_open(%s): %s%s", vmp_unit_name(unit), strerror(-fd), hint);
-	}
+	if (why && len)
+		snprintf(why, len, "perf_event_open(%s): %s%s", vmp_unit_name(unit), strerror(-fd), pv_perf_hint(fd));
 	return fd;
 }
 

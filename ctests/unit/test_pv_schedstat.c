@@ -1,0 +1,162 @@
+/* Unit tests of pv_schedstat: parsing, task files of a procfs tree made in
+ * a temporary directory (missing thread, malformed, FIFO), and the real
+ * thread-self file against CLOCK_THREAD_CPUTIME_ID. */
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pv_fs.h"
+#include "pv_schedstat.h"
+
+static char root[PATH_MAX];
+
+/* <tmp>/4242/task/4243/ with schedstat holding text (NULL: a FIFO). */
+static void make_task(const char *text)
+{
+	char p[PATH_MAX + 64];
+
+	snprintf(root, sizeof(root), "/tmp/pvss.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	setenv("PAPI_VIRT_PROCFS", root, 1);
+	snprintf(p, sizeof(p), "%s/4242", root);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/4242/task", root);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/4242/task/4243", root);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/4242/task/4243/schedstat", root);
+	if (!text) {
+		ck_assert_int_eq(mkfifo(p, 0600), 0);
+		return;
+	}
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void drop(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+	unsetenv("PAPI_VIRT_PROCFS");
+}
+
+START_TEST(parse_strictly)
+{
+	struct pv_schedstat s = { 1, 2, 3 };
+
+	ck_assert_int_eq(pv_schedstat_parse("7055537037 628689244 1372\n", &s), 0);
+	ck_assert_uint_eq(s.run_ns, 7055537037ull);
+	ck_assert_uint_eq(s.delay_ns, 628689244ull);
+	ck_assert_uint_eq(s.slices, 1372);
+	ck_assert_int_eq(pv_schedstat_parse("18446744073709551615 0 0", &s), 0);
+	ck_assert_uint_eq(s.run_ns, UINT64_MAX);
+	s.run_ns = 5;
+	ck_assert_int_eq(pv_schedstat_parse("12 34\n", &s), -EINVAL);
+	ck_assert_int_eq(pv_schedstat_parse("1 2 3 4\n", &s), -EINVAL);
+	ck_assert_int_eq(pv_schedstat_parse("-1 2 3\n", &s), -EINVAL);
+	ck_assert_int_eq(pv_schedstat_parse("1 2 x\n", &s), -EINVAL);
+	ck_assert_int_eq(pv_schedstat_parse("18446744073709551616 2 3\n", &s), -EINVAL);
+	ck_assert_int_eq(pv_schedstat_parse("", &s), -EINVAL);
+	ck_assert_uint_eq(s.run_ns, 5); /* untouched on failure */
+}
+END_TEST
+
+START_TEST(task_file_kept_open)
+{
+	struct pv_schedstat s;
+	char p[PATH_MAX + 64];
+	int fd;
+
+	make_task("100 20 3\n");
+	ck_assert_int_eq(pv_schedstat_read(4242, 4243, &s), 0);
+	ck_assert_uint_eq(s.delay_ns, 20);
+	fd = pv_schedstat_open_task(4242, 4243);
+	ck_assert_int_ge(fd, 0);
+	snprintf(p, sizeof(p), "%s/4242/task/4243/schedstat", root);
+	FILE *f = fopen(p, "w");
+	fputs("250 40 9\n", f);
+	fclose(f);
+	ck_assert_int_eq(pv_schedstat_pread(fd, &s), 0); /* the new text, same fd */
+	ck_assert_uint_eq(s.run_ns, 250);
+	f = fopen(p, "w");
+	fputs("250 40\n", f);
+	fclose(f);
+	ck_assert_int_eq(pv_schedstat_pread(fd, &s), -EINVAL);
+	close(fd);
+	/* a thread that is gone */
+	ck_assert_int_eq(pv_schedstat_read(4242, 4244, &s), -ENOENT);
+	ck_assert_int_eq(pv_schedstat_open_task(4241, 4243), -ENOENT);
+	drop();
+}
+END_TEST
+
+START_TEST(fifo_refused)
+{
+	struct pv_schedstat s;
+
+	make_task(NULL);
+	alarm(10);
+	ck_assert_int_eq(pv_schedstat_read(4242, 4243, &s), -PV_ENOTREG);
+	alarm(0);
+	drop();
+}
+END_TEST
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+START_TEST(self_matches_thread_cpu_clock)
+{
+	struct pv_schedstat s;
+	volatile uint64_t x = 0;
+	int fd = pv_schedstat_open_self();
+
+	ck_assert_int_ge(fd, 0);
+	for (uint64_t i = 0; i < 50000000u; i++)
+		x += i;
+	/* Both are the task's sum_exec_runtime; only the reads between them
+	 * separate the two values (tolerance 20 ms on a loaded machine). */
+	uint64_t a = thread_cpu_ns();
+	ck_assert_int_eq(pv_schedstat_pread(fd, &s), 0);
+	uint64_t b = thread_cpu_ns();
+	close(fd);
+	ck_assert_uint_gt(s.run_ns, 0);
+	ck_assert_msg(s.run_ns + 20000000u >= a && s.run_ns <= b + 20000000u,
+		      "schedstat run %llu ns, thread CPU clock %llu..%llu ns", (unsigned long long)s.run_ns,
+		      (unsigned long long)a, (unsigned long long)b);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("pv_schedstat");
+	TCase *tc = tcase_create("pv_schedstat");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, parse_strictly);
+	tcase_add_test(tc, task_file_kept_open);
+	tcase_add_test(tc, fifo_refused);
+	tcase_add_test(tc, self_matches_thread_cpu_clock);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
