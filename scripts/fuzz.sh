@@ -41,14 +41,24 @@ for f in "$top"/src/shared/*.c "$top"/src/components/*/*.c; do
 	case "$(basename "$f")" in *_papi.c | *_papi_*.c | *_preload*.c) continue ;; esac
 	srcs+=("$f")
 done
-objs=()
+objs=() running=0 brc=0
 for f in "${srcs[@]}"; do
 	o=$F/obj/$(basename "$f" .c).o
 	objs+=("$o")
 	if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ -n "$(find "$top/src" -name '*.h' -newer "$o" -print -quit)" ]; then
-		clang "${CFLAGS[@]}" -fsanitize=fuzzer-no-link -c "$f" -o "$o" || exit 1
+		if [ "$running" -ge "$jobs" ]; then
+			wait -n || brc=1
+			running=$((running - 1))
+		fi
+		clang "${CFLAGS[@]}" -fsanitize=fuzzer-no-link -c "$f" -o "$o" &
+		running=$((running + 1))
 	fi
 done
+while [ "$running" -gt 0 ]; do
+	wait -n || brc=1
+	running=$((running - 1))
+done
+[ "$brc" = 0 ] || { echo "FAIL: the instrumented modules do not build"; exit 1; }
 rm -f "$F/libpvfuzz.a"
 ar rcs "$F/libpvfuzz.a" "${objs[@]}" || exit 1
 
