@@ -14,15 +14,12 @@
 
 #include "pv_ctlstate.h"
 
-static void check(int cond)
-{
-	if (!cond)
-		abort();
-}
+#include "fuzz_common.h"
 
 #if defined(PV_FUZZ_CTLSTATE_LINE)
-static void one(const char *s)
+static void one(const char *s, size_t len)
 {
+	(void)len;
 	static struct pv_ctlstate_entry e, back;
 	static char path[3 * sizeof(e.path) + 1], orig[3 * sizeof(e.orig) + 1], line[sizeof(path) + sizeof(orig) + 64];
 	pid_t pid = 0, pid2 = 0;
@@ -39,19 +36,3 @@ static void one(const char *s)
 #else
 #error "define PV_FUZZ_CTLSTATE_LINE (see scripts/fuzz.sh)"
 #endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	char *s;
-
-	if (size > 1 << 16)
-		return 0;
-	s = malloc(size + 1);
-	if (!s)
-		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
-	one(s);
-	free(s);
-	return 0;
-}

@@ -20,15 +20,12 @@
 #include "steal_events.h"
 #include "vmp_events.h"
 
-static void check(int cond)
-{
-	if (!cond)
-		abort();
-}
+#include "fuzz_common.h"
 
 #if defined(PV_FUZZ_STEAL_EVENTS)
-static void one(const char *s)
+static void one(const char *s, size_t len)
 {
+	(void)len;
 	struct steal_req r, back;
 	char err[512], name[4096];
 
@@ -41,8 +38,9 @@ static void one(const char *s)
 	check(back.kind == r.kind && back.cpu == r.cpu && back.vcpu == r.vcpu && strcmp(back.vm, r.vm) == 0);
 }
 #elif defined(PV_FUZZ_VMP_EVENTS)
-static void one(const char *s)
+static void one(const char *s, size_t len)
 {
+	(void)len;
 	struct vmp_events_ctx c;
 	struct vmp_req r, back;
 	char err[512], name[4096];
@@ -80,8 +78,9 @@ static void setup(void)
 	ctls[4].constraint = -1;
 }
 
-static void one(const char *s)
+static void one(const char *s, size_t len)
 {
+	(void)len;
 	char err[512], canon[512], again[512];
 
 	if (!ctls[0].cname[0])
@@ -98,19 +97,3 @@ static void one(const char *s)
 #else
 #error "define one PV_FUZZ_<TARGET> (see scripts/fuzz.sh)"
 #endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	char *s;
-
-	if (size > 1 << 16)
-		return 0;
-	s = malloc(size + 1);
-	if (!s)
-		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
-	one(s);
-	free(s);
-	return 0;
-}

@@ -26,11 +26,7 @@
 #include "vmp_procstat.h"
 #include "vmp_topo.h"
 
-static void check(int cond)
-{
-	if (!cond)
-		abort();
-}
+#include "fuzz_common.h"
 
 #if defined(PV_FUZZ_PV_PARSE)
 /* pv_fs's strict numbers: a parsed value prints back to what was parsed. */
@@ -184,19 +180,3 @@ static void one(const char *s, size_t len)
 #else
 #error "define one PV_FUZZ_<TARGET> (see scripts/fuzz.sh)"
 #endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	char *s;
-
-	if (size > 1 << 20)
-		return 0;
-	s = malloc(size + 1);
-	if (!s)
-		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
-	one(s, strlen(s));
-	free(s);
-	return 0;
-}

@@ -39,14 +39,24 @@ CFLAGS=(-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $SAN "${INC[@]}"
 # of every Sources.<c>, see src/components/components.mk).
 mapfile -t srcs < <(make -s -f "$top/src/components/components.mk" srcdir="$top" pv-logic-srcs)
 [ ${#srcs[@]} -gt 0 ] || { echo "fuzz.sh: no logic modules listed" >&2; exit 1; }
-objs=()
+objs=() running=0 brc=0
 for f in "${srcs[@]}"; do
 	o=$F/obj/$(basename "$f" .c).o
 	objs+=("$o")
 	if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ -n "$(find "$top/src" -name '*.h' -newer "$o" -print -quit)" ]; then
-		clang "${CFLAGS[@]}" -fsanitize=fuzzer-no-link -c "$f" -o "$o" || exit 1
+		if [ "$running" -ge "$jobs" ]; then
+			wait -n || brc=1
+			running=$((running - 1))
+		fi
+		clang "${CFLAGS[@]}" -fsanitize=fuzzer-no-link -c "$f" -o "$o" &
+		running=$((running + 1))
 	fi
 done
+while [ "$running" -gt 0 ]; do
+	wait -n || brc=1
+	running=$((running - 1))
+done
+[ "$brc" = 0 ] || { echo "FAIL: the instrumented modules do not build"; exit 1; }
 rm -f "$F/libpvfuzz.a"
 ar rcs "$F/libpvfuzz.a" "${objs[@]}" || exit 1
 
