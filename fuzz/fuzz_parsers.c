@@ -113,9 +113,9 @@ static void one(const char *s, size_t len)
 	while (pv_procstat_next(&sc, &l)) {
 		check(l.cpu >= PV_PROCSTAT_TOTAL && l.cpu < PV_PROCSTAT_MAX_CPUS);
 		check(l.ncols >= PV_PROCSTAT_MIN_COLS && l.ncols <= PV_PS_NCOLS);
-		check(pv_cpuline_sum(&l, PV_PS_BUSY) <= pv_cpuline_sum(&l, PV_PS_BUSY | PV_PS_IDLE));
+		check(pv_procstat_cpuline_sum(&l, PV_PS_BUSY) <= pv_procstat_cpuline_sum(&l, PV_PS_BUSY | PV_PS_IDLE));
 		for (uint64_t hz = 1; hz <= 1000; hz *= 10)
-			check(pv_ticks_to_ns(l.col[PV_PS_USER], hz) <= PV_NS_MAX);
+			check(pv_procstat_ticks_to_ns(l.col[PV_PS_USER], hz) <= PV_NS_MAX);
 	}
 	steal_procstat_init(&ps);
 	if (steal_procstat_parse(s, &ps) == 0) {

@@ -371,8 +371,8 @@ int main(int argc, char **argv)
 	}
 	uint64_t start = pv_now_ns();
 	snapshot(&o, &papi, lv, all, v0, gone0, n);
-	struct timespec until = pv_ns_to_ts(start);
-	pv_ts_add_ns(&until, (uint64_t)(o.window * 1e9));
+	struct timespec until = pv_clock_ns_to_ts(start);
+	pv_clock_ts_add_ns(&until, (uint64_t)(o.window * 1e9));
 	while (!stop_flag && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
 	if (stop_flag) {
@@ -387,7 +387,7 @@ int main(int argc, char **argv)
 	snapshot(&o, &papi, lv, all, v1, gone1, n);
 	double window_ns = (double)(end - start);
 
-	long hz = (long)pv_user_hz();
+	long hz = (long)pv_procstat_user_hz();
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int bad = 0;
 	printf("papi_vmcheck: %zu VM(s) at %s, window %.2f s, tolerance %g%%, clock tick %ld Hz, %ld host CPUs\n",
@@ -404,7 +404,7 @@ int main(int argc, char **argv)
 		struct util_window w = {
 			.v0 = &v0[i], .v1 = &v1[i], .tol_pct = o.tol,
 			.ncpus = ncpu > 0 ? (unsigned)ncpu : 1,
-			.tick_ns = pv_ticks_to_ns(1, (uint64_t)hz),
+			.tick_ns = pv_procstat_ticks_to_ns(1, (uint64_t)hz),
 			.nvcpus = all[i].nvcpus, .nthreads = all[i].nthreads,
 			.threads_changed = gone1[i] > 0 || gone0[i] > 0,
 		};

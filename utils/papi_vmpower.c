@@ -234,7 +234,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 /* Sleeps until the absolute monotonic deadline; returns early on a signal. */
 static void sleep_until(struct timespec *next, double interval)
 {
-	pv_ts_add_ns(next, (uint64_t)(interval * 1e9));
+	pv_clock_ts_add_ns(next, (uint64_t)(interval * 1e9));
 	while (!stop_flag && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL) == EINTR)
 		;
 }
@@ -266,7 +266,7 @@ static int run(const struct opts *o, struct util_src *src, struct util_httpd *ht
 	util_hist_init(&hist);
 	if (o->fmt == UTIL_FMT_CSV && !o->quiet)
 		util_out_csv_header(stdout);
-	next = pv_ns_to_ts(pv_now_ns());
+	next = pv_clock_ns_to_ts(pv_now_ns());
 	while (!stop_flag && (o->count == 0 || (long)t.samples < o->count)) {
 		sleep_until(&next, o->interval);
 		if (stop_flag)

@@ -49,7 +49,7 @@ static void *watchdog(void *arg)
 	pthread_mutex_lock(&cs->lock);
 	while (!cs->stop) {
 		/* 4 checks a second: deadline + 0.25 s at worst */
-		struct timespec ts = pv_deadline_ns(250000000);
+		struct timespec ts = pv_clock_deadline_ns(250000000);
 		pthread_cond_timedwait(&cs->cond, &cs->lock, &ts);
 		uint64_t now = pv_now_ns();
 		for (struct util_conn *c = cs->head; c; c = c->next) {

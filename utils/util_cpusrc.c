@@ -268,7 +268,7 @@ static void read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct
 static void read_proc(const struct util_cpuvm *vm, struct util_cpuvals *v)
 {
 	char buf[4096], rel[64], why[128];
-	uint64_t ut, st, gt, hz = pv_user_hz();
+	uint64_t ut, st, gt, hz = pv_procstat_user_hz();
 	snprintf(rel, sizeof(rel), "%d/stat", (int)vm->pid);
 	int rc = pv_fs_read(PV_PROC, rel, buf, sizeof(buf), NULL);
 	if (rc == 0)
@@ -279,8 +279,8 @@ static void read_proc(const struct util_cpuvm *vm, struct util_cpuvals *v)
 		miss(v, UTIL_S_PROC_GUEST, why);
 		return;
 	}
-	set(v, UTIL_S_PROC_UTSTIME, pv_ticks_to_ns(pv_sat_add(ut, st), hz));
-	set(v, UTIL_S_PROC_GUEST, pv_ticks_to_ns(gt, hz));
+	set(v, UTIL_S_PROC_UTSTIME, pv_procstat_ticks_to_ns(pv_sat_add(ut, st), hz));
+	set(v, UTIL_S_PROC_GUEST, pv_procstat_ticks_to_ns(gt, hz));
 }
 
 static void read_cgroup(const struct util_cpuvm *vm, struct util_cpuvals *v)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv_check.h"
 #include "appio_bins.h"
 #include "appio_count.h"
 #include "appio_events.h"
@@ -32,10 +33,10 @@ static const char *const steal_contract[] = {
 
 START_TEST(steal_rows_complete)
 {
-	ck_assert_ptr_null(steal_kind(-1));
-	ck_assert_ptr_null(steal_kind(STEAL_K_COUNT));
+	ck_assert_ptr_null(steal_events_kind(-1));
+	ck_assert_ptr_null(steal_events_kind(STEAL_K_COUNT));
 	for (int k = 0; k < STEAL_K_COUNT; k++) {
-		const struct steal_kind_def *d = steal_kind(k);
+		const struct steal_kind_def *d = steal_events_kind(k);
 
 		ck_assert_ptr_nonnull(d);
 		ck_assert_msg(d->name && d->name[0], "kind %d has no name", k);
@@ -44,18 +45,18 @@ START_TEST(steal_rows_complete)
 		ck_assert_int_eq(d->dtype, PV_U64);
 		ck_assert_int_eq(d->vtype, PV_COUNTER);
 		/* An instance's base is a base of the same name. */
-		ck_assert_int_eq(steal_kind(d->base)->base, d->base);
-		ck_assert_str_eq(steal_kind(d->base)->name, d->name);
+		ck_assert_int_eq(steal_events_kind(d->base)->base, d->base);
+		ck_assert_str_eq(steal_events_kind(d->base)->name, d->name);
 		/* A value to read: guest accounting or a vCPU value, not both. */
-		ck_assert_int_eq(!!d->guest_value, !steal_kind_is_host(k));
-		ck_assert_int_eq(steal_kind_is_host(k), strstr(d->quals, "vm") != NULL);
+		ck_assert_int_eq(!!d->guest_value, !steal_events_kind_is_host(k));
+		ck_assert_int_eq(steal_events_kind_is_host(k), strstr(d->quals, "vm") != NULL);
 		/* Guest kinds open something; host kinds only bind vCPUs. */
-		ck_assert_int_eq(steal_kind_sources(k, 0) != 0, !steal_kind_is_host(k));
-		ck_assert_uint_eq(steal_kind_sources(k, 1) & ~steal_kind_sources(k, 0), 0);
+		ck_assert_int_eq(steal_events_kind_sources(k, 0) != 0, !steal_events_kind_is_host(k));
+		ck_assert_uint_eq(steal_events_kind_sources(k, 1) & ~steal_events_kind_sources(k, 0), 0);
 	}
 	/* The only kind whose sources depend on the accounting case. */
-	ck_assert_uint_eq(steal_kind_sources(STEAL_K_VIRT_COMP, 1), STEAL_NEED_THREAD);
-	ck_assert_uint_eq(steal_kind_sources(STEAL_K_VIRT_COMP, 0), STEAL_NEED_THREAD | STEAL_NEED_SYS);
+	ck_assert_uint_eq(steal_events_kind_sources(STEAL_K_VIRT_COMP, 1), STEAL_NEED_THREAD);
+	ck_assert_uint_eq(steal_events_kind_sources(STEAL_K_VIRT_COMP, 0), STEAL_NEED_THREAD | STEAL_NEED_SYS);
 }
 END_TEST
 
@@ -68,7 +69,7 @@ START_TEST(steal_names_stable)
 	ck_assert_int_eq(pv_evtab_init(&t), 0);
 	ck_assert_int_eq(steal_events_add_bases(&t, "CASE", 100), 0);
 	for (int k = 0; k < STEAL_K_COUNT; k++)
-		nbases += (int)steal_kind(k)->base == k;
+		nbases += (int)steal_events_kind(k)->base == k;
 	ck_assert_uint_eq(nbases, N_STEAL_CONTRACT);
 	ck_assert_uint_eq(pv_evtab_count(&t), N_STEAL_CONTRACT);
 	for (unsigned i = 0; i < N_STEAL_CONTRACT; i++) {
@@ -81,7 +82,7 @@ START_TEST(steal_names_stable)
 		ck_assert_int_eq(pv_evtab_find(&t, steal_contract[i], &code), 0);
 		ck_assert_uint_eq(code, i);
 		ck_assert_int_eq(e->base, -1);
-		ck_assert_str_eq(e->units, steal_kind(e->kind)->units);
+		ck_assert_str_eq(e->units, steal_events_kind(e->kind)->units);
 		ck_assert_ptr_null(strchr(e->desc, '%')); /* no format left in a description */
 		/* the name parses back to its kind and prints the same */
 		ck_assert_int_eq(steal_events_parse(e->name, &r, err, sizeof(err)), 0);
@@ -104,9 +105,9 @@ static const char *const vmp_contract[] = {
 START_TEST(vmp_rows_complete)
 {
 	ck_assert_uint_eq(sizeof(vmp_contract) / sizeof(vmp_contract[0]), VMP_K_COUNT);
-	ck_assert_ptr_null(vmp_kind(VMP_K_COUNT));
+	ck_assert_ptr_null(vmp_events_kind(VMP_K_COUNT));
 	for (int k = 0; k < VMP_K_COUNT; k++) {
-		const struct vmp_kind_def *d = vmp_kind((enum vmp_kind)k);
+		const struct vmp_kind_def *d = vmp_events_kind((enum vmp_kind)k);
 
 		ck_assert_str_eq(d->base, vmp_contract[k]);
 		ck_assert_msg(d->units && d->units[0], "%s: no units", d->base);
@@ -120,7 +121,7 @@ START_TEST(vmp_rows_complete)
 		if (d->calc != VMP_CALC_DELTA)
 			ck_assert(d->scale > 0 && d->qty == VMP_Q_VM_ENERGY && d->need == VMP_NEED_ENERGY);
 		for (int j = 0; j < k; j++)
-			ck_assert_str_ne(vmp_kind((enum vmp_kind)j)->base, d->base);
+			ck_assert_str_ne(vmp_events_kind((enum vmp_kind)j)->base, d->base);
 	}
 }
 END_TEST
@@ -138,23 +139,23 @@ START_TEST(vmp_values_from_table)
 	long long v;
 	double d;
 
-	ck_assert_double_eq_tol(vmp_kind_gauge(VMP_K_VM_POWER_W, &a, &b), 1.5, 1e-12);
-	ck_assert_int_eq(vmp_kind_value(VMP_K_VM_POWER_UW, &a, &b), 1500000);
-	v = vmp_kind_value(VMP_K_VM_POWER_W, &a, &b);
+	ck_assert_double_eq_tol(vmp_events_kind_gauge(VMP_K_VM_POWER_W, &a, &b), 1.5, 1e-12);
+	ck_assert_int_eq(vmp_events_kind_value(VMP_K_VM_POWER_UW, &a, &b), 1500000);
+	v = vmp_events_kind_value(VMP_K_VM_POWER_W, &a, &b);
 	memcpy(&d, &v, sizeof(d));
 	ck_assert_double_eq_tol(d, 1.5, 1e-12);
-	v = vmp_kind_value(VMP_K_VM_SHARE_PCT, &a, &b);
+	v = vmp_events_kind_value(VMP_K_VM_SHARE_PCT, &a, &b);
 	memcpy(&d, &v, sizeof(d));
 	ck_assert_double_eq_tol(d, 25.0, 1e-12);
-	ck_assert_int_eq(vmp_kind_value(VMP_K_VM_SHARE_PPM, &a, &b), 250000);
+	ck_assert_int_eq(vmp_events_kind_value(VMP_K_VM_SHARE_PPM, &a, &b), 250000);
 	/* no time or no host activity: 0, not a division by zero */
-	ck_assert_double_eq(vmp_kind_gauge(VMP_K_VM_POWER_W, &a, &a), 0.0);
-	ck_assert_int_eq(vmp_kind_value(VMP_K_VM_SHARE_PPM, &b, &b), 0);
+	ck_assert_double_eq(vmp_events_kind_gauge(VMP_K_VM_POWER_W, &a, &a), 0.0);
+	ck_assert_int_eq(vmp_events_kind_value(VMP_K_VM_SHARE_PPM, &b, &b), 0);
 	/* counters: exact 64-bit change, beyond a double's 53 bits */
 	a = smp(5, 0, 0);
 	b = smp((1ull << 62) + 7, 0, 0);
-	ck_assert_int_eq(vmp_kind_value(VMP_K_HOST_ENERGY_UJ, &a, &b), (long long)((1ull << 62) + 2));
-	ck_assert_int_eq(vmp_kind_value(VMP_K_VM_CYCLES, &a, &b), (long long)((1ull << 62) + 2));
+	ck_assert_int_eq(vmp_events_kind_value(VMP_K_HOST_ENERGY_UJ, &a, &b), (long long)((1ull << 62) + 2));
+	ck_assert_int_eq(vmp_events_kind_value(VMP_K_VM_CYCLES, &a, &b), (long long)((1ull << 62) + 2));
 }
 END_TEST
 
@@ -174,7 +175,7 @@ START_TEST(vmp_table_follows_host)
 		ck_assert_uint_eq(pv_evtab_count(&t), full ? VMP_K_COUNT : 1);
 		for (unsigned i = 0; i < pv_evtab_count(&t); i++) {
 			const struct pv_event *e = pv_evtab_get(&t, i);
-			const struct vmp_kind_def *d = vmp_kind((enum vmp_kind)e->kind);
+			const struct vmp_kind_def *d = vmp_events_kind((enum vmp_kind)e->kind);
 
 			ck_assert_str_eq(e->name, d->base);
 			ck_assert_str_eq(e->units, d->units);
@@ -323,36 +324,19 @@ END_TEST
 
 START_TEST(appio_kinds_complete)
 {
-	ck_assert_ptr_null(appio_kind(APPIO_EV_KIND_COUNT));
+	ck_assert_ptr_null(appio_events_kind(APPIO_EV_KIND_COUNT));
 	for (unsigned k = 0; k < APPIO_EV_KIND_COUNT; k++) {
-		ck_assert_ptr_nonnull(appio_kind(k)->value);
-		ck_assert(appio_kind(k)->what && appio_kind(k)->what[0]);
+		ck_assert_ptr_nonnull(appio_events_kind(k)->value);
+		ck_assert(appio_events_kind(k)->what && appio_events_kind(k)->what[0]);
 	}
 	for (unsigned i = 0; i < appio_nevents; i++) {
 		const struct appio_event_def *e = &appio_events[i];
 
 		ck_assert_uint_lt(e->kind, APPIO_EV_KIND_COUNT);
-		ck_assert_int_eq(appio_kind(e->kind)->is_signed, strcmp(e->name, "OPEN_FDS") == 0);
+		ck_assert_int_eq(appio_events_kind(e->kind)->is_signed, strcmp(e->name, "OPEN_FDS") == 0);
 	}
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("kind_tables");
-	TCase *tc = tcase_create("all");
-	tcase_add_test(tc, steal_rows_complete);
-	tcase_add_test(tc, steal_names_stable);
-	tcase_add_test(tc, vmp_rows_complete);
-	tcase_add_test(tc, vmp_values_from_table);
-	tcase_add_test(tc, vmp_table_follows_host);
-	tcase_add_test(tc, appio_bins_names_edges_agree);
-	tcase_add_test(tc, appio_bins_report_agrees);
-	tcase_add_test(tc, appio_kinds_complete);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("kind_tables",
+	steal_rows_complete, steal_names_stable, vmp_rows_complete, vmp_values_from_table, vmp_table_follows_host, appio_bins_names_edges_agree, appio_bins_report_agrees, appio_kinds_complete)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "pv_cgroup.h"
 #include "pv_fs.h"
 #include "pv_procstat.h"
@@ -25,7 +26,7 @@ static void make_tree(void)
 
 	snprintf(root, sizeof(root), "/tmp/pvcg.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("PAPI_VIRT_SYSFS", root, 1);
+	pv_check_use_root(PV_CHECK_SYS, root);
 	snprintf(p, sizeof(p), "%s/fs", root);
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 	snprintf(p, sizeof(p), "%s/fs/cgroup", root);
@@ -141,21 +142,5 @@ START_TEST(missing_and_fifo)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_cgroup");
-	TCase *tc = tcase_create("pv_cgroup");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, parse_known_keys);
-	tcase_add_test(tc, parse_malformed_and_saturation);
-	tcase_add_test(tc, read_open_file_again);
-	tcase_add_test(tc, missing_and_fifo);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("pv_cgroup",
+	parse_known_keys, parse_malformed_and_saturation, read_open_file_again, missing_and_fifo)

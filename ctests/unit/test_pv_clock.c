@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "pv_check.h"
 #include "pv_clock.h"
 
 static uint64_t raw_mono(void)
@@ -27,7 +28,7 @@ END_TEST
 
 START_TEST(timespec_conversions)
 {
-	struct timespec ts = pv_ns_to_ts(3500000001ull);
+	struct timespec ts = pv_clock_ns_to_ts(3500000001ull);
 
 	ck_assert_int_eq(ts.tv_sec, 3);
 	ck_assert_int_eq(ts.tv_nsec, 500000001);
@@ -41,17 +42,17 @@ START_TEST(add_keeps_nsec_normalised)
 {
 	struct timespec ts = { 1, 999999999 };
 
-	pv_ts_add_ns(&ts, 1);
+	pv_clock_ts_add_ns(&ts, 1);
 	ck_assert_int_eq(ts.tv_sec, 2);
 	ck_assert_int_eq(ts.tv_nsec, 0);
-	pv_ts_add_ns(&ts, 2999999999ull);
+	pv_clock_ts_add_ns(&ts, 2999999999ull);
 	ck_assert_int_eq(ts.tv_sec, 4);
 	ck_assert_int_eq(ts.tv_nsec, 999999999);
 	/* more ns than a 32-bit long holds: seconds and rest added apart */
-	pv_ts_add_ns(&ts, 10000000000001ull);
+	pv_clock_ts_add_ns(&ts, 10000000000001ull);
 	ck_assert_int_eq(ts.tv_sec, 10005);
 	ck_assert_int_eq(ts.tv_nsec, 0);
-	pv_ts_add_ns(&ts, 0);
+	pv_clock_ts_add_ns(&ts, 0);
 	ck_assert_int_eq(ts.tv_sec, 10005);
 }
 END_TEST
@@ -59,35 +60,19 @@ END_TEST
 START_TEST(deadline_is_now_plus_ns)
 {
 	uint64_t a = raw_mono();
-	struct timespec d = pv_deadline_ns(250000000);
+	struct timespec d = pv_clock_deadline_ns(250000000);
 	uint64_t b = raw_mono();
 
 	ck_assert_int_lt(d.tv_nsec, 1000000000L);
 	ck_assert_uint_ge(pv_ts_to_ns(&d), a + 250000000);
 	ck_assert_uint_le(pv_ts_to_ns(&d), b + 250000000);
 	/* a deadline works with clock_nanosleep: 1 ms from now has passed on return */
-	d = pv_deadline_ns(1000000);
+	d = pv_clock_deadline_ns(1000000);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &d, NULL) != 0)
 		;
 	ck_assert_uint_ge(raw_mono(), pv_ts_to_ns(&d));
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_clock");
-	TCase *tc = tcase_create("pv_clock");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, now_is_clock_monotonic);
-	tcase_add_test(tc, timespec_conversions);
-	tcase_add_test(tc, add_keeps_nsec_normalised);
-	tcase_add_test(tc, deadline_is_now_plus_ns);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("pv_clock",
+	now_is_clock_monotonic, timespec_conversions, add_keeps_nsec_normalised, deadline_is_now_plus_ns)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "pv_config.h"
 #include "pv_fs.h"
 #include "pv_msg.h"
@@ -246,32 +247,14 @@ START_TEST(debug_channel)
 	/* PAPI's debug level is a second source, independent of the variable. */
 	setenv("PAPI_VIRT_DEBUG", "0", 1);
 	pv_config_reset();
-	pv_dbg_set(PV_DBG_PAPI, 1);
+	pv_msg_dbg_set(PV_DBG_PAPI, 1);
 	dbg_capture(out, sizeof(out));
 	ck_assert_str_eq(out, "papi-virt[steal]: chose host because 2\n");
-	pv_dbg_set(PV_DBG_PAPI, 0);
+	pv_msg_dbg_set(PV_DBG_PAPI, 0);
 	dbg_capture(out, sizeof(out));
 	ck_assert_str_eq(out, "");
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_config");
-	TCase *t = tcase_create("config");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(t, defaults);
-	tcase_add_test(t, values);
-	tcase_add_test(t, bad_values);
-	tcase_add_test(t, fallbacks);
-	tcase_add_test(t, read_once);
-	tcase_add_test(t, debug_channel);
-	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+PV_CHECK_MAIN("pv_config",
+	defaults, values, bad_values, fallbacks, read_once, debug_channel)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "pv_ctl.h"
 #include "pv_ctlstate.h"
 #include "pv_fs.h"
@@ -30,7 +31,7 @@ static void make_tree(void)
 	snprintf(cmd, sizeof(cmd), "cp -r '%s/rapl-intel-2pkg/sys' '%s/'", f ? f : "ctests/fixtures", tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(p, sizeof(p), "%s/sys", tmpdir);
-	setenv("PAPI_VIRT_SYSFS", p, 1);
+	pv_check_use_root(PV_CHECK_SYS, p);
 	snprintf(p, sizeof(p), "%s/state", tmpdir);
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 }
@@ -166,26 +167,5 @@ START_TEST(restore_never_writes_through_symlink)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-	Suite *s = suite_create("pv_ctlstate");
-	TCase *t = tcase_create("ctlstate");
-
-	tcase_set_timeout(t, 30);
-	tcase_add_test(t, parse_line_kinds);
-	tcase_add_test(t, patterns_match_discovery);
-	tcase_add_test(t, restore_never_writes_through_symlink);
-	suite_add_tcase(s, t);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN_WITH("pv_ctlstate", 30, NULL, NULL,
+	parse_line_kinds, patterns_match_discovery, restore_never_writes_through_symlink)

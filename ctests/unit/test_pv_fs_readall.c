@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pv_check.h"
+#include "pv_config.h"
 #include "pv_fs.h"
 
 static char root[PATH_MAX];
@@ -20,7 +22,7 @@ static void make_dir(void)
 {
 	snprintf(root, sizeof(root), "/tmp/pvra.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("PAPI_VIRT_PROCFS", root, 1);
+	pv_check_use_root(PV_CHECK_PROC, root);
 }
 
 /* <root>/name with n bytes of a repeating pattern; returns the content. */
@@ -73,6 +75,7 @@ START_TEST(read_all_whole_and_capped)
 	free(want);
 	/* the real procfs: a file of size 0 that has content */
 	unsetenv("PAPI_VIRT_PROCFS");
+	pv_config_reset();
 	ck_assert_int_eq(pv_fs_read_all(PV_PROC, "self/status", 1u << 20, &text, &len), 0);
 	ck_assert_ptr_nonnull(strstr(text, "\nPid:"));
 	ck_assert_uint_eq(strlen(text), len);
@@ -133,20 +136,5 @@ START_TEST(pread_grow_rereads)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_fs_readall");
-	TCase *tc = tcase_create("pv_fs_readall");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, read_all_whole_and_capped);
-	tcase_add_test(tc, read_all_errors);
-	tcase_add_test(tc, pread_grow_rereads);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("pv_fs_readall",
+	read_all_whole_and_capped, read_all_errors, pread_grow_rereads)

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "pv_perf.h"
 
 static uint64_t thread_cpu_ns(void)
@@ -61,19 +62,5 @@ START_TEST(errors_are_negative_errno_with_hints)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_perf");
-	TCase *tc = tcase_create("pv_perf");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, task_clock_counts_this_thread);
-	tcase_add_test(tc, errors_are_negative_errno_with_hints);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("pv_perf",
+	task_clock_counts_this_thread, errors_are_negative_errno_with_hints)

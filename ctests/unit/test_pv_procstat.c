@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "pv_fs.h"
 #include "pv_procstat.h"
 
@@ -23,7 +24,7 @@ static void make_root(const char *text)
 
 	snprintf(root, sizeof(root), "%s/pvps.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("PAPI_VIRT_PROCFS", root, 1);
+	pv_check_use_root(PV_CHECK_PROC, root);
 	if (text) {
 		snprintf(p, sizeof(p), "%s/stat", root);
 		FILE *f = fopen(p, "w");
@@ -71,8 +72,8 @@ START_TEST(lines_by_cpu_number)
 	ck_assert_uint_eq(l[0].col[PV_PS_STEAL], 80);
 	ck_assert_uint_eq(l[0].col[PV_PS_GUEST_NICE], 100);
 	ck_assert_int_eq(l[1].cpu, 0);
-	ck_assert_uint_eq(pv_cpuline_sum(&l[1], PV_PS_BUSY), 1 + 2 + 3 + 6 + 7);
-	ck_assert_uint_eq(pv_cpuline_sum(&l[1], PV_PS_IDLE), 4 + 5);
+	ck_assert_uint_eq(pv_procstat_cpuline_sum(&l[1], PV_PS_BUSY), 1 + 2 + 3 + 6 + 7);
+	ck_assert_uint_eq(pv_procstat_cpuline_sum(&l[1], PV_PS_IDLE), 4 + 5);
 	ck_assert_int_eq(l[2].cpu, 2);
 	ck_assert_int_eq(l[2].ncols, 8);
 	ck_assert_uint_eq(l[2].col[PV_PS_GUEST], 0);
@@ -122,24 +123,24 @@ END_TEST
 
 START_TEST(ticks_to_ns_exact_and_saturating)
 {
-	ck_assert_uint_eq(pv_ticks_to_ns(3099, 100), 30990000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(5, 250), 20000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(1024 * 3 + 512, 1024), 3500000000ull);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(3099, 100), 30990000000ull);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(5, 250), 20000000ull);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(1024 * 3 + 512, 1024), 3500000000ull);
 	/* 1e9/hz would round 1e9/3 down to 333333333 per tick and lose 1 ns
 	 * every 3 ticks; the whole-seconds split keeps 3 ticks = 1 s exactly */
-	ck_assert_uint_eq(pv_ticks_to_ns(3, 3), 1000000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(3000000, 3), 1000000000000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(9223372035ull * 100 + 47, 100), 9223372035470000000ull);
-	ck_assert_uint_eq(pv_ticks_to_ns(9223372036ull * 100 + 85, 100), 9223372036850000000ull); /* just below */
-	ck_assert_uint_eq(pv_ticks_to_ns(9223372036ull * 100 + 86, 100), PV_NS_MAX); /* just past */
-	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX / 1000, 100), PV_NS_MAX);
-	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX, 100), PV_NS_MAX);
-	ck_assert_uint_eq(pv_ticks_to_ns(UINT64_MAX, 1), PV_NS_MAX);
-	ck_assert_uint_eq(pv_ticks_to_ns(7, 0), 0);
-	ck_assert_uint_eq(pv_ticks_to_ns(7, 1000000001ull), 0);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(3, 3), 1000000000ull);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(3000000, 3), 1000000000000000ull);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(9223372035ull * 100 + 47, 100), 9223372035470000000ull);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(9223372036ull * 100 + 85, 100), 9223372036850000000ull); /* just below */
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(9223372036ull * 100 + 86, 100), PV_NS_MAX); /* just past */
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(UINT64_MAX / 1000, 100), PV_NS_MAX);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(UINT64_MAX, 100), PV_NS_MAX);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(UINT64_MAX, 1), PV_NS_MAX);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(7, 0), 0);
+	ck_assert_uint_eq(pv_procstat_ticks_to_ns(7, 1000000001ull), 0);
 	ck_assert_uint_eq(PV_NS_MAX, (uint64_t)INT64_MAX);
-	ck_assert_uint_ge(pv_user_hz(), 1);
-	ck_assert_uint_eq(pv_user_hz(), (uint64_t)sysconf(_SC_CLK_TCK));
+	ck_assert_uint_ge(pv_procstat_user_hz(), 1);
+	ck_assert_uint_eq(pv_procstat_user_hz(), (uint64_t)sysconf(_SC_CLK_TCK));
 }
 END_TEST
 
@@ -155,10 +156,10 @@ START_TEST(sums_saturate)
 	ck_assert_int_eq(scan("cpu0 18446744073709551615 18446744073709551615 1 1 1 1 1 1\n", l, 1, &sc), 1);
 	/* busy saturates instead of wrapping to a small number, and stays
 	 * below busy + idle */
-	uint64_t busy = pv_cpuline_sum(&l[0], PV_PS_BUSY);
+	uint64_t busy = pv_procstat_cpuline_sum(&l[0], PV_PS_BUSY);
 	ck_assert_uint_eq(busy, UINT64_MAX);
-	ck_assert_uint_le(busy, pv_cpuline_sum(&l[0], PV_PS_BUSY | PV_PS_IDLE));
-	ck_assert_uint_le(pv_ticks_to_ns(busy, 100), pv_ticks_to_ns(pv_cpuline_sum(&l[0], PV_PS_BUSY | PV_PS_IDLE), 100));
+	ck_assert_uint_le(busy, pv_procstat_cpuline_sum(&l[0], PV_PS_BUSY | PV_PS_IDLE));
+	ck_assert_uint_le(pv_procstat_ticks_to_ns(busy, 100), pv_procstat_ticks_to_ns(pv_procstat_cpuline_sum(&l[0], PV_PS_BUSY | PV_PS_IDLE), 100));
 }
 END_TEST
 
@@ -209,23 +210,5 @@ START_TEST(missing_file_and_fifo)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_procstat");
-	TCase *tc = tcase_create("pv_procstat");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, lines_by_cpu_number);
-	tcase_add_test(tc, malformed_lines_are_skipped_and_counted);
-	tcase_add_test(tc, ticks_to_ns_exact_and_saturating);
-	tcase_add_test(tc, sums_saturate);
-	tcase_add_test(tc, file_reads_again_and_grows);
-	tcase_add_test(tc, missing_file_and_fifo);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("pv_procstat",
+	lines_by_cpu_number, malformed_lines_are_skipped_and_counted, ticks_to_ns_exact_and_saturating, sums_saturate, file_reads_again_and_grows, missing_file_and_fifo)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pv_check.h"
 #include "pv_fs.h"
 #include "pv_schedstat.h"
 
@@ -23,7 +24,7 @@ static void make_task(const char *text)
 
 	snprintf(root, sizeof(root), "/tmp/pvss.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	setenv("PAPI_VIRT_PROCFS", root, 1);
+	pv_check_use_root(PV_CHECK_PROC, root);
 	snprintf(p, sizeof(p), "%s/4242", root);
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 	snprintf(p, sizeof(p), "%s/4242/task", root);
@@ -48,6 +49,7 @@ static void drop(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	ck_assert_int_eq(system(cmd), 0);
 	unsetenv("PAPI_VIRT_PROCFS");
+	pv_config_reset();
 }
 
 START_TEST(parse_strictly)
@@ -142,21 +144,5 @@ START_TEST(self_matches_thread_cpu_clock)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("pv_schedstat");
-	TCase *tc = tcase_create("pv_schedstat");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_test(tc, parse_strictly);
-	tcase_add_test(tc, task_file_kept_open);
-	tcase_add_test(tc, fifo_refused);
-	tcase_add_test(tc, self_matches_thread_cpu_clock);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("pv_schedstat",
+	parse_strictly, task_file_kept_open, fifo_refused, self_matches_thread_cpu_clock)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pv_check.h"
 #include "util_vm.h"
 
 START_TEST(index_survives_growth)
@@ -60,24 +61,5 @@ START_TEST(reset_reuses_rows_zeroed)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-	Suite *s = suite_create("util_vm");
-	TCase *t = tcase_create("sample");
-
-	tcase_add_test(t, index_survives_growth);
-	tcase_add_test(t, reset_reuses_rows_zeroed);
-	suite_add_tcase(s, t);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN("util_vm",
+	index_survives_growth, reset_reuses_rows_zeroed)

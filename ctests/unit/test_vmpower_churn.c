@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv_check.h"
 #include "pv_virt_reg.h"
 #include "pv_config.h"
 #include "vmp_engine.h"
@@ -132,19 +133,5 @@ START_TEST(same_name)
 }
 END_TEST
 
-int main(void)
-{
-	Suite *s = suite_create("vmpower_churn");
-	TCase *tc = tcase_create("churn");
-	SRunner *sr;
-	int failed;
-
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, same_name);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+PV_CHECK_MAIN_WITH("vmpower_churn", 120, NULL, NULL,
+	same_name)

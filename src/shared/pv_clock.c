@@ -1,7 +1,7 @@
 /* Monotonic time and deadlines; see pv_clock.h. */
 #include "pv_clock.h"
 
-struct timespec pv_ns_to_ts(uint64_t ns)
+struct timespec pv_clock_ns_to_ts(uint64_t ns)
 {
 	struct timespec ts;
 
@@ -10,7 +10,7 @@ struct timespec pv_ns_to_ts(uint64_t ns)
 	return ts;
 }
 
-void pv_ts_add_ns(struct timespec *ts, uint64_t ns)
+void pv_clock_ts_add_ns(struct timespec *ts, uint64_t ns)
 {
 	/* Add whole seconds and the remainder separately: ns may be larger
 	 * than a long can hold, tv_nsec + remainder never is. */
@@ -22,10 +22,10 @@ void pv_ts_add_ns(struct timespec *ts, uint64_t ns)
 	}
 }
 
-struct timespec pv_deadline_ns(uint64_t ns)
+struct timespec pv_clock_deadline_ns(uint64_t ns)
 {
-	struct timespec ts = pv_ns_to_ts(pv_now_ns());
+	struct timespec ts = pv_clock_ns_to_ts(pv_now_ns());
 
-	pv_ts_add_ns(&ts, ns);
+	pv_clock_ts_add_ns(&ts, ns);
 	return ts;
 }

@@ -6,7 +6,7 @@
  * jumps with settimeofday or NTP steps, and the kernel serves it from the
  * vDSO (~25 ns), so pv_now_ns() is inline and cheap enough for appio's hot
  * path.  Deadlines for pthread_cond_timedwait / clock_nanosleep are
- * CLOCK_MONOTONIC timespecs built by pv_deadline_ns() and pv_ts_add_ns().
+ * CLOCK_MONOTONIC timespecs built by pv_clock_deadline_ns() and pv_clock_ts_add_ns().
  */
 #ifndef PV_CLOCK_H
 #define PV_CLOCK_H
@@ -32,14 +32,14 @@ static inline uint64_t pv_now_ns(void)
 }
 
 /* ns -> timespec (tv_nsec in [0, 1e9)). */
-struct timespec pv_ns_to_ts(uint64_t ns);
+struct timespec pv_clock_ns_to_ts(uint64_t ns);
 
 /* Moves ts forward by ns, keeping tv_nsec normalised. */
-void pv_ts_add_ns(struct timespec *ts, uint64_t ns);
+void pv_clock_ts_add_ns(struct timespec *ts, uint64_t ns);
 
 /* The CLOCK_MONOTONIC time ns from now, as a timespec (an absolute
  * deadline for pthread_cond_timedwait on a CLOCK_MONOTONIC condition or
  * clock_nanosleep(TIMER_ABSTIME)). */
-struct timespec pv_deadline_ns(uint64_t ns);
+struct timespec pv_clock_deadline_ns(uint64_t ns);
 
 #endif

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pv_fs.h"
+#include "pv_parse.h"
 #include "pv_msg.h"
-#include "pv_virt.h"
+#include "pv_virt_types.h"
 
 struct pv_config_entry;
 
@@ -244,16 +244,16 @@ static int pv_config_same_input(const struct pv_config_node *a, const struct pv_
 /* The debug channel's PAPI_VIRT_DEBUG bit (PAPI's bit is kept). */
 static void pv_dbg_set_config(unsigned int on)
 {
-	int s = __atomic_load_n(&pv_dbg_state, __ATOMIC_RELAXED);
+	int s = __atomic_load_n(&pv_msg_dbg_state, __ATOMIC_RELAXED);
 
 	s = (s < 0 ? 0 : s & ~PV_DBG_CONFIG) | (on ? PV_DBG_CONFIG : 0);
-	__atomic_store_n(&pv_dbg_state, s, __ATOMIC_RELAXED);
+	__atomic_store_n(&pv_msg_dbg_state, s, __ATOMIC_RELAXED);
 }
 
-int pv_dbg_resolve(void)
+int pv_config_dbg_resolve(void)
 {
 	pv_config_get();
-	return __atomic_load_n(&pv_dbg_state, __ATOMIC_RELAXED);
+	return __atomic_load_n(&pv_msg_dbg_state, __ATOMIC_RELAXED);
 }
 
 /* Refused values, on the debug channel (a component that refuses to run

@@ -5,18 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
-int pv_dbg_state = -1;
+int pv_msg_dbg_state = -1;
 
 void pv_msgf(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vmsgf(msg, len, fmt, ap);
+	pv_msgvf(msg, len, fmt, ap);
 	va_end(ap);
 }
 
-const char *pv_errname(int err)
+const char *pv_msg_errname(int err)
 {
 	static __thread char buf[24];
 	const char *n = strerrorname_np(err < 0 ? -err : err);
@@ -27,17 +27,17 @@ const char *pv_errname(int err)
 	return buf;
 }
 
-void pv_dbg_set(int source, int on)
+void pv_msg_dbg_set(int source, int on)
 {
-	if (__atomic_load_n(&pv_dbg_state, __ATOMIC_RELAXED) < 0)
-		pv_dbg_resolve();
+	if (__atomic_load_n(&pv_msg_dbg_state, __ATOMIC_RELAXED) < 0)
+		pv_config_dbg_resolve();
 	if (on)
-		__atomic_fetch_or(&pv_dbg_state, source, __ATOMIC_RELAXED);
+		__atomic_fetch_or(&pv_msg_dbg_state, source, __ATOMIC_RELAXED);
 	else
-		__atomic_fetch_and(&pv_dbg_state, ~source, __ATOMIC_RELAXED);
+		__atomic_fetch_and(&pv_msg_dbg_state, ~source, __ATOMIC_RELAXED);
 }
 
-void pv_dbg_print(const char *comp, const char *fmt, ...)
+void pv_msg_dbg_print(const char *comp, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -51,7 +51,7 @@ void pv_dbg_print(const char *comp, const char *fmt, ...)
 	fprintf(stderr, "%s\n", line);
 }
 
-void pv_vmsgf(char *msg, size_t len, const char *fmt, va_list ap)
+void pv_msgvf(char *msg, size_t len, const char *fmt, va_list ap)
 {
 	if (msg && len)
 		vsnprintf(msg, len, fmt, ap);

@@ -22,40 +22,40 @@ void pv_msgf(char *msg, size_t len, const char *fmt, ...) __attribute__((format(
  * PAPI glue).  -1 until the configuration is read. */
 #define PV_DBG_CONFIG 1
 #define PV_DBG_PAPI 2
-extern int pv_dbg_state;
+extern int pv_msg_dbg_state;
 
 /* Reads the configuration (pv_config.c) and returns the state. */
-int pv_dbg_resolve(void);
+int pv_config_dbg_resolve(void);
 
 /* Turns a source on or off (PV_DBG_PAPI: by the PAPI glue). */
-void pv_dbg_set(int source, int on);
+void pv_msg_dbg_set(int source, int on);
 
 static inline int pv_dbg_on(void)
 {
-	int s = __atomic_load_n(&pv_dbg_state, __ATOMIC_RELAXED);
+	int s = __atomic_load_n(&pv_msg_dbg_state, __ATOMIC_RELAXED);
 
 	if (__builtin_expect(s < 0, 0))
-		s = pv_dbg_resolve();
+		s = pv_config_dbg_resolve();
 	return __builtin_expect(s > 0, 0);
 }
 
 /* One debug line on stderr (the newline is added); for pv_dbg() only. */
-void pv_dbg_print(const char *comp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pv_msg_dbg_print(const char *comp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The errno's symbolic name ("ENOENT") for err or -err; "errno N" when it
  * has none.  For debug lines, which name the exact failure. */
-const char *pv_errname(int err);
+const char *pv_msg_errname(int err);
 
 /* pv_dbg("vmpower", "basis: CPU time (%s)", why): the arguments are not
  * evaluated when the channel is off. */
 #define pv_dbg(comp, ...)                                  \
 	do {                                               \
 		if (pv_dbg_on())                           \
-			pv_dbg_print((comp), __VA_ARGS__); \
+			pv_msg_dbg_print((comp), __VA_ARGS__); \
 	} while (0)
 
 /* The same with a va_list, for helpers that add to a message and forward
  * their own format (give them the format attribute too). */
-void pv_vmsgf(char *msg, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+void pv_msgvf(char *msg, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 #endif

@@ -12,7 +12,7 @@ const struct pv_config *pv_papi_config(void)
 
 #ifdef DEBUG
 	/* PAPI's SUBDBG channel: papi-virt's own lines go with it. */
-	pv_dbg_set(PV_DBG_PAPI, ISLEVEL(DEBUG_SUBSTRATE) != 0);
+	pv_msg_dbg_set(PV_DBG_PAPI, ISLEVEL(DEBUG_SUBSTRATE) != 0);
 #endif
 	return c;
 }

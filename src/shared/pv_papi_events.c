@@ -62,7 +62,7 @@ int pv_papi_disable(papi_vector_t *vector, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vmsgf(vector->cmp_info.disabled_reason, sizeof(vector->cmp_info.disabled_reason), fmt, ap);
+	pv_msgvf(vector->cmp_info.disabled_reason, sizeof(vector->cmp_info.disabled_reason), fmt, ap);
 	va_end(ap);
 	vector->cmp_info.disabled = PAPI_ECMP;
 	return PAPI_ECMP;
@@ -74,7 +74,7 @@ void pv_papi_partial(papi_vector_t *vector, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vmsgf(vector->cmp_info.partially_disabled_reason,
+	pv_msgvf(vector->cmp_info.partially_disabled_reason,
 		   sizeof(vector->cmp_info.partially_disabled_reason), fmt, ap);
 	va_end(ap);
 	vector->cmp_info.partially_disabled = 1;
@@ -102,7 +102,7 @@ void pv_papi_error(const papi_vector_t *vector, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vmsgf(msg, sizeof(msg), fmt, ap);
+	pv_msgvf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	PAPIERROR("%s: %s", vector->cmp_info.name, msg);
 }

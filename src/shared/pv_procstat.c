@@ -140,7 +140,7 @@ void pv_procstat_close(struct pv_procstat_file *f)
 	f->cap = 0;
 }
 
-uint64_t pv_cpuline_sum(const struct pv_cpuline *l, unsigned mask)
+uint64_t pv_procstat_cpuline_sum(const struct pv_cpuline *l, unsigned mask)
 {
 	uint64_t sum = 0;
 
@@ -150,7 +150,7 @@ uint64_t pv_cpuline_sum(const struct pv_cpuline *l, unsigned mask)
 	return sum;
 }
 
-uint64_t pv_ticks_to_ns(uint64_t ticks, uint64_t hz)
+uint64_t pv_procstat_ticks_to_ns(uint64_t ticks, uint64_t hz)
 {
 	uint64_t ns;
 
@@ -165,7 +165,7 @@ uint64_t pv_ticks_to_ns(uint64_t ticks, uint64_t hz)
 	return ns > PV_NS_MAX ? PV_NS_MAX : ns;
 }
 
-uint64_t pv_user_hz(void)
+uint64_t pv_procstat_user_hz(void)
 {
 	long hz = sysconf(_SC_CLK_TCK);
 

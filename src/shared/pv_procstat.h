@@ -42,7 +42,7 @@ enum pv_procstat_col {
 };
 #define PV_PROCSTAT_MIN_COLS 8 /* through steal */
 
-/* Column sets for pv_cpuline_sum (guest time is already inside user/nice). */
+/* Column sets for pv_procstat_cpuline_sum (guest time is already inside user/nice). */
 #define PV_PS_MASK(c) (1u << (c))
 #define PV_PS_BUSY (PV_PS_MASK(PV_PS_USER) | PV_PS_MASK(PV_PS_NICE) | PV_PS_MASK(PV_PS_SYSTEM) | \
 		    PV_PS_MASK(PV_PS_IRQ) | PV_PS_MASK(PV_PS_SOFTIRQ))
@@ -90,7 +90,7 @@ int pv_procstat_read(struct pv_procstat_file *f, const char **ret_text);
 void pv_procstat_close(struct pv_procstat_file *f);
 
 /* Saturating sum of the columns in mask. */
-uint64_t pv_cpuline_sum(const struct pv_cpuline *l, unsigned mask);
+uint64_t pv_procstat_cpuline_sum(const struct pv_cpuline *l, unsigned mask);
 
 /* a + b, UINT64_MAX instead of wrapping. */
 static inline uint64_t pv_sat_add(uint64_t a, uint64_t b)
@@ -108,10 +108,10 @@ static inline uint64_t pv_ns_add(uint64_t a, uint64_t b)
 
 /* USER_HZ ticks -> ns, exact, saturating at PV_NS_MAX; 0 when hz is 0 or
  * above 1e9 (not a tick rate). */
-uint64_t pv_ticks_to_ns(uint64_t ticks, uint64_t hz);
+uint64_t pv_procstat_ticks_to_ns(uint64_t ticks, uint64_t hz);
 
 /* USER_HZ of this system (sysconf(_SC_CLK_TCK)), 100 when it cannot be
  * told (the value of every Linux architecture papi-virt runs on). */
-uint64_t pv_user_hz(void);
+uint64_t pv_procstat_user_hz(void);
 
 #endif

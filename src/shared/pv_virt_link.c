@@ -258,7 +258,7 @@ static void *pv_virt_worker(void *arg)
 
 static void pv_virt_deadline(struct timespec *ts, unsigned int ms)
 {
-	*ts = pv_deadline_ns((uint64_t)ms * 1000000u);
+	*ts = pv_clock_deadline_ns((uint64_t)ms * 1000000u);
 }
 
 /* Runs op on a detached worker with every signal blocked; waits until it

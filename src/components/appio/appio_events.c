@@ -192,7 +192,7 @@ static const struct appio_kind_def appio_kinds[] = {
 _Static_assert(sizeof(appio_kinds) / sizeof(appio_kinds[0]) == APPIO_EV_KIND_COUNT,
 	       "appio_kinds: one row per enum appio_ev_kind");
 
-const struct appio_kind_def *appio_kind(unsigned kind)
+const struct appio_kind_def *appio_events_kind(unsigned kind)
 {
 	return kind < APPIO_EV_KIND_COUNT ? &appio_kinds[kind] : (const struct appio_kind_def *)0;
 }

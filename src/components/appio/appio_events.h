@@ -31,7 +31,7 @@ struct appio_kind_def {
 };
 
 /* The row of a kind; NULL out of range. */
-const struct appio_kind_def *appio_kind(unsigned kind);
+const struct appio_kind_def *appio_events_kind(unsigned kind);
 
 struct appio_event_def {
 	const char *name;

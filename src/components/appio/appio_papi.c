@@ -72,7 +72,7 @@ static int appio_build(struct pv_papi_events *ev)
 		snprintf(e.name, sizeof(e.name), "%s", d->name);
 		snprintf(e.desc, sizeof(e.desc), "%s; calling thread since PAPI_start", d->desc);
 		snprintf(e.units, sizeof(e.units), "%s", d->units);
-		e.dtype = appio_kind(d->kind)->is_signed ? PV_S64 : PV_U64;
+		e.dtype = appio_events_kind(d->kind)->is_signed ? PV_S64 : PV_U64;
 		e.vtype = PV_COUNTER;
 		e.base = -1;
 		e.listed = 1;

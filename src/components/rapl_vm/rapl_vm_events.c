@@ -234,7 +234,7 @@ static int bad(char *err, size_t len, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pv_vmsgf(err, len, fmt, ap);
+	pv_msgvf(err, len, fmt, ap);
 	va_end(ap);
 	return -ENOENT;
 }

@@ -11,7 +11,7 @@
  * STEAL_ACC_MAX (PV_NS_MAX, INT64_MAX).  An increase that would take it past that (a
  * corrupt value such as 2^64-1 in /proc/stat or schedstat) is no increase
  * but a reset: the accumulator re-bases on it and counts it in `jumps`, so
- * that the caller can say so once.  Tick conversions (pv_ticks_to_ns)
+ * that the caller can say so once.  Tick conversions (pv_procstat_ticks_to_ns)
  * saturate at the same cap.
  */
 #ifndef STEAL_ACC_H

@@ -86,21 +86,21 @@ static const struct steal_kind_def steal_kinds[] = {
 _Static_assert(sizeof(steal_kinds) / sizeof(steal_kinds[0]) == STEAL_K_COUNT,
 	       "steal_kinds: one row per enum steal_kind");
 
-const struct steal_kind_def *steal_kind(int kind)
+const struct steal_kind_def *steal_events_kind(int kind)
 {
 	return kind >= 0 && kind < STEAL_K_COUNT ? &steal_kinds[kind] : NULL;
 }
 
-int steal_kind_is_host(int kind)
+int steal_events_kind_is_host(int kind)
 {
-	const struct steal_kind_def *d = steal_kind(kind);
+	const struct steal_kind_def *d = steal_events_kind(kind);
 
 	return d && (d->needs & STEAL_NEED_LIBVIRT);
 }
 
-unsigned steal_kind_sources(int kind, int excluded)
+unsigned steal_events_kind_sources(int kind, int excluded)
 {
-	const struct steal_kind_def *d = steal_kind(kind);
+	const struct steal_kind_def *d = steal_events_kind(kind);
 	unsigned n;
 
 	if (!d)
@@ -191,7 +191,7 @@ int steal_events_parse(const char *name, struct steal_req *ret, char *err, size_
 
 int steal_events_name(const struct steal_req *r, char *buf, size_t len)
 {
-	const struct steal_kind_def *b = steal_kind(r->kind);
+	const struct steal_kind_def *b = steal_events_kind(r->kind);
 	char esc[PV_EV_NAME_MAX];
 	int n;
 
@@ -199,7 +199,7 @@ int steal_events_name(const struct steal_req *r, char *buf, size_t len)
 		return -EINVAL;
 	if (r->kind == STEAL_K_CPU)
 		n = snprintf(buf, len, "%s:cpu=%d", b->name, r->cpu);
-	else if (!steal_kind_is_host(r->kind) || !r->vm[0])
+	else if (!steal_events_kind_is_host(r->kind) || !r->vm[0])
 		n = snprintf(buf, len, "%s", b->name);
 	else {
 		int rc = pv_evname_escape(r->vm, esc, sizeof(esc));
@@ -298,7 +298,7 @@ int steal_events_add_bases(struct pv_evtab *t, const char *pvacct, unsigned long
 int steal_events_add(struct pv_evtab *t, const struct steal_req *r, int listed, const char *note,
 		     unsigned *ret_code)
 {
-	const struct steal_kind_def *k = steal_kind(r->kind);
+	const struct steal_kind_def *k = steal_events_kind(r->kind);
 	const struct steal_kind_def *b = k ? &steal_kinds[k->base] : NULL;
 	struct pv_event e;
 	unsigned base;

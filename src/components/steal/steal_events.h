@@ -66,14 +66,14 @@ struct steal_kind_def {
 };
 
 /* The row of a kind; NULL out of range. */
-const struct steal_kind_def *steal_kind(int kind);
+const struct steal_kind_def *steal_events_kind(int kind);
 
 /* 1 for the host kinds (VM / vCPU events, need libvirt). */
-int steal_kind_is_host(int kind);
+int steal_events_kind_is_host(int kind);
 
 /* The sources (STEAL_NEED_SYS, STEAL_NEED_THREAD bits) a kind needs; excluded:
  * steal_pvacct_excluded() of this system. */
-unsigned steal_kind_sources(int kind, int excluded);
+unsigned steal_events_kind_sources(int kind, int excluded);
 
 /* A parsed request.  vcpu = -1: all vCPUs; vm[0] = 0: all VMs. */
 struct steal_req {

@@ -111,8 +111,8 @@ static uint64_t steal_guest_estimate(const struct steal_guest *g)
 
 	for (size_t c = 0; c < g->ncpu; c++) {
 		uint64_t t = g->on_cpu_ns[c];
-		uint64_t s = pv_ticks_to_ns(g->cpu_steal[c].total, g->hz);
-		uint64_t w = pv_ticks_to_ns(g->cpu_work[c].total, g->hz);
+		uint64_t s = pv_procstat_ticks_to_ns(g->cpu_steal[c].total, g->hz);
+		uint64_t w = pv_procstat_ticks_to_ns(g->cpu_work[c].total, g->hz);
 
 		if (t == 0 || s == 0)
 			continue;
@@ -220,12 +220,12 @@ unsigned steal_guest_jumps(const struct steal_guest *g)
 
 uint64_t steal_guest_total_ns(const struct steal_guest *g)
 {
-	return pv_ticks_to_ns(g->total.total, g->hz);
+	return pv_procstat_ticks_to_ns(g->total.total, g->hz);
 }
 
 uint64_t steal_guest_cpu_ns(const struct steal_guest *g, int cpu)
 {
 	if (cpu < 0 || (size_t)cpu >= g->ncpu)
 		return 0;
-	return pv_ticks_to_ns(g->cpu_steal[cpu].total, g->hz);
+	return pv_procstat_ticks_to_ns(g->cpu_steal[cpu].total, g->hz);
 }

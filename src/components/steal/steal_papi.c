@@ -88,7 +88,7 @@ static void steal_fill(struct steal_ctl *c)
 {
 	for (int i = 0; i < c->n; i++) {
 		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
-		const struct steal_kind_def *d = steal_kind(e->kind);
+		const struct steal_kind_def *d = steal_events_kind(e->kind);
 		uint64_t v = d->guest_value ? d->guest_value(&c->guest, e->arg[0])
 					    : steal_papi_host_value(c, c->slot[i], e->arg[1], d->vcpu_value);
 
@@ -172,7 +172,7 @@ static int steal_init(int cidx)
 	int rc;
 
 	_steal_vector.cmp_info.CmpIdx = cidx;
-	steal_hz = pv_user_hz();
+	steal_hz = pv_procstat_user_hz();
 	__atomic_store_n(&steal_acct_known, 0, __ATOMIC_RELEASE);
 	rc = pv_procstat_open(&f, 0);
 	if (rc < 0)
@@ -239,7 +239,7 @@ static int steal_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 		pv_papi_error(&_steal_vector, "%s", err);
 		return rc == -EINVAL ? -ENOENT : rc;
 	}
-	if (steal_kind_is_host(r.kind) && r.vm[0] && steal_papi_host_check(&r) < 0)
+	if (steal_events_kind_is_host(r.kind) && r.vm[0] && steal_papi_host_check(&r) < 0)
 		return -ENOENT;
 	rc = steal_events_add(&ev->tab, &r, 0, NULL, ret_code);
 	if (rc == -ENAMETOOLONG)
@@ -335,7 +335,7 @@ static int _steal_update_control_state(hwd_control_state_t *ctl, NativeInfo_t *n
 		/* Their sources and values depend on the kernel's accounting. */
 		if (e->kind == STEAL_K_THREAD_STEAL || e->kind == STEAL_K_VIRT_COMP)
 			steal_acct_ready();
-		unsigned src = steal_kind_sources(e->kind, steal_pvacct_excluded(steal_acct));
+		unsigned src = steal_events_kind_sources(e->kind, steal_pvacct_excluded(steal_acct));
 
 		c->need_sys |= !!(src & STEAL_NEED_SYS);
 		c->need_thread |= !!(src & STEAL_NEED_THREAD);
@@ -367,7 +367,7 @@ static int _steal_start(hwd_context_t *ctx, hwd_control_state_t *ctl)
 		c->sampler_open = 1;
 	}
 	for (int i = 0; i < c->n; i++)
-		has_host |= steal_kind_is_host(pv_evtab_get(&steal_ev.tab, c->codes[i])->kind);
+		has_host |= steal_events_kind_is_host(pv_evtab_get(&steal_ev.tab, c->codes[i])->kind);
 	if (has_host) {
 		rc = steal_papi_host_bind(c);
 		if (rc < 0) {

@@ -72,7 +72,7 @@ static int steal_hvm_bind(struct steal_ctl *c, const struct pv_virt_vm *vm, int 
 			h->v[k].frozen = 1;
 			pv_dbg("steal", "VM '%s': vCPU %d counter %s/%d/task/%d/schedstat could not be opened: %s [%s]; "
 			       "its steal stays frozen", vm->name, vm->vcpus[k].index, pv_fs_root(PV_PROC), (int)vm->pid,
-			       (int)vm->vcpus[k].tid, strerror(-rc), pv_errname(rc));
+			       (int)vm->vcpus[k].tid, strerror(-rc), pv_msg_errname(rc));
 		}
 	}
 	h->n = vm->n_vcpus;
@@ -93,7 +93,7 @@ int steal_papi_host_bind(struct steal_ctl *c)
 		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, c->codes[i]);
 
 		c->slot[i] = -1;
-		if (!steal_kind_is_host(e->kind))
+		if (!steal_events_kind_is_host(e->kind))
 			continue;
 		if (!e->key[0]) {
 			/* All VMs: the set running now. */
@@ -170,7 +170,7 @@ static void steal_papi_host_unlist_vms(void)
 	for (unsigned i = 0; i < n; i++) {
 		const struct pv_event *e = pv_evtab_get(&steal_ev.tab, i);
 
-		if (e->key[0] && steal_kind_is_host(e->kind))
+		if (e->key[0] && steal_events_kind_is_host(e->kind))
 			pv_evtab_set_listed(&steal_ev.tab, i, 0);
 	}
 }
@@ -202,7 +202,7 @@ void steal_papi_host_list_vms(void)
 			for (int k = 0; k < STEAL_K_COUNT; k++) {
 				struct steal_req r = { .kind = k, .cpu = -1, .vcpu = -1 };
 
-				if (!steal_kind_is_host(k) || (int)steal_kind(k)->base != k)
+				if (!steal_events_kind_is_host(k) || (int)steal_events_kind(k)->base != k)
 					continue;
 
 				snprintf(r.vm, sizeof(r.vm), "%s", vm->name);

@@ -44,8 +44,8 @@ static int steal_procstat_reserve(struct steal_procstat *s, size_t n)
 static int steal_procstat_store(struct steal_procstat *s, const struct pv_cpuline *l)
 {
 	struct steal_cpustat cs = {
-		.busy = pv_cpuline_sum(l, PV_PS_BUSY),
-		.idle = pv_cpuline_sum(l, PV_PS_IDLE),
+		.busy = pv_procstat_cpuline_sum(l, PV_PS_BUSY),
+		.idle = pv_procstat_cpuline_sum(l, PV_PS_IDLE),
 		.steal = l->col[PV_PS_STEAL],
 		.present = 1,
 	};

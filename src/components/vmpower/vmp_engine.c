@@ -109,7 +109,7 @@ static int setup_basis(struct vmp_engine *e)
 fallback:
 	e->info.unit = VMP_NS;
 	snprintf(e->info.unit_why, sizeof(e->info.unit_why), "%s", why);
-	pv_dbg("vmpower", "basis: CPU time, not cycles: no hardware cycle counters: %s [%s]", why, pv_errname(rc));
+	pv_dbg("vmpower", "basis: CPU time, not cycles: no hardware cycle counters: %s [%s]", why, pv_msg_errname(rc));
 	return 0;
 }
 

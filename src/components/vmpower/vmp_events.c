@@ -48,12 +48,12 @@ static const struct vmp_kind_def kinds[] = {
 
 _Static_assert(sizeof(kinds) / sizeof(kinds[0]) == VMP_K_COUNT, "vmpower kinds: one row per enum vmp_kind");
 
-const struct vmp_kind_def *vmp_kind(enum vmp_kind k)
+const struct vmp_kind_def *vmp_events_kind(enum vmp_kind k)
 {
 	return (unsigned)k < VMP_K_COUNT ? &kinds[k] : NULL;
 }
 
-double vmp_kind_gauge(enum vmp_kind k, const struct vmp_sample *a, const struct vmp_sample *b)
+double vmp_events_kind_gauge(enum vmp_kind k, const struct vmp_sample *a, const struct vmp_sample *b)
 {
 	const struct vmp_kind_def *d = &kinds[k];
 
@@ -72,14 +72,14 @@ double vmp_kind_gauge(enum vmp_kind k, const struct vmp_sample *a, const struct 
 	return (double)(b->num - a->num);
 }
 
-long long vmp_kind_value(enum vmp_kind k, const struct vmp_sample *a, const struct vmp_sample *b)
+long long vmp_events_kind_value(enum vmp_kind k, const struct vmp_sample *a, const struct vmp_sample *b)
 {
 	const struct vmp_kind_def *d = &kinds[k];
 	long long v;
 
 	if (d->calc == VMP_CALC_DELTA)
 		return (long long)(b->num - a->num);
-	double g = vmp_kind_gauge(k, a, b);
+	double g = vmp_events_kind_gauge(k, a, b);
 	if (d->dtype == PV_F64)
 		memcpy(&v, &g, sizeof(v));
 	else

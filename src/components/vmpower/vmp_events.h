@@ -68,15 +68,15 @@ struct vmp_kind_def {
 };
 
 /* The row of a kind; NULL out of range. */
-const struct vmp_kind_def *vmp_kind(enum vmp_kind k);
+const struct vmp_kind_def *vmp_events_kind(enum vmp_kind k);
 
 /* A gauge's value between two samples of its quantity (0 when no time or
  * no denominator passed), or a counter's change as a double. */
-double vmp_kind_gauge(enum vmp_kind k, const struct vmp_sample *start, const struct vmp_sample *now);
+double vmp_events_kind_gauge(enum vmp_kind k, const struct vmp_sample *start, const struct vmp_sample *now);
 
 /* The value PAPI reports: a counter's exact change, an FP64 gauge's bits,
  * or an integer gauge rounded to nearest. */
-long long vmp_kind_value(enum vmp_kind k, const struct vmp_sample *start, const struct vmp_sample *now);
+long long vmp_events_kind_value(enum vmp_kind k, const struct vmp_sample *start, const struct vmp_sample *now);
 
 struct vmp_req {
 	enum vmp_kind kind;

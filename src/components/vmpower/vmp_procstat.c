@@ -31,10 +31,10 @@ int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_
 		 * with huge tick counts must not wrap and make busy exceed
 		 * total (found by fuzz_vmp_procstat); the conversion is
 		 * monotonic, so busy_ns <= total_ns too. */
-		uint64_t busy = pv_cpuline_sum(&l, PV_PS_BUSY | PV_PS_MASK(PV_PS_STEAL));
-		uint64_t total = pv_sat_add(busy, pv_cpuline_sum(&l, PV_PS_IDLE));
-		s.busy_ns[pkg] = pv_ns_add(s.busy_ns[pkg], pv_ticks_to_ns(busy, (uint64_t)tick_hz));
-		s.total_ns[pkg] = pv_ns_add(s.total_ns[pkg], pv_ticks_to_ns(total, (uint64_t)tick_hz));
+		uint64_t busy = pv_procstat_cpuline_sum(&l, PV_PS_BUSY | PV_PS_MASK(PV_PS_STEAL));
+		uint64_t total = pv_sat_add(busy, pv_procstat_cpuline_sum(&l, PV_PS_IDLE));
+		s.busy_ns[pkg] = pv_ns_add(s.busy_ns[pkg], pv_procstat_ticks_to_ns(busy, (uint64_t)tick_hz));
+		s.total_ns[pkg] = pv_ns_add(s.total_ns[pkg], pv_procstat_ticks_to_ns(total, (uint64_t)tick_hz));
 		used++;
 	}
 	if (!used)
@@ -53,7 +53,7 @@ int vmp_procstat_read(const struct vmp_topo *t, struct vmp_pkgstat *ret)
 	if (!err)
 		err = pv_procstat_read(&f, &text);
 	if (!err)
-		err = vmp_procstat_parse(text, t, pv_user_hz(), ret);
+		err = vmp_procstat_parse(text, t, pv_procstat_user_hz(), ret);
 	pv_procstat_close(&f);
 	return err;
 }

@@ -24,7 +24,7 @@ struct vmp_pkgstat {
 	uint64_t total_ns[VMP_MAX_PKGS];
 };
 
-/* Parses content; tick_hz is USER_HZ (pv_user_hz()).  0, or
+/* Parses content; tick_hz is USER_HZ (pv_procstat_user_hz()).  0, or
  * -EINVAL when no cpuN line of an online CPU could be parsed. */
 int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_hz,
 		       struct vmp_pkgstat *ret);

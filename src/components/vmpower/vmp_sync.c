@@ -94,10 +94,10 @@ static void dbg_basis(const struct pv_virt_vm *vm, const struct vmp_basis *b)
 		snprintf(where, sizeof(where), "threads of pid %d (no cgroup found)", (int)vm->pid);
 	if (b->mode == VMP_B_NONE)
 		pv_dbg("vmpower", "VM '%s': counters could not be opened (%s): %s [%s]; its work counts as HOST_OTHER",
-		       vm->name, where, strerror(-b->open_err), pv_errname(b->open_err));
+		       vm->name, where, strerror(-b->open_err), pv_msg_errname(b->open_err));
 	else if (b->open_err && vm->cgroup_dir) /* no cgroup: open_err is that, not a failure */
 		pv_dbg("vmpower", "VM '%s': counters of the %s could not be opened: %s [%s]; using %s", vm->name, where,
-		       strerror(-b->open_err), pv_errname(b->open_err), vmp_bmode_name(b->mode));
+		       strerror(-b->open_err), pv_msg_errname(b->open_err), vmp_bmode_name(b->mode));
 	else
 		pv_dbg("vmpower", "VM '%s': %s (%s)", vm->name, vmp_bmode_name(b->mode), where);
 }

@@ -125,7 +125,7 @@ static void vmp_list_vms(void)
 			continue;
 		for (int k = 0; k < VMP_K_COUNT; k++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = -1, .has_vm = 1 };
-			if (!vmp_kind(r.kind)->per_vm || !vmp_kind_available(&vmp_ctx, r.kind))
+			if (!vmp_events_kind(r.kind)->per_vm || !vmp_kind_available(&vmp_ctx, r.kind))
 				continue;
 			snprintf(r.vm, sizeof(r.vm), "%s", vmp_engine_name(vmp_eng, i));
 			vmp_list(&r, i);
@@ -134,7 +134,7 @@ static void vmp_list_vms(void)
 	for (int k = 0; k < VMP_K_COUNT; k++) {
 		for (unsigned p = 0; p < vmp_ctx.info.npkg; p++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = (int)p };
-			if (!vmp_kind(r.kind)->per_vm && vmp_kind_available(&vmp_ctx, r.kind))
+			if (!vmp_events_kind(r.kind)->per_vm && vmp_kind_available(&vmp_ctx, r.kind))
 				vmp_list(&r, -1);
 		}
 	}
@@ -384,7 +384,7 @@ static int _vmpower_update_control_state(hwd_control_state_t *ctl, NativeInfo_t 
 /* Sample of event i; the "all VMs" events sum every name. */
 static int vmp_sample_event(const struct pv_event *e, struct vmp_sample *ret)
 {
-	const struct vmp_kind_def *d = vmp_kind((enum vmp_kind)e->kind);
+	const struct vmp_kind_def *d = vmp_events_kind((enum vmp_kind)e->kind);
 
 	if (!d->per_vm || e->arg[0] >= 0)
 		return vmp_engine_sample_locked(vmp_eng, d->qty, e->arg[0], e->arg[1], ret);
@@ -434,7 +434,7 @@ static int vmp_take(struct vmp_ctl *c, int start)
 			c->values[i] = 0;
 			continue;
 		}
-		c->values[i] = vmp_kind_value((enum vmp_kind)e->kind, &c->start[i], &s);
+		c->values[i] = vmp_events_kind_value((enum vmp_kind)e->kind, &c->start[i], &s);
 	}
 	vmp_engine_read_end(vmp_eng);
 	vmp_leave();
