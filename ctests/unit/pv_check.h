@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdint.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pv_config.h"
@@ -78,6 +80,18 @@ static inline Suite *pv_check_suite(const char *name, double timeout_s, void (*s
 	}
 
 #define PV_CHECK_MAIN(name, ...) PV_CHECK_MAIN_WITH(name, 0, NULL, NULL, __VA_ARGS__)
+
+/* ---- independent clocks ----------------------------------------------------- */
+
+/* This thread's CPU time (CLOCK_THREAD_CPUTIME_ID), the independent source
+ * that counters of the running thread are compared with. */
+static inline uint64_t pv_check_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* ---- fixture trees ---------------------------------------------------------- */
 

@@ -16,43 +16,29 @@
 
 #define CG "fs/cgroup/machine.slice/machine-qemu.scope"
 
-static char root[PATH_MAX];
+static const char *root; /* the scratch root (pv_check.h) */
 static char stat_path[PATH_MAX + 64];
 
 /* <tmp>/fs/cgroup/machine.slice/machine-qemu.scope/, PAPI_VIRT_SYSFS=<tmp>. */
 static void make_tree(void)
 {
-	char p[PATH_MAX + 64];
+	char cmd[PATH_MAX + 96];
 
-	snprintf(root, sizeof(root), "/tmp/pvcg.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
+	root = pv_check_tmp_root();
 	pv_check_use_root(PV_CHECK_SYS, root);
-	snprintf(p, sizeof(p), "%s/fs", root);
-	ck_assert_int_eq(mkdir(p, 0700), 0);
-	snprintf(p, sizeof(p), "%s/fs/cgroup", root);
-	ck_assert_int_eq(mkdir(p, 0700), 0);
-	snprintf(p, sizeof(p), "%s/fs/cgroup/machine.slice", root);
-	ck_assert_int_eq(mkdir(p, 0700), 0);
-	snprintf(p, sizeof(p), "%s/" CG, root);
-	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/" CG "'", root);
+	ck_assert_int_eq(pv_check_sh(cmd), 0);
 	snprintf(stat_path, sizeof(stat_path), "%s/" CG "/cpu.stat", root);
 }
 
 static void write_stat(const char *text)
 {
-	FILE *f = fopen(stat_path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	pv_check_write(stat_path, text);
 }
 
 static void drop_tree(void)
 {
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	pv_check_tmp_drop();
 }
 
 START_TEST(parse_known_keys)

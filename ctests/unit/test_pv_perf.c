@@ -10,14 +10,6 @@
 #include "pv_check.h"
 #include "pv_perf.h"
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 START_TEST(task_clock_counts_this_thread)
 {
 	struct perf_event_attr a;
@@ -31,13 +23,13 @@ START_TEST(task_clock_counts_this_thread)
 	ck_assert_msg(fd >= 0, "task-clock: %s%s", strerror(-fd), pv_perf_hint(fd));
 	ck_assert_uint_eq(a.size, sizeof(a));
 	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
-	uint64_t t0 = thread_cpu_ns();
+	uint64_t t0 = pv_check_thread_cpu_ns();
 	ck_assert_int_eq(read(fd, &v, sizeof(v)), (ssize_t)sizeof(v));
 	uint64_t c0 = v;
 	for (uint64_t i = 0; i < 100000000u; i++)
 		x += i;
 	ck_assert_int_eq(read(fd, &v, sizeof(v)), (ssize_t)sizeof(v));
-	uint64_t t1 = thread_cpu_ns();
+	uint64_t t1 = pv_check_thread_cpu_ns();
 	close(fd);
 	/* Both measure this thread's CPU time: within 5 ms + 5% */
 	uint64_t dc = v - c0, dt = t1 - t0;

@@ -15,32 +15,24 @@
 #include "pv_fs.h"
 #include "pv_procstat.h"
 
-static char root[PATH_MAX];
+static const char *root; /* the scratch root (pv_check.h) */
 
 /* A fresh procfs root with stat holding text (NULL: no stat file). */
 static void make_root(const char *text)
 {
 	char p[PATH_MAX + 16];
 
-	snprintf(root, sizeof(root), "%s/pvps.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(root));
+	root = pv_check_tmp_root();
 	pv_check_use_root(PV_CHECK_PROC, root);
 	if (text) {
 		snprintf(p, sizeof(p), "%s/stat", root);
-		FILE *f = fopen(p, "w");
-		ck_assert_ptr_nonnull(f);
-		fputs(text, f);
-		fclose(f);
+		pv_check_write(p, text);
 	}
 }
 
 static void drop_root(void)
 {
-	char p[PATH_MAX + 16];
-
-	snprintf(p, sizeof(p), "%s/stat", root);
-	unlink(p);
-	rmdir(root);
+	pv_check_tmp_drop();
 }
 
 /* Scans text; returns how many lines came back, lines into out[]. */

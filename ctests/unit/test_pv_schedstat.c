@@ -15,39 +15,28 @@
 #include "pv_fs.h"
 #include "pv_schedstat.h"
 
-static char root[PATH_MAX];
+static const char *root; /* the scratch root (pv_check.h) */
 
 /* <tmp>/4242/task/4243/ with schedstat holding text (NULL: a FIFO). */
 static void make_task(const char *text)
 {
 	char p[PATH_MAX + 64];
 
-	snprintf(root, sizeof(root), "/tmp/pvss.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
+	root = pv_check_tmp_root();
 	pv_check_use_root(PV_CHECK_PROC, root);
-	snprintf(p, sizeof(p), "%s/4242", root);
-	ck_assert_int_eq(mkdir(p, 0700), 0);
-	snprintf(p, sizeof(p), "%s/4242/task", root);
-	ck_assert_int_eq(mkdir(p, 0700), 0);
-	snprintf(p, sizeof(p), "%s/4242/task/4243", root);
-	ck_assert_int_eq(mkdir(p, 0700), 0);
 	snprintf(p, sizeof(p), "%s/4242/task/4243/schedstat", root);
-	if (!text) {
-		ck_assert_int_eq(mkfifo(p, 0600), 0);
+	if (text) {
+		pv_check_write(p, text);
 		return;
 	}
-	FILE *f = fopen(p, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	pv_check_write(p, "");
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
 }
 
 static void drop(void)
 {
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	pv_check_tmp_drop();
 	unsetenv("PAPI_VIRT_PROCFS");
 	pv_config_reset();
 }
@@ -114,14 +103,6 @@ START_TEST(fifo_refused)
 }
 END_TEST
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 START_TEST(self_matches_thread_cpu_clock)
 {
 	struct pv_schedstat s;
@@ -133,9 +114,9 @@ START_TEST(self_matches_thread_cpu_clock)
 		x += i;
 	/* Both are the task's sum_exec_runtime; only the reads between them
 	 * separate the two values (tolerance 20 ms on a loaded machine). */
-	uint64_t a = thread_cpu_ns();
+	uint64_t a = pv_check_thread_cpu_ns();
 	ck_assert_int_eq(pv_schedstat_pread(fd, &s), 0);
-	uint64_t b = thread_cpu_ns();
+	uint64_t b = pv_check_thread_cpu_ns();
 	close(fd);
 	ck_assert_uint_gt(s.run_ns, 0);
 	ck_assert_msg(s.run_ns + 20000000u >= a && s.run_ns <= b + 20000000u,

@@ -1,6 +1,7 @@
 /* The state file format: percent-encoding, the line parser, reading a whole
  * file back, and appending records.  See pv_ctlstate.h. */
 #include "pv_ctlstate_priv.h"
+#include "pv_parse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,17 +35,6 @@ int pv_ctlstate_escape(const char *raw, char *buf, size_t len)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int pv_ctlstate_unescape(const char *esc, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -53,7 +43,7 @@ int pv_ctlstate_unescape(const char *esc, char *buf, size_t len)
 		char c = *esc;
 
 		if (c == '%') {
-			int h = hexval(esc[1]), l = h < 0 ? -1 : hexval(esc[2]);
+			int h = pv_parse_hexdigit(esc[1]), l = h < 0 ? -1 : pv_parse_hexdigit(esc[2]);
 
 			if (h < 0 || l < 0 || (h == 0 && l == 0))
 				return -EINVAL;

@@ -9,17 +9,6 @@
 #include "pv_fs.h"
 #include "pv_msg.h"
 
-static int pv_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes esc[0..n) into buf; -EINVAL on a bad escape or encoded NUL. */
 static int pv_unescape_n(const char *esc, size_t n, char *buf, size_t len)
 {
@@ -33,8 +22,8 @@ static int pv_unescape_n(const char *esc, size_t n, char *buf, size_t len)
 
 			if (i + 2 >= n)
 				return -EINVAL;
-			hi = pv_hexval(esc[i + 1]);
-			lo = pv_hexval(esc[i + 2]);
+			hi = pv_parse_hexdigit(esc[i + 1]);
+			lo = pv_parse_hexdigit(esc[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -EINVAL;
 			c = hi * 16 + lo;

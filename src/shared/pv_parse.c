@@ -89,3 +89,14 @@ int pv_scan_u64(const char **pp, uint64_t *ret)
 	*pp = end;
 	return 0;
 }
+
+int pv_parse_hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

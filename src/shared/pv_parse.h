@@ -20,4 +20,8 @@ int pv_parse_int(const char *s, int *ret);
  * newline or NUL.  -EINVAL when there is no number there. */
 int pv_scan_u64(const char **pp, uint64_t *ret);
 
+/* The value of one hexadecimal digit (either case), -1 for anything else:
+ * for the %XX escapes of event names and state files. */
+int pv_parse_hexdigit(char c);
+
 #endif
