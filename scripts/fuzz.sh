@@ -20,10 +20,7 @@ secs=${1:-30}
 shift $(( $# > 0 ? 1 : 0 ))
 jobs=${PV_FUZZ_JOBS:-2}
 all=(pv_parse pv_evname pv_virt pv_rapl steal_procstat vmp_model vmp_procstat state_escape
-	steal_events vmp_events rapl_events)
-# rapl_vm's state-file line parser is public once rapl_vm_state.c is split
-# into src/shared/pv_ctlstate*.c (pv_ctlstate_parse_line)
-[ -f "$top/src/shared/pv_ctlstate.h" ] && all+=(ctlstate_line)
+	steal_events vmp_events rapl_events ctlstate_line)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 command -v clang >/dev/null || { echo "fuzz.sh: clang not installed (scripts/install-deps.sh)" >&2; exit 2; }
