@@ -12,6 +12,7 @@
 
 #include "pv_evname.h"
 #include "pv_cgroup.h"
+#include "pv_cpus.h"
 #include "pv_fs.h"
 #include "pv_schedstat.h"
 #include "pv_procstat.h"
@@ -90,13 +91,14 @@ static void one(const char *s, size_t len)
 #elif defined(PV_FUZZ_PV_RAPL)
 static void one(const char *s, size_t len)
 {
-	int cpus[64], n, pkg;
+	struct pv_rapl_perf_desc d;
+	int pkg;
 	uint64_t cfg;
 	enum pv_rapl_dom dom;
 
 	(void)len;
-	if (pv_rapl_parse_cpulist(s, cpus, 64, &n) == 0)
-		check(n >= 0 && n <= 64);
+	if (pv_rapl_perf_parse_cpumask(s, &d) == 0)
+		check(d.ncpu > 0 && d.ncpu <= PV_RAPL_PERF_MAX_CPUS);
 	pv_rapl_perf_parse_config(s, &cfg);
 	pv_rapl_zone_name(s, &dom, &pkg);
 }
@@ -156,7 +158,11 @@ static void one(const char *s, size_t len)
 	t.npkg = 2;
 	if (vmp_procstat_parse(s, &t, 100, &ps) == 0)
 		check(ps.busy_ns[0] <= ps.total_ns[0] && ps.busy_ns[1] <= ps.total_ns[1]);
-	vmp_topo_parse_cpulist(s, bm, 256);
+	int ncpu = pv_cpus_parse_bitmap(s, bm, 256), nset = 0;
+	for (int i = 0; i < 256; i++)
+		nset += bm[i];
+	if (ncpu >= 0) /* duplicates count twice, but each listed CPU sets a bit */
+		check(nset <= ncpu && (ncpu == 0) == (nset == 0));
 	if (pv_cgroup_parse_cpustat(s, &cs) == 0)
 		check(cs.usage_ns <= PV_NS_MAX && cs.user_ns <= PV_NS_MAX && cs.system_ns <= PV_NS_MAX);
 }

@@ -244,7 +244,6 @@ END_TEST
 START_TEST(perf_parsers)
 {
 	uint64_t c;
-	int cpus[8], n;
 
 	ck_assert_int_eq(pv_rapl_perf_parse_config("event=0x02\n", &c), 0);
 	ck_assert_uint_eq(c, 2);
@@ -253,16 +252,7 @@ START_TEST(perf_parsers)
 	ck_assert_int_eq(pv_rapl_perf_parse_config("event=0x02,umask=1", &c), -EINVAL);
 	ck_assert_int_eq(pv_rapl_perf_parse_config("event=", &c), -EINVAL);
 	ck_assert_int_eq(pv_rapl_perf_parse_config("", &c), -EINVAL);
-	ck_assert_int_eq(pv_rapl_parse_cpulist("0,18\n", cpus, 8, &n), 0);
-	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(cpus[1], 18);
-	ck_assert_int_eq(pv_rapl_parse_cpulist("0-2,5", cpus, 8, &n), 0);
-	ck_assert_int_eq(n, 4);
-	ck_assert_int_eq(cpus[3], 5);
-	ck_assert_int_eq(pv_rapl_parse_cpulist("0-9", cpus, 8, &n), -E2BIG);
-	ck_assert_int_eq(pv_rapl_parse_cpulist("3-1", cpus, 8, &n), -EINVAL);
-	ck_assert_int_eq(pv_rapl_parse_cpulist("a", cpus, 8, &n), -EINVAL);
-	ck_assert_int_eq(pv_rapl_parse_cpulist("", cpus, 8, &n), -EINVAL);
+	/* the cpumask parser's assertions are in test_pv_cpus.c */
 }
 END_TEST
 

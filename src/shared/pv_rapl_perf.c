@@ -2,6 +2,7 @@
  * The sysfs description is parsed here (testable on fixtures); the counters
  * are opened with perf_event_open, which needs the real PMU. */
 #include "pv_rapl_priv.h"
+#include "pv_cpus.h"
 #include "pv_fs.h"
 #include "pv_perf.h"
 
@@ -54,50 +55,33 @@ int pv_rapl_perf_parse_config(const char *s, uint64_t *ret)
 	return 0;
 }
 
-int pv_rapl_parse_cpulist(const char *s, int *cpus, int max, int *ret_n)
-{
-	const char *p = s;
-	int n = 0;
-
-	while (*p && *p != '\n') {
-		char *end;
-		long a, b;
-
-		errno = 0;
-		a = strtol(p, &end, 10);
-		if (errno || end == p || a < 0 || a > INT_MAX)
-			return -EINVAL;
-		b = a;
-		p = end;
-		if (*p == '-') {
-			p++;
-			b = strtol(p, &end, 10);
-			if (errno || end == p || b < a || b > INT_MAX)
-				return -EINVAL;
-			p = end;
-		}
-		for (; a <= b; a++) {
-			if (n >= max)
-				return -E2BIG;
-			cpus[n++] = (int)a;
-		}
-		if (*p == ',')
-			p++;
-		else if (*p && *p != '\n')
-			return -EINVAL;
-	}
-	if (n == 0)
-		return -EINVAL;
-	*ret_n = n;
-	return 0;
-}
-
 static int perf_bad(char *reason, size_t rlen, const char *rel, int rc)
 {
 	char msg[PATH_MAX + 64];
 
 	pv_rapl_reason_add(reason, rlen, "perf power PMU: %s", pv_fs_describe(PV_SYS, rel, rc, msg, sizeof(msg)));
 	return rc;
+}
+
+/* pv_cpus callback: appends a cpumask CPU to the descriptor's list. */
+static int add_cpu(int cpu, void *arg)
+{
+	struct pv_rapl_perf_desc *d = arg;
+
+	if (d->ncpu >= PV_RAPL_PERF_MAX_CPUS)
+		return -E2BIG;
+	d->cpu[d->ncpu++] = cpu;
+	return 0;
+}
+
+/* The power PMU's cpumask: one CPU per package, at least one. */
+int pv_rapl_perf_parse_cpumask(const char *s, struct pv_rapl_perf_desc *d)
+{
+	int rc;
+
+	d->ncpu = 0;
+	rc = pv_cpus_parse_list(s, PV_CPUS_MAX, add_cpu, d);
+	return rc == 0 ? -EINVAL : rc < 0 ? rc : 0;
 }
 
 static int perf_scan_cpus(struct pv_rapl_perf_desc *d, char *reason, size_t rlen)
@@ -107,7 +91,7 @@ static int perf_scan_cpus(struct pv_rapl_perf_desc *d, char *reason, size_t rlen
 
 	rc = pv_fs_read(PV_SYS, PMU_DIR "/cpumask", buf, sizeof(buf), NULL);
 	if (rc == 0)
-		rc = pv_rapl_parse_cpulist(buf, d->cpu, PV_RAPL_PERF_MAX_CPUS, &d->ncpu);
+		rc = pv_rapl_perf_parse_cpumask(buf, d);
 	if (rc < 0)
 		return perf_bad(reason, rlen, PMU_DIR "/cpumask", rc);
 	for (i = 0; i < d->ncpu; i++) {

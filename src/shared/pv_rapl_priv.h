@@ -78,9 +78,10 @@ int pv_rapl_perf_scan(struct pv_rapl_perf_desc *ret, char *reason, size_t reason
  * supported, as the power PMU uses) into a config. */
 int pv_rapl_perf_parse_config(const char *s, uint64_t *ret);
 
-/* Parses a cpulist ("0", "0,18", "0-3,8") into cpus[]; -E2BIG when more
- * than max. */
-int pv_rapl_parse_cpulist(const char *s, int *cpus, int max, int *ret_n);
+/* Parses the PMU's cpumask ("0", "0,18", "0-3,8"; pv_cpus rules) into
+ * d->cpu[] and d->ncpu: -EINVAL when malformed or empty, -ERANGE for a CPU
+ * >= PV_CPUS_MAX, -E2BIG when more than PV_RAPL_PERF_MAX_CPUS. */
+int pv_rapl_perf_parse_cpumask(const char *s, struct pv_rapl_perf_desc *d);
 
 /* perf: scan, then perf_event_open every (package, event).  Same return
  * convention as pv_rapl_powercap_open. */

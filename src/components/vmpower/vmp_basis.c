@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "pv_cgroup.h"
+#include "pv_cpus.h"
 #include "pv_fs.h"
 
 const char *vmp_bmode_name(enum vmp_bmode m)
@@ -121,8 +122,8 @@ int vmp_basis_weights(const char *cpulist, const struct vmp_topo *t, uint32_t *r
 
 	if (!bm)
 		return -ENOMEM;
-	err = vmp_topo_parse_cpulist(cpulist, bm, VMP_MAX_CPUS);
-	if (!err) {
+	err = pv_cpus_parse_bitmap(cpulist, bm, VMP_MAX_CPUS);
+	if (err >= 0) {
 		uint32_t w[VMP_MAX_PKGS] = { 0 };
 		uint32_t sum = 0;
 		for (int c = 0; c < t->ncpu; c++)
@@ -130,10 +131,12 @@ int vmp_basis_weights(const char *cpulist, const struct vmp_topo *t, uint32_t *r
 				w[t->pkg_of[c]]++;
 				sum++;
 			}
-		if (sum == 0)
+		if (sum == 0) {
 			err = -EINVAL;
-		else
+		} else {
 			memcpy(ret_weight, w, sizeof(w));
+			err = 0;
+		}
 	}
 	free(bm);
 	return err;

@@ -6,61 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv_cpus.h"
 #include "pv_fs.h"
 #include "vmp_attr.h"
-
-static int scan_int(const char **pp, int *ret)
-{
-	const char *p = *pp;
-	long v = 0;
-
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p - '0');
-		if (v > 1000000)
-			return -ERANGE;
-		p++;
-	}
-	*pp = p;
-	*ret = (int)v;
-	return 0;
-}
-
-int vmp_topo_parse_cpulist(const char *s, unsigned char *bitmap, int max)
-{
-	const char *p = s;
-
-	memset(bitmap, 0, (size_t)max);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '\n' || *p == '\0')
-		return 0; /* an empty list is valid (no CPU) */
-	for (;;) {
-		int lo, hi, err = scan_int(&p, &lo);
-		if (err)
-			return err;
-		hi = lo;
-		if (*p == '-') {
-			p++;
-			if ((err = scan_int(&p, &hi)))
-				return err;
-		}
-		if (hi < lo)
-			return -EINVAL;
-		if (hi >= max)
-			return -ERANGE;
-		for (int c = lo; c <= hi; c++)
-			bitmap[c] = 1;
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		return *p == '\0' ? 0 : -EINVAL;
-	}
-}
 
 void vmp_topo_free(struct vmp_topo *t)
 {
@@ -80,8 +28,8 @@ int vmp_topo_read(struct vmp_topo *t)
 	memset(t, 0, sizeof(*t));
 	err = pv_fs_read(PV_SYS, "devices/system/cpu/online", buf, sizeof(buf), NULL);
 	if (!err)
-		err = vmp_topo_parse_cpulist(buf, bm, VMP_MAX_CPUS);
-	if (err)
+		err = pv_cpus_parse_bitmap(buf, bm, VMP_MAX_CPUS);
+	if (err < 0)
 		goto out;
 	for (int c = 0; c < VMP_MAX_CPUS; c++)
 		if (bm[c]) {

@@ -21,11 +21,6 @@ struct vmp_topo {
 	int pkg_id[64];          /* [npkg]: physical_package_id of each index */
 };
 
-/* Parses a kernel cpulist ("0-3,8,10-11\n") into a bitmap of max bits
- * (bitmap[i] = 1 for listed CPUs).  -EINVAL when malformed, -ERANGE when a
- * CPU is >= max. */
-int vmp_topo_parse_cpulist(const char *s, unsigned char *bitmap, int max);
-
 /* Reads the topology.  0, -ENOMEM, or the pv_fs error of the online file
  * (-ENOENT when it is absent), -EINVAL when malformed. */
 int vmp_topo_read(struct vmp_topo *t);
