@@ -9,7 +9,8 @@
 #  4. daemon down: refresh fails fast, no record changes
 #  5. daemon hung (SIGSTOP): refresh returns -ETIMEDOUT within the timeout
 #  6. daemon restarted: refresh reconnects, the surviving VM keeps its id
-# The probe (pv_virt_probe.c) is compiled here against src/shared.
+# The probe (pv_virt_probe.c) is compiled here and linked with the logic
+# library (libpvlogic.a: src/shared and every component's PAPI-free modules).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=${PV_SRCDIR:-$(cd "$here/../.." && pwd)}
@@ -40,8 +41,8 @@ cleanup_all() {
 
 # shellcheck disable=SC2046
 if ! gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$src/src/shared" \
-	"$here/pv_virt_probe.c" $(ls "$src"/src/shared/pv_virt*.c) "$src/src/shared/pv_fs.c" \
-	$(pkg-config --cflags --libs libvirt) -lpthread -o "$tmp/probe"; then
+	"$here/pv_virt_probe.c" "${PV_BUILDDIR:?}/libpvlogic.a" \
+	$(pkg-config --cflags --libs libvirt) -lpthread -ldl -lm -o "$tmp/probe"; then
 	echo "FAIL: cannot build the probe"
 	rm -rf "$tmp"
 	exit 1
