@@ -178,6 +178,7 @@ int main(int argc, char **argv)
 	}
 	long rss0 = rss_kb();
 	double ti = now_s();
+	PAPI_set_debug(PAPI_VERB_ECONT); /* PAPIERROR lines (a component names a failed source) on stderr */
 	if (PAPI_library_init(PAPI_VER_CURRENT) != PAPI_VER_CURRENT ||
 	    PAPI_thread_init((unsigned long (*)(void))pthread_self) != PAPI_OK) {
 		fprintf(stderr, "vmpower_probe: PAPI init failed\n");
@@ -262,8 +263,9 @@ int main(int argc, char **argv)
 	double end = now_s() + secs;
 	while (bench == 0 && now_s() < end) {
 		usleep((useconds_t)interval_ms * 1000);
-		if (PAPI_read(es, v) != PAPI_OK) {
-			fprintf(stderr, "vmpower_probe: PAPI_read failed\n");
+		int rrc = PAPI_read(es, v);
+		if (rrc != PAPI_OK) {
+			fprintf(stderr, "vmpower_probe: PAPI_read failed: %s\n", PAPI_strerror(rrc));
 			return 1;
 		}
 		reads++;

@@ -69,7 +69,7 @@ max=$(cat "$zone/max_energy_range_uj")
   for ((k = 0; k < (WINDOW + 60) * 10; k++)); do
 	sleep 0.1
 	now=$(date +%s%N)
-	"$ADV" "$zone" $((WATTS * (now - last) / 1000)) >/dev/null || exit 1
+	ADVANCE_ENERGY_INPLACE=1 "$ADV" "$zone" $((WATTS * (now - last) / 1000)) >/dev/null || exit 1
 	last=$now
   done ) &
 adv_pid=$!
