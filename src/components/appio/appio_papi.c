@@ -134,11 +134,10 @@ static void appio_teardown(void)
 	pv_papi_events_fini(&appio_ev);
 }
 
-static int _appio_init_component(int cidx)
-{
-	pv_papi_config();
-	return pv_life_init(&appio_life, appio_init, appio_teardown, cidx);
-}
+/* At shutdown the counters live on (the interposer keeps counting after
+ * PAPI_shutdown); only the event table goes (appio_teardown), once however
+ * many threads shut down. */
+PV_PAPI_LIFE_CALLBACKS(_appio, &appio_life, appio_init, appio_teardown)
 
 static int _appio_init_control_state(hwd_control_state_t *ctl)
 {
@@ -263,15 +262,6 @@ static int _appio_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 PV_PAPI_GUARDED_UPDATE(_appio, &appio_life)
 PV_PAPI_GUARDED_READ(_appio, &appio_life)
 PV_PAPI_GUARDED_CTL(_appio, stop, &appio_life)
-
-/* The counters live on (the interposer keeps counting after
- * PAPI_shutdown); only the event table goes, once however many threads
- * shut down. */
-static int _appio_shutdown_component(void)
-{
-	pv_life_shutdown(&appio_life, appio_teardown);
-	return PAPI_OK;
-}
 
 PV_PAPI_NTV_FORWARDERS(_appio, &appio_ev, pv_papi_enter_none, pv_papi_leave_none)
 
