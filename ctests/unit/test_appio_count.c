@@ -8,6 +8,7 @@
 #include "appio_bins.h"
 #include "appio_count.h"
 #include "appio_events.h"
+#include "appio_fdclass.h"
 
 static uint64_t c[APPIO_NSLOTS];
 
@@ -191,6 +192,29 @@ START_TEST(event_table_is_consistent)
 }
 END_TEST
 
+/* close_range takes the "opened" marks of its range before the numbers are
+ * free, and puts them back when it fails: word edges, a range past the
+ * bitmap, an empty range. */
+START_TEST(opened_marks_by_range)
+{
+	static uint64_t taken[APPIO_FDCLASS_WORDS];
+	static const int fds[] = { 3, 63, 64, 127, 128, APPIO_FDCLASS_MAX - 1 };
+
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		appio_fdclass_mark_opened(fds[i]);
+	ck_assert_uint_eq(appio_fdclass_take_range(63, 127, taken), 3); /* 63, 64, 127 */
+	ck_assert_uint_eq(taken[0], (uint64_t)1 << 63);
+	ck_assert_uint_eq(taken[1], ((uint64_t)1 << 0) | ((uint64_t)1 << 63));
+	ck_assert_int_eq(appio_fdclass_take_opened(64), 0);
+	appio_fdclass_restore_opened(taken); /* as after a failed close_range */
+	ck_assert_uint_eq(appio_fdclass_take_range(60, 10, taken), 0);          /* hi < lo */
+	ck_assert_uint_eq(appio_fdclass_take_range(APPIO_FDCLASS_MAX, ~0u, taken), 0);
+	ck_assert_uint_eq(appio_fdclass_take_range(4, ~0u, taken), 5);           /* all but 3 */
+	ck_assert_int_eq(appio_fdclass_take_opened(3), 1);
+	ck_assert_uint_eq(appio_fdclass_take_range(0, ~0u, taken), 0);
+}
+END_TEST
+
 PV_CHECK_MAIN_WITH("appio_count", 0, setup, NULL,
 	bins_follow_darshan_bounds, read_outcomes, bins_sum_to_successful_calls, stdio_and_noshort,
-	recv_send_have_no_class_counters, meta_calls, event_table_is_consistent)
+	recv_send_have_no_class_counters, meta_calls, event_table_is_consistent, opened_marks_by_range)

@@ -54,7 +54,18 @@ void appio_fdclass_forget_range(unsigned lo, unsigned hi);
 /* Records fd as opened by an intercepted open call. */
 void appio_fdclass_mark_opened(int fd);
 
-/* 1 if fd was marked opened (and clears the mark), else 0. */
+/* 1 if fd was marked opened (and clears the mark), else 0.  Callers take
+ * the mark BEFORE the call that frees the number (close, fclose, freopen,
+ * close_range): after it, another thread's open may already own the number
+ * and its mark. */
 int appio_fdclass_take_opened(int fd);
+
+#define APPIO_FDCLASS_WORDS (APPIO_FDCLASS_MAX / 64)
+
+/* Takes the marks of [lo, hi] (hi may be ~0u) into taken[] (one bit per
+ * descriptor, as the bitmap) and returns how many there were; a failed
+ * close_range puts them back with appio_fdclass_restore_opened. */
+unsigned appio_fdclass_take_range(unsigned lo, unsigned hi, uint64_t taken[APPIO_FDCLASS_WORDS]);
+void appio_fdclass_restore_opened(const uint64_t taken[APPIO_FDCLASS_WORDS]);
 
 #endif

@@ -174,7 +174,7 @@ APPIO_FIXED(int, creat, (const char *p, mode_t m), (p, m),
 APPIO_FIXED(int, creat64, (const char *p, mode_t m), (p, m),
 	    syscall(SYS_openat, AT_FDCWD, p, O_CREAT | O_WRONLY | O_TRUNC, m), appio_after_open(r, 1, ticks))
 
-static inline void appio_replaced(int fd);
+static inline void appio_released(int fd, int was);
 
 static inline void appio_after_fopen(FILE *f, int new_fd, uint64_t ticks)
 {
@@ -200,37 +200,60 @@ APPIO_FIXED(FILE *, fdopen, (int fd, const char *m), (fd, m), (appio_no_real(), 
 			appio_no_real();                                                \
 			return NULL;                                                    \
 		}                                                                       \
-		int old = appio_stream_fd(f);                                                    \
+		int old = appio_stream_fd(f);                                           \
+		/* with a path the old descriptor is closed, even on failure */         \
+		int was = p ? appio_fdclass_take_opened(old) : 0;                       \
 		if (appio_excluded_caller(__builtin_return_address(0))) {               \
-			appio_replaced(old);                                            \
-			return appio_real_##name(p, m, f);                              \
+			FILE *r = appio_real_##name(p, m, f);                           \
+			if (p)                                                          \
+				appio_released(old, was);                               \
+			return r;                                                       \
 		}                                                                       \
 		uint64_t t0 = appio_ticks();                                            \
 		FILE *r = appio_real_##name(p, m, f);                                   \
 		uint64_t ticks = appio_ticks_since(t0, appio_ticks());                  \
 		if (p)                                                                  \
-			appio_replaced(old);                                            \
+			appio_released(old, was);                                       \
 		appio_after_fopen(r, p != NULL, ticks);                                 \
 		return r;                                                               \
 	}
 
 /* ---- close family ----------------------------------------------------- */
 
-static inline void appio_after_close(int fd, int failed, uint64_t ticks)
+/* The "opened" mark of a descriptor is taken BEFORE the real close: once
+ * close returns, the number is free and another thread's open may get it
+ * and set its own mark, which a take after the close would steal (OPEN_FDS
+ * then drifts up by one per steal: test_appio_fdrace).  Linux releases the
+ * descriptor on every close error but EBADF, so only EBADF keeps the
+ * count (there was no open descriptor to end). */
+static inline void appio_after_close(int fd, int was, int failed, uint64_t ticks)
 {
 	int e = errno;
-	int was = 0;
-	if (!failed) {
-		was = appio_fdclass_take_opened(fd);
+	if (failed && e == EBADF)
+		was = 0;
+	else
 		appio_fdclass_forget(fd);
-	}
 	uint64_t *c = appio_slots();
 	if (c)
 		appio_count_close(c, failed, was, ticks);
 	errno = e;
 }
 
-APPIO_FIXED(int, close, (int fd), (fd), syscall(SYS_close, fd), appio_after_close(fd, r != 0, ticks))
+APPIO_REAL_DECL(close);
+APPIO_EXPORT int close(int fd)
+{
+	APPIO_RESOLVE(close);
+	if (APPIO_UNLIKELY(!appio_real_close))
+		return (int)syscall(SYS_close, fd);
+	if (appio_excluded_caller(__builtin_return_address(0)))
+		return appio_real_close(fd);
+	int was = appio_fdclass_take_opened(fd);
+	uint64_t t0 = appio_ticks();
+	int r = appio_real_close(fd);
+	uint64_t ticks = appio_ticks_since(t0, appio_ticks());
+	appio_after_close(fd, was, r != 0, ticks);
+	return r;
+}
 
 /* fclose releases the descriptor even when flushing fails. */
 APPIO_REAL_DECL(fclose);
@@ -243,16 +266,16 @@ APPIO_EXPORT int fclose(FILE *f)
 	}
 	int fd = appio_stream_fd(f);
 	if (appio_excluded_caller(__builtin_return_address(0))) {
+		appio_fdclass_take_opened(fd);
 		int r = appio_real_fclose(f);
 		appio_fdclass_forget(fd);
-		appio_fdclass_take_opened(fd);
 		return r;
 	}
+	int was = fd >= 0 ? appio_fdclass_take_opened(fd) : 0; /* before: see appio_after_close */
 	uint64_t t0 = appio_ticks();
 	int r = appio_real_fclose(f);
 	uint64_t ticks = appio_ticks_since(t0, appio_ticks());
 	int e = errno;
-	int was = fd >= 0 ? appio_fdclass_take_opened(fd) : 0;
 	appio_fdclass_forget(fd);
 	uint64_t *c = appio_slots();
 	if (c)
@@ -264,17 +287,29 @@ APPIO_EXPORT int fclose(FILE *f)
 APPIO_FREOPEN(freopen)
 APPIO_FREOPEN(freopen64)
 
-/* Not counted as calls; they only end descriptors the caches know. */
-static inline void appio_replaced(int fd)
+/* Not counted as calls; they only end descriptors the caches know: fd's
+ * class is forgotten, and OPEN_FDS goes down by n (marks taken). */
+static inline void appio_released_n(int fd, unsigned n)
 {
 	int e = errno;
-	appio_fdclass_forget(fd);
-	if (appio_fdclass_take_opened(fd)) {
-		uint64_t *c = appio_slots();
-		if (c)
-			appio_slot_add(&c[APPIO_S_OPEN_FDS], (uint64_t)-1);
-	}
+	if (fd >= 0)
+		appio_fdclass_forget(fd);
+	uint64_t *c = appio_slots();
+	if (c && n)
+		appio_slot_add(&c[APPIO_S_OPEN_FDS], (uint64_t)0 - n);
 	errno = e;
+}
+
+static inline void appio_released(int fd, int was)
+{
+	appio_released_n(fd, was != 0);
+}
+
+/* dup2/dup3 replace n atomically: the number is never free in between, so
+ * taking its mark after the call cannot meet another thread's open. */
+static inline void appio_replaced(int fd)
+{
+	appio_released(fd, appio_fdclass_take_opened(fd));
 }
 
 APPIO_REAL_DECL(dup2);
@@ -307,10 +342,19 @@ APPIO_EXPORT int close_range(unsigned lo, unsigned hi, int fl)
 	APPIO_RESOLVE(close_range);
 	if (APPIO_UNLIKELY(!appio_real_close_range))
 		return (int)syscall(SYS_close_range, lo, hi, fl);
+	if (fl & CLOSE_RANGE_CLOEXEC)
+		return appio_real_close_range(lo, hi, fl);
+	uint64_t taken[APPIO_FDCLASS_WORDS]; /* 8 KiB: marks taken before the numbers are free */
+	unsigned n = appio_fdclass_take_range(lo, hi, taken);
 	int r = appio_real_close_range(lo, hi, fl);
-	if (r == 0 && !(fl & CLOSE_RANGE_CLOEXEC))
-		for (unsigned fd = lo; fd <= hi && fd < APPIO_FDCLASS_MAX; fd++)
-			appio_replaced((int)fd);
+	int e = errno;
+	if (r == 0) {
+		appio_fdclass_forget_range(lo, hi);
+		appio_released_n(-1, n);
+	} else {
+		appio_fdclass_restore_opened(taken);
+	}
+	errno = e;
 	return r;
 }
 
