@@ -45,7 +45,17 @@ ti=$(lab_vcpu_tid i) || fail "no vCPU tid for i"
 ua=$(lab_uuid "$A")
 ub=$(lab_uuid b)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; lab_cleanup' EXIT
+pp= pl=
+# The measuring programs run in the background: a failed step must not
+# leave them polling a torn-down lab.
+cleanup_all() {
+	for p in $pp $pl; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+	lab_cleanup
+}
+trap cleanup_all EXIT
+trap 'cleanup_all; exit 130' INT
+trap 'cleanup_all; exit 143' TERM
 
 # The hook runs between two PAPI reads: libvirt's view of the same counter.
 cat >"$tmp/hook.sh" <<HOOK
@@ -162,9 +172,10 @@ lab_destroy b || fail "destroy b"
 # The reads must go on for a while after the VM is gone (virsh destroy can
 # take seconds on a loaded machine).
 sleep 1.5
-kill -0 "$pp" 2>/dev/null || { wait "$pp"; echo "poll exited $?:"; cat "$tmp/m4"; fail "the destroy took longer than the measurement"; }
+kill -0 "$pp" 2>/dev/null || { wait "$pp"; w=$?; pp=; echo "poll exited $w:"; cat "$tmp/m4"; fail "the destroy took longer than the measurement"; }
 wait "$pp"
 prc=$?
+pp=
 tail -n 3 "$tmp/m4"
 check "$prc == 0" "PAPI_read keeps working and nothing decreases after a destroy"
 # After the destroy (last 4 reads, >= 1 s later) b's values do not move; a's do.
@@ -188,6 +199,7 @@ lab_restart_daemon || fail "daemon restart"
 lab_start_guests "$LAB_STATE" c:idle || echo "note: guest c did not report ready in time (it may still be booting)"
 wait "$pl"
 lrc=$?
+pl=
 cat "$tmp/m5"
 check "$lrc == 0" "VM started after PAPI_library_init (and a daemon restart) is addressable"
 if grep -q "has no vCPU 7" "$tmp/m5" && grep -q "no running VM named 'no such vm'" "$tmp/m5"; then

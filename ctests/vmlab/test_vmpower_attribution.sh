@@ -47,10 +47,16 @@ my_cleanup() {
 	lab_cleanup
 	rm -rf "$work"
 }
-trap my_cleanup EXIT
+set_traps() {
+	trap my_cleanup EXIT
+	trap 'my_cleanup; exit 130' INT
+	trap 'my_cleanup; exit 143' TERM
+}
+set_traps
 
 B='busy vm'; H='half:vm=1'; I='idle é'
 lab_start "$B:busy" "$H:half" "$I:idle" || fail "lab did not start"
+set_traps # lab_start installed its own (lab_cleanup only): the energy writer and $work would outlive the test
 t_ready=$(lab_now_ms)
 declare -A cg
 for n in "$B" "$H"; do cg[$n]=$(lab_cgroup2_dir "$n") || fail "no cgroup v2 dir for $n"; done
