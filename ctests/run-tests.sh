@@ -77,15 +77,31 @@ passed=0 failed=0 skipped=0
 failures=()
 started=$(date +%s)
 
+# Tests clean up what they make, also when they fail: what a test leaves in
+# /tmp or /var/tmp (entries that appeared while it ran and are still there)
+# is named after its result.  PV_TMP_LEAKS=fail fails such a test;
+# the default only reports, because on a shared machine other programs
+# create files in /tmp at the same time.
+tmp_leaks=${PV_TMP_LEAKS:-report}
+tmp_entries() { find /tmp /var/tmp -mindepth 1 -maxdepth 1 -printf '%p\n' 2>/dev/null | LC_ALL=C sort; }
+leaked=()
+
 for t in "${tests[@]}"; do
 	name=$(test_name "$t")
 	log=$logdir/$(echo "$name" | tr '/' '_').log
 	t0=$EPOCHREALTIME
+	tmp_before=$(tmp_entries)
 	case "$t" in
 	*.sh) timeout -k 10 "$limit" bash "$t" >"$log" 2>&1 ;;
 	*)    timeout -k 10 "$limit" "$t" >"$log" 2>&1 ;;
 	esac
 	rc=$?
+	left=$(LC_ALL=C comm -13 <(echo "$tmp_before") <(tmp_entries) | tr '\n' ' ')
+	if [ -n "$left" ]; then
+		leaked+=("$name: $left")
+		echo "left behind in /tmp or /var/tmp: $left" >>"$log"
+		[ "$tmp_leaks" = fail ] && [ $rc -eq 0 ] && rc=1
+	fi
 	dt=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 	# A Check binary counts its own cases; anything else counts once.
 	checks=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$log" | tail -n 1)
@@ -120,6 +136,7 @@ for f in "${failures[@]}"; do
 	echo "----- $f (last 40 lines of $log)"
 	tail -n 40 "$log"
 done
+for l in "${leaked[@]}"; do echo "LEFT BEHIND ($tmp_leaks) $l"; done
 echo "tests took $(( $(date +%s) - started ))s; logs in $logdir"
 if [ $skipped -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"

@@ -73,6 +73,17 @@ static void on_alarm(int sig)
 }
 
 /* Every call of the mixed workload, each followed by what it must count. */
+/* At exit, also after a failed CHECK: the workload's two files and dir. */
+static void remove_dir(void)
+{
+	char p[128];
+	for (const char *n = "ab"; *n; n++) {
+		snprintf(p, sizeof(p), "%s/%c", dir, *n);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 static void workload(void)
 {
 	char p1[128], p2[128], buf[4096], line[64];
@@ -322,6 +333,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(dir, sizeof(dir), "/tmp/test_appio.XXXXXX");
 	CHECK(mkdtemp(dir));
+	atexit(remove_dir);
 	long long *v = calloc((size_t)exp_nevents * 2, sizeof(*v));
 	long long r0, w0, r1, w1;
 	long len0, len1;
@@ -340,7 +352,6 @@ int main(int argc, char **argv)
 	memstream_part();
 
 	CHECK(PAPI_stop(es, v) == PAPI_OK);
-	rmdir(dir);
 	int bad = exp_check(v, print);
 	/* the kernel saw exactly the bytes counted at the syscall and stdio
 	 * level (stdio streams were read to EOF and flushed) */
