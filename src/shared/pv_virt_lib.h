@@ -35,6 +35,9 @@ struct pv_virt_fns {
 	int (*virDomainGetUUIDString)(virDomainPtr domain, char *buf);
 	unsigned int (*virDomainGetID)(virDomainPtr domain);
 	int (*virDomainFree)(virDomainPtr domain);
+	int (*virConnectGetAllDomainStats)(virConnectPtr conn, unsigned int stats, virDomainStatsRecordPtr **retStats,
+					   unsigned int flags);
+	void (*virDomainStatsRecordListFree)(virDomainStatsRecordPtr *stats);
 };
 
 /* The loaded table, loading it on the first call (thread-safe, once per

@@ -24,16 +24,18 @@ struct pv_virt_link {
 	virConnectPtr conn;
 };
 
-enum pv_virt_op { PV_VIRT_OP_LIST, PV_VIRT_OP_CLOSE };
+enum pv_virt_op { PV_VIRT_OP_LIST, PV_VIRT_OP_STATS, PV_VIRT_OP_CLOSE };
 
 struct pv_virt_job {
 	struct pv_virt_link *l;
 	enum pv_virt_op op;
+	unsigned int groups;    /* PV_VIRT_OP_STATS: VIR_DOMAIN_STATS_* */
 	int refs;               /* caller + worker, under l->mu */
 	bool done;
 	int rc;
 	int reconnected;
 	struct pv_virt_link_domlist list;
+	struct pv_virt_link_statlist stats;
 	char err[512];
 };
 
@@ -89,6 +91,36 @@ void pv_virt_link_domlist_free(struct pv_virt_link_domlist *list)
 	free(list->doms);
 	list->doms = NULL;
 	list->n = 0;
+}
+
+void pv_virt_link_statlist_free(struct pv_virt_link_statlist *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->n; i++) {
+		free(list->doms[i].dom.name);
+		free(list->doms[i].stats);
+	}
+	free(list->doms);
+	list->doms = NULL;
+	list->n = 0;
+}
+
+const struct pv_virt_link_stat *pv_virt_link_stat_find(const struct pv_virt_link_domstats *d, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->stats[i].field, field) == 0)
+			return &d->stats[i];
+	return NULL;
+}
+
+const char *pv_virt_link_uri(const struct pv_virt_link *l)
+{
+	return l->uri;
 }
 
 int pv_virt_link_new(const char *uri, struct pv_virt_link **ret)
@@ -155,6 +187,18 @@ static int pv_virt_do_open(struct pv_virt_link *l, struct pv_virt_job *job)
 	return 0;
 }
 
+/* Name, UUID and id of dom (no RPC: the handle caches them).  -ENOMEM. */
+static int pv_virt_ident(virDomainPtr dom, struct pv_virt_link_dom *out)
+{
+	const char *name = pv_virt_L->virDomainGetName(dom);
+
+	out->name = strdup(name ? name : "");
+	if (!out->name || pv_virt_L->virDomainGetUUIDString(dom, out->uuid) < 0)
+		return -ENOMEM;
+	out->domid = (int)pv_virt_L->virDomainGetID(dom);
+	return 0;
+}
+
 static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_link_domlist *ret)
 {
 	struct pv_virt_link_dom *out = calloc(n > 0 ? (size_t)n : 1, sizeof(*out));
@@ -162,32 +206,26 @@ static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_link_domlis
 
 	if (!out)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		const char *name = pv_virt_L->virDomainGetName(doms[i]);    /* no RPC: cached */
-
-		out[i].name = strdup(name ? name : "");
-		if (!out[i].name || pv_virt_L->virDomainGetUUIDString(doms[i], out[i].uuid) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		out[i].domid = (int)pv_virt_L->virDomainGetID(doms[i]);
-	}
-	if (rc < 0) {
-		struct pv_virt_link_domlist tmp = { out, (size_t)n };
-
-		pv_virt_link_domlist_free(&tmp);
-		return rc;
-	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = pv_virt_ident(doms[i], &out[i]);
 	ret->doms = out;
 	ret->n = (size_t)n;
-	return 0;
+	if (rc < 0)
+		pv_virt_link_domlist_free(ret);
+	return rc;
 }
 
-/* The list job: worker thread, l->busy held for us. */
-static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
+/* One libvirt call on a connection: >= 0 (a count) or < 0 with libvirt's
+ * last error set. */
+typedef int (*pv_virt_call)(virConnectPtr conn, struct pv_virt_job *job, void *out);
+
+/* Runs call on l->conn, connecting first; a failed call on a dead
+ * connection (a restarted daemon) replaces the connection once and tries
+ * again.  what names the call in job->err.  Worker thread, l->busy held. */
+static int pv_virt_on_conn(struct pv_virt_link *l, struct pv_virt_job *job, const char *what, pv_virt_call call,
+			   void *out)
 {
-	virDomainPtr *doms = NULL;
-	int attempt, n = -1, rc, i;
+	int attempt, n, rc;
 
 	if (l->conn && pv_virt_L->virConnectIsAlive(l->conn) != 1) {
 		pv_virt_link_drop(l->conn);
@@ -199,21 +237,35 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 			if (rc < 0)
 				return rc;
 		}
-		n = pv_virt_L->virConnectListAllDomains(l->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-		if (n >= 0)
-			break;
-		snprintf(job->err, sizeof(job->err), "listing the domains of %s failed: %s", l->uri,
-			 pv_virt_errmsg());
-		/* A restarted daemon shows as a failed call on a dead connection:
-		 * replace the connection once and try again. */
+		n = call(l->conn, job, out);
+		if (n >= 0) {
+			job->err[0] = '\0';
+			return n;
+		}
+		snprintf(job->err, sizeof(job->err), "%s of %s failed: %s", what, l->uri, pv_virt_errmsg());
 		if (pv_virt_L->virConnectIsAlive(l->conn) == 1)
 			return -EIO;
 		pv_virt_link_drop(l->conn);
 		l->conn = NULL;
 	}
+	return -EIO;
+}
+
+static int pv_virt_call_list(virConnectPtr conn, struct pv_virt_job *job, void *out)
+{
+	(void)job;
+	return pv_virt_L->virConnectListAllDomains(conn, out, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+}
+
+/* The list job: worker thread, l->busy held for us. */
+static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
+{
+	virDomainPtr *doms = NULL;
+	int n, rc, i;
+
+	n = pv_virt_on_conn(l, job, "listing the domains", pv_virt_call_list, &doms);
 	if (n < 0)
-		return -EIO;
-	job->err[0] = '\0';
+		return n;
 	rc = pv_virt_collect(doms, n, &job->list);
 	for (i = 0; i < n; i++)
 		pv_virt_L->virDomainFree(doms[i]);
@@ -223,11 +275,73 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 	return rc;
 }
 
+static int pv_virt_call_stats(virConnectPtr conn, struct pv_virt_job *job, void *out)
+{
+	return pv_virt_L->virConnectGetAllDomainStats(conn, job->groups, out,
+						      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+}
+
+/* libvirt's typed parameter as plain data; -ENOENT for a string. */
+static int pv_virt_stat_of(const virTypedParameter *p, struct pv_virt_link_stat *out)
+{
+	snprintf(out->field, sizeof(out->field), "%s", p->field);
+	switch (p->type) {
+	case VIR_TYPED_PARAM_INT: out->kind = PV_VIRT_LINK_S64; out->s = p->value.i; return 0;
+	case VIR_TYPED_PARAM_LLONG: out->kind = PV_VIRT_LINK_S64; out->s = p->value.l; return 0;
+	case VIR_TYPED_PARAM_UINT: out->kind = PV_VIRT_LINK_U64; out->u = p->value.ui; return 0;
+	case VIR_TYPED_PARAM_ULLONG: out->kind = PV_VIRT_LINK_U64; out->u = p->value.ul; return 0;
+	case VIR_TYPED_PARAM_BOOLEAN: out->kind = PV_VIRT_LINK_U64; out->u = p->value.b != 0; return 0;
+	case VIR_TYPED_PARAM_DOUBLE: out->kind = PV_VIRT_LINK_DOUBLE; out->d = p->value.d; return 0;
+	default: return -ENOENT;
+	}
+}
+
+static int pv_virt_domstats_of(const virDomainStatsRecord *rec, struct pv_virt_link_domstats *out)
+{
+	int i;
+
+	if (pv_virt_ident(rec->dom, &out->dom) < 0)
+		return -ENOMEM;
+	out->stats = calloc(rec->nparams > 0 ? (size_t)rec->nparams : 1, sizeof(*out->stats));
+	if (!out->stats)
+		return -ENOMEM;
+	for (i = 0; i < rec->nparams; i++)
+		if (pv_virt_stat_of(&rec->params[i], &out->stats[out->n]) == 0)
+			out->n++;
+	return 0;
+}
+
+/* The stats job: worker thread, l->busy held for us. */
+static int pv_virt_do_stats(struct pv_virt_link *l, struct pv_virt_job *job)
+{
+	virDomainStatsRecordPtr *recs = NULL;
+	int n, i, rc = 0;
+
+	n = pv_virt_on_conn(l, job, "reading the domain statistics", pv_virt_call_stats, &recs);
+	if (n < 0)
+		return n;
+	job->stats.doms = calloc(n > 0 ? (size_t)n : 1, sizeof(*job->stats.doms));
+	if (!job->stats.doms)
+		rc = -ENOMEM;
+	for (i = 0; i < n && rc == 0; i++) {
+		job->stats.n++;
+		rc = pv_virt_domstats_of(recs[i], &job->stats.doms[i]);
+	}
+	if (recs)
+		pv_virt_L->virDomainStatsRecordListFree(recs);
+	if (rc < 0) {
+		pv_virt_link_statlist_free(&job->stats);
+		snprintf(job->err, sizeof(job->err), "out of memory reading the domain statistics of %s", l->uri);
+	}
+	return rc;
+}
+
 static void pv_virt_job_unref_locked(struct pv_virt_job *job)
 {
 	if (--job->refs > 0)
 		return;
 	pv_virt_link_domlist_free(&job->list);
+	pv_virt_link_statlist_free(&job->stats);
 	free(job);
 }
 
@@ -239,6 +353,8 @@ static void *pv_virt_worker(void *arg)
 
 	if (job->op == PV_VIRT_OP_LIST) {
 		rc = pv_virt_do_list(l, job);
+	} else if (job->op == PV_VIRT_OP_STATS) {
+		rc = pv_virt_do_stats(l, job);
 	} else {
 		pv_virt_link_drop(l->conn);
 		l->conn = NULL;
@@ -264,8 +380,8 @@ static void pv_virt_deadline(struct timespec *ts, unsigned int ms)
 /* Runs op on a detached worker with every signal blocked; waits until it
  * ends or the deadline.  Called and returns with l->mu held.  On success the
  * job (one reference left for the caller) is in *ret_job. */
-static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const struct timespec *deadline,
-			      struct pv_virt_job **ret_job)
+static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, unsigned int groups,
+			      const struct timespec *deadline, struct pv_virt_job **ret_job)
 {
 	struct pv_virt_job *job;
 	pthread_attr_t attr;
@@ -282,6 +398,7 @@ static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const 
 		return -ENOMEM;
 	job->l = l;
 	job->op = op;
+	job->groups = groups;
 	job->refs = 2;
 	l->refs++;
 	l->busy = true;
@@ -309,31 +426,30 @@ static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const 
 	return 0;
 }
 
-int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_link_domlist *ret,
-		      int *ret_reconnected, char *err, size_t errlen)
+/* Runs op on l within timeout_ms.  0: *ret_job (the caller unrefs it with
+ * l->mu held, as returned) ended with 0; else err says why, no job.  libvirt
+ * is loaded here, on the first exchange, never earlier. */
+static int pv_virt_exchange(struct pv_virt_link *l, enum pv_virt_op op, unsigned int groups,
+			    unsigned int timeout_ms, struct pv_virt_job **ret_job, char *err, size_t errlen)
 {
 	struct pv_virt_job *job = NULL;
 	struct timespec deadline;
 	int rc;
 
-	/* libvirt is loaded here, on the first listing, never earlier. */
 	if (!pv_virt_lib(err, errlen))
 		return -ELIBACC;
 	pv_virt_L = pv_virt_lib(NULL, 0);
 	pthread_once(&pv_virt_once, pv_virt_init_once);
 	pv_virt_deadline(&deadline, timeout_ms);
 	pthread_mutex_lock(&l->mu);
-	rc = pv_virt_run_locked(l, PV_VIRT_OP_LIST, &deadline, &job);
+	rc = pv_virt_run_locked(l, op, groups, &deadline, &job);
+	if (rc == 0 && job->rc == 0) {
+		*ret_job = job;
+		return 0;
+	}
 	if (rc == 0) {
 		rc = job->rc;
-		*ret_reconnected = job->reconnected;
-		if (rc == 0) {
-			*ret = job->list;
-			job->list.doms = NULL;
-			job->list.n = 0;
-		} else {
-			snprintf(err, errlen, "%s", job->err);
-		}
+		snprintf(err, errlen, "%s", job->err);
 		pv_virt_job_unref_locked(job);
 	} else if (rc == -ETIMEDOUT) {
 		snprintf(err, errlen, "libvirt at %s did not answer within %u ms", l->uri, timeout_ms);
@@ -342,6 +458,62 @@ int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv
 	}
 	pthread_mutex_unlock(&l->mu);
 	return rc;
+}
+
+static void pv_virt_exchange_end(struct pv_virt_link *l, struct pv_virt_job *job)
+{
+	pv_virt_job_unref_locked(job);
+	pthread_mutex_unlock(&l->mu);
+}
+
+int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_link_domlist *ret,
+		      int *ret_reconnected, char *err, size_t errlen)
+{
+	struct pv_virt_job *job;
+	int rc = pv_virt_exchange(l, PV_VIRT_OP_LIST, 0, timeout_ms, &job, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	*ret_reconnected = job->reconnected;
+	*ret = job->list;
+	job->list.doms = NULL;
+	job->list.n = 0;
+	pv_virt_exchange_end(l, job);
+	return 0;
+}
+
+int pv_virt_link_stats(struct pv_virt_link *l, unsigned int timeout_ms, unsigned int groups,
+		       struct pv_virt_link_statlist *ret, char *err, size_t errlen)
+{
+	static const struct {
+		unsigned int ours, libvirts;
+	} map[] = {
+		{ PV_VIRT_LINK_STATE, VIR_DOMAIN_STATS_STATE },
+		{ PV_VIRT_LINK_CPU, VIR_DOMAIN_STATS_CPU_TOTAL },
+		{ PV_VIRT_LINK_VCPU, VIR_DOMAIN_STATS_VCPU },
+	};
+	unsigned int known = 0, lv = 0;
+	struct pv_virt_job *job;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		known |= map[i].ours;
+		if (groups & map[i].ours)
+			lv |= map[i].libvirts;
+	}
+	if (groups == 0 || (groups & ~known)) {
+		snprintf(err, errlen, "unknown domain statistics groups 0x%x (known: 0x%x)", groups, known);
+		return -EINVAL;
+	}
+	rc = pv_virt_exchange(l, PV_VIRT_OP_STATS, lv, timeout_ms, &job, err, errlen);
+	if (rc < 0)
+		return rc;
+	*ret = job->stats;
+	job->stats.doms = NULL;
+	job->stats.n = 0;
+	pv_virt_exchange_end(l, job);
+	return 0;
 }
 
 void pv_virt_link_close(struct pv_virt_link *l, unsigned int timeout_ms)
@@ -355,7 +527,7 @@ void pv_virt_link_close(struct pv_virt_link *l, unsigned int timeout_ms)
 	pthread_mutex_lock(&l->mu);
 	/* The daemon may be hung: let a worker say goodbye, wait a bounded time.
 	 * Never connected (libvirt maybe not even loaded): nothing to say. */
-	if ((l->conn || l->busy) && pv_virt_run_locked(l, PV_VIRT_OP_CLOSE, &deadline, &job) == 0)
+	if ((l->conn || l->busy) && pv_virt_run_locked(l, PV_VIRT_OP_CLOSE, 0, &deadline, &job) == 0)
 		pv_virt_job_unref_locked(job);
 	if (!pv_virt_link_unref_locked(l))
 		pthread_mutex_unlock(&l->mu);
