@@ -13,6 +13,7 @@
 
 #include "pv_clock.h"
 #include "pv_virt_lib.h"
+#include "pv_virt_link_priv.h"
 
 struct pv_virt_link {
 	pthread_mutex_t mu;
@@ -93,31 +94,6 @@ void pv_virt_link_domlist_free(struct pv_virt_link_domlist *list)
 	list->n = 0;
 }
 
-void pv_virt_link_statlist_free(struct pv_virt_link_statlist *list)
-{
-	size_t i;
-
-	if (!list)
-		return;
-	for (i = 0; i < list->n; i++) {
-		free(list->doms[i].dom.name);
-		free(list->doms[i].stats);
-	}
-	free(list->doms);
-	list->doms = NULL;
-	list->n = 0;
-}
-
-const struct pv_virt_link_stat *pv_virt_link_stat_find(const struct pv_virt_link_domstats *d, const char *field)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (strcmp(d->stats[i].field, field) == 0)
-			return &d->stats[i];
-	return NULL;
-}
-
 const char *pv_virt_link_uri(const struct pv_virt_link *l)
 {
 	return l->uri;
@@ -187,15 +163,14 @@ static int pv_virt_do_open(struct pv_virt_link *l, struct pv_virt_job *job)
 	return 0;
 }
 
-/* Name, UUID and id of dom (no RPC: the handle caches them).  -ENOMEM. */
-static int pv_virt_ident(virDomainPtr dom, struct pv_virt_link_dom *out)
+int pv_virt_link_ident(const struct pv_virt_fns *L, virDomainPtr dom, struct pv_virt_link_dom *out)
 {
-	const char *name = pv_virt_L->virDomainGetName(dom);
+	const char *name = L->virDomainGetName(dom);
 
 	out->name = strdup(name ? name : "");
-	if (!out->name || pv_virt_L->virDomainGetUUIDString(dom, out->uuid) < 0)
+	if (!out->name || L->virDomainGetUUIDString(dom, out->uuid) < 0)
 		return -ENOMEM;
-	out->domid = (int)pv_virt_L->virDomainGetID(dom);
+	out->domid = (int)L->virDomainGetID(dom);
 	return 0;
 }
 
@@ -207,7 +182,7 @@ static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_link_domlis
 	if (!out)
 		return -ENOMEM;
 	for (i = 0; i < n && rc == 0; i++)
-		rc = pv_virt_ident(doms[i], &out[i]);
+		rc = pv_virt_link_ident(pv_virt_L, doms[i], &out[i]);
 	ret->doms = out;
 	ret->n = (size_t)n;
 	if (rc < 0)
@@ -281,58 +256,20 @@ static int pv_virt_call_stats(virConnectPtr conn, struct pv_virt_job *job, void 
 						      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
 }
 
-/* libvirt's typed parameter as plain data; -ENOENT for a string. */
-static int pv_virt_stat_of(const virTypedParameter *p, struct pv_virt_link_stat *out)
-{
-	snprintf(out->field, sizeof(out->field), "%s", p->field);
-	switch (p->type) {
-	case VIR_TYPED_PARAM_INT: out->kind = PV_VIRT_LINK_S64; out->s = p->value.i; return 0;
-	case VIR_TYPED_PARAM_LLONG: out->kind = PV_VIRT_LINK_S64; out->s = p->value.l; return 0;
-	case VIR_TYPED_PARAM_UINT: out->kind = PV_VIRT_LINK_U64; out->u = p->value.ui; return 0;
-	case VIR_TYPED_PARAM_ULLONG: out->kind = PV_VIRT_LINK_U64; out->u = p->value.ul; return 0;
-	case VIR_TYPED_PARAM_BOOLEAN: out->kind = PV_VIRT_LINK_U64; out->u = p->value.b != 0; return 0;
-	case VIR_TYPED_PARAM_DOUBLE: out->kind = PV_VIRT_LINK_DOUBLE; out->d = p->value.d; return 0;
-	default: return -ENOENT;
-	}
-}
-
-static int pv_virt_domstats_of(const virDomainStatsRecord *rec, struct pv_virt_link_domstats *out)
-{
-	int i;
-
-	if (pv_virt_ident(rec->dom, &out->dom) < 0)
-		return -ENOMEM;
-	out->stats = calloc(rec->nparams > 0 ? (size_t)rec->nparams : 1, sizeof(*out->stats));
-	if (!out->stats)
-		return -ENOMEM;
-	for (i = 0; i < rec->nparams; i++)
-		if (pv_virt_stat_of(&rec->params[i], &out->stats[out->n]) == 0)
-			out->n++;
-	return 0;
-}
-
 /* The stats job: worker thread, l->busy held for us. */
 static int pv_virt_do_stats(struct pv_virt_link *l, struct pv_virt_job *job)
 {
 	virDomainStatsRecordPtr *recs = NULL;
-	int n, i, rc = 0;
+	int n, rc;
 
 	n = pv_virt_on_conn(l, job, "reading the domain statistics", pv_virt_call_stats, &recs);
 	if (n < 0)
 		return n;
-	job->stats.doms = calloc(n > 0 ? (size_t)n : 1, sizeof(*job->stats.doms));
-	if (!job->stats.doms)
-		rc = -ENOMEM;
-	for (i = 0; i < n && rc == 0; i++) {
-		job->stats.n++;
-		rc = pv_virt_domstats_of(recs[i], &job->stats.doms[i]);
-	}
+	rc = pv_virt_link_stats_of(pv_virt_L, recs, n, &job->stats);
 	if (recs)
 		pv_virt_L->virDomainStatsRecordListFree(recs);
-	if (rc < 0) {
-		pv_virt_link_statlist_free(&job->stats);
+	if (rc < 0)
 		snprintf(job->err, sizeof(job->err), "out of memory reading the domain statistics of %s", l->uri);
-	}
 	return rc;
 }
 
@@ -485,27 +422,12 @@ int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv
 int pv_virt_link_stats(struct pv_virt_link *l, unsigned int timeout_ms, unsigned int groups,
 		       struct pv_virt_link_statlist *ret, char *err, size_t errlen)
 {
-	static const struct {
-		unsigned int ours, libvirts;
-	} map[] = {
-		{ PV_VIRT_LINK_STATE, VIR_DOMAIN_STATS_STATE },
-		{ PV_VIRT_LINK_CPU, VIR_DOMAIN_STATS_CPU_TOTAL },
-		{ PV_VIRT_LINK_VCPU, VIR_DOMAIN_STATS_VCPU },
-	};
-	unsigned int known = 0, lv = 0;
+	unsigned int lv;
 	struct pv_virt_job *job;
-	size_t i;
-	int rc;
+	int rc = pv_virt_link_groups(groups, &lv, err, errlen);
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		known |= map[i].ours;
-		if (groups & map[i].ours)
-			lv |= map[i].libvirts;
-	}
-	if (groups == 0 || (groups & ~known)) {
-		snprintf(err, errlen, "unknown domain statistics groups 0x%x (known: 0x%x)", groups, known);
-		return -EINVAL;
-	}
+	if (rc < 0)
+		return rc;
 	rc = pv_virt_exchange(l, PV_VIRT_OP_STATS, lv, timeout_ms, &job, err, errlen);
 	if (rc < 0)
 		return rc;
