@@ -238,20 +238,33 @@ START_TEST(stats_match_virsh)
 }
 END_TEST
 
+/* One pv_virt_link_stats call on a fresh link to u, expected to fail:
+ * returns its code, err gets its message, nothing is returned. */
+static int stats_fail(const char *u, unsigned int groups, char *err, size_t errlen)
+{
+	struct pv_virt_link *l;
+	struct pv_virt_link_statlist st = { NULL, 0 };
+	int rc;
+
+	ck_assert_int_eq(pv_virt_link_new(u, &l), 0);
+	rc = pv_virt_link_stats(l, TIMEOUT_MS, groups, &st, err, errlen);
+	ck_assert_int_lt(rc, 0);
+	ck_assert_uint_eq(st.n, 0);
+	ck_assert_ptr_null(st.doms);
+	pv_virt_link_close(l, TIMEOUT_MS);
+	return rc;
+}
+
 /* A URI libvirt cannot open: the error names it and carries libvirt's own
  * message, the one virsh prints for it. */
 START_TEST(stats_bad_uri)
 {
 	static const char bad[] = "qemu:///system?socket=/nonexistent/pv-test-stats-sock";
-	struct pv_virt_link *l;
-	struct pv_virt_link_statlist st = { NULL, 0 };
 	char err[512] = "", cmd[256], *out, *msg;
 	int status;
 
 	use_uri(bad);
-	ck_assert_int_eq(pv_virt_link_new(bad, &l), 0);
-	ck_assert_int_eq(pv_virt_link_stats(l, TIMEOUT_MS, PV_VIRT_LINK_CPU, &st, err, sizeof(err)), -ECONNREFUSED);
-	ck_assert_uint_eq(st.n, 0);
+	ck_assert_int_eq(stats_fail(bad, PV_VIRT_LINK_CPU, err, sizeof(err)), -ECONNREFUSED);
 	ck_assert_msg(strstr(err, "cannot connect to libvirt at qemu:///system?socket=/nonexistent/pv-test-stats-sock: "),
 		      "%s", err);
 	snprintf(cmd, sizeof(cmd), "virsh -r -q -c '%s' domstats 2>&1", bad);
@@ -266,41 +279,30 @@ START_TEST(stats_bad_uri)
 	msg[strcspn(msg, "\n")] = '\0';
 	ck_assert_msg(strstr(err, msg), "ours: '%s'; virsh: '%s'", err, msg);
 	free(out);
-	pv_virt_link_close(l, TIMEOUT_MS);
 }
 END_TEST
 
 START_TEST(stats_missing_libvirt)
 {
-	struct pv_virt_link *l;
-	struct pv_virt_link_statlist st = { NULL, 0 };
 	char err[512] = "";
 
-	setenv("PAPI_VIRT_URI", "test:///default", 1);
+	use_uri("test:///default");
 	setenv("PAPI_VIRT_LIBVIRT", "libvirt-missing-for-test.so.0", 1);
 	pv_config_reset();
-	ck_assert_int_eq(pv_virt_link_new("test:///default", &l), 0);
-	ck_assert_int_eq(pv_virt_link_stats(l, TIMEOUT_MS, PV_VIRT_LINK_CPU, &st, err, sizeof(err)), -ELIBACC);
-	ck_assert_uint_eq(st.n, 0);
+	ck_assert_int_eq(stats_fail("test:///default", PV_VIRT_LINK_CPU, err, sizeof(err)), -ELIBACC);
 	ck_assert_msg(strstr(err, "cannot load libvirt (libvirt-missing-for-test.so.0, PAPI_VIRT_LIBVIRT)"), "%s", err);
-	pv_virt_link_close(l, TIMEOUT_MS);
 }
 END_TEST
 
 START_TEST(stats_bad_groups)
 {
-	struct pv_virt_link *l;
-	struct pv_virt_link_statlist st = { NULL, 0 };
 	char err[512] = "";
 
 	use_uri("test:///default");
-	ck_assert_int_eq(pv_virt_link_new("test:///default", &l), 0);
-	ck_assert_int_eq(pv_virt_link_stats(l, TIMEOUT_MS, 0, &st, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(stats_fail("test:///default", 0, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "unknown domain statistics groups 0x0"), "%s", err);
-	ck_assert_int_eq(pv_virt_link_stats(l, TIMEOUT_MS, PV_VIRT_LINK_CPU | 0x40, &st, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(stats_fail("test:///default", PV_VIRT_LINK_CPU | 0x40, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "groups 0x42"), "%s", err);
-	ck_assert_uint_eq(st.n, 0);
-	pv_virt_link_close(l, TIMEOUT_MS);
 }
 END_TEST
 

@@ -27,6 +27,13 @@ struct pv_virt_link {
 
 enum pv_virt_op { PV_VIRT_OP_LIST, PV_VIRT_OP_STATS, PV_VIRT_OP_CLOSE };
 
+/* What a job hands back to its caller. */
+struct pv_virt_result {
+	int reconnected;
+	struct pv_virt_link_domlist list;       /* PV_VIRT_OP_LIST */
+	struct pv_virt_link_statlist stats;     /* PV_VIRT_OP_STATS */
+};
+
 struct pv_virt_job {
 	struct pv_virt_link *l;
 	enum pv_virt_op op;
@@ -34,9 +41,7 @@ struct pv_virt_job {
 	int refs;               /* caller + worker, under l->mu */
 	bool done;
 	int rc;
-	int reconnected;
-	struct pv_virt_link_domlist list;
-	struct pv_virt_link_statlist stats;
+	struct pv_virt_result res;
 	char err[512];
 };
 
@@ -158,7 +163,7 @@ static int pv_virt_do_open(struct pv_virt_link *l, struct pv_virt_job *job)
 		return -ECONNREFUSED;
 	}
 	if (l->ever_connected)
-		job->reconnected = 1;
+		job->res.reconnected = 1;
 	l->ever_connected = true;
 	return 0;
 }
@@ -241,7 +246,7 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 	n = pv_virt_on_conn(l, job, "listing the domains", pv_virt_call_list, &doms);
 	if (n < 0)
 		return n;
-	rc = pv_virt_collect(doms, n, &job->list);
+	rc = pv_virt_collect(doms, n, &job->res.list);
 	for (i = 0; i < n; i++)
 		pv_virt_L->virDomainFree(doms[i]);
 	free(doms);
@@ -265,7 +270,7 @@ static int pv_virt_do_stats(struct pv_virt_link *l, struct pv_virt_job *job)
 	n = pv_virt_on_conn(l, job, "reading the domain statistics", pv_virt_call_stats, &recs);
 	if (n < 0)
 		return n;
-	rc = pv_virt_link_stats_of(pv_virt_L, recs, n, &job->stats);
+	rc = pv_virt_link_stats_of(pv_virt_L, recs, n, &job->res.stats);
 	if (recs)
 		pv_virt_L->virDomainStatsRecordListFree(recs);
 	if (rc < 0)
@@ -277,8 +282,8 @@ static void pv_virt_job_unref_locked(struct pv_virt_job *job)
 {
 	if (--job->refs > 0)
 		return;
-	pv_virt_link_domlist_free(&job->list);
-	pv_virt_link_statlist_free(&job->stats);
+	pv_virt_link_domlist_free(&job->res.list);
+	pv_virt_link_statlist_free(&job->res.stats);
 	free(job);
 }
 
@@ -363,11 +368,11 @@ static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, unsign
 	return 0;
 }
 
-/* Runs op on l within timeout_ms.  0: *ret_job (the caller unrefs it with
- * l->mu held, as returned) ended with 0; else err says why, no job.  libvirt
- * is loaded here, on the first exchange, never earlier. */
+/* Runs op on l within timeout_ms.  0: the job's result moved into *ret;
+ * else err says why.  libvirt is loaded here, on the first exchange, never
+ * earlier. */
 static int pv_virt_exchange(struct pv_virt_link *l, enum pv_virt_op op, unsigned int groups,
-			    unsigned int timeout_ms, struct pv_virt_job **ret_job, char *err, size_t errlen)
+			    unsigned int timeout_ms, struct pv_virt_result *ret, char *err, size_t errlen)
 {
 	struct pv_virt_job *job = NULL;
 	struct timespec deadline;
@@ -380,13 +385,14 @@ static int pv_virt_exchange(struct pv_virt_link *l, enum pv_virt_op op, unsigned
 	pv_virt_deadline(&deadline, timeout_ms);
 	pthread_mutex_lock(&l->mu);
 	rc = pv_virt_run_locked(l, op, groups, &deadline, &job);
-	if (rc == 0 && job->rc == 0) {
-		*ret_job = job;
-		return 0;
-	}
 	if (rc == 0) {
 		rc = job->rc;
-		snprintf(err, errlen, "%s", job->err);
+		if (rc == 0) {
+			*ret = job->res;
+			memset(&job->res, 0, sizeof(job->res));
+		} else {
+			snprintf(err, errlen, "%s", job->err);
+		}
 		pv_virt_job_unref_locked(job);
 	} else if (rc == -ETIMEDOUT) {
 		snprintf(err, errlen, "libvirt at %s did not answer within %u ms", l->uri, timeout_ms);
@@ -397,45 +403,31 @@ static int pv_virt_exchange(struct pv_virt_link *l, enum pv_virt_op op, unsigned
 	return rc;
 }
 
-static void pv_virt_exchange_end(struct pv_virt_link *l, struct pv_virt_job *job)
-{
-	pv_virt_job_unref_locked(job);
-	pthread_mutex_unlock(&l->mu);
-}
-
 int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_link_domlist *ret,
 		      int *ret_reconnected, char *err, size_t errlen)
 {
-	struct pv_virt_job *job;
-	int rc = pv_virt_exchange(l, PV_VIRT_OP_LIST, 0, timeout_ms, &job, err, errlen);
+	struct pv_virt_result r;
+	int rc = pv_virt_exchange(l, PV_VIRT_OP_LIST, 0, timeout_ms, &r, err, errlen);
 
-	if (rc < 0)
-		return rc;
-	*ret_reconnected = job->reconnected;
-	*ret = job->list;
-	job->list.doms = NULL;
-	job->list.n = 0;
-	pv_virt_exchange_end(l, job);
-	return 0;
+	if (rc == 0) {
+		*ret = r.list;
+		*ret_reconnected = r.reconnected;
+	}
+	return rc;
 }
 
 int pv_virt_link_stats(struct pv_virt_link *l, unsigned int timeout_ms, unsigned int groups,
 		       struct pv_virt_link_statlist *ret, char *err, size_t errlen)
 {
+	struct pv_virt_result r;
 	unsigned int lv;
-	struct pv_virt_job *job;
 	int rc = pv_virt_link_groups(groups, &lv, err, errlen);
 
-	if (rc < 0)
-		return rc;
-	rc = pv_virt_exchange(l, PV_VIRT_OP_STATS, lv, timeout_ms, &job, err, errlen);
-	if (rc < 0)
-		return rc;
-	*ret = job->stats;
-	job->stats.doms = NULL;
-	job->stats.n = 0;
-	pv_virt_exchange_end(l, job);
-	return 0;
+	if (rc == 0)
+		rc = pv_virt_exchange(l, PV_VIRT_OP_STATS, lv, timeout_ms, &r, err, errlen);
+	if (rc == 0)
+		*ret = r.stats;
+	return rc;
 }
 
 void pv_virt_link_close(struct pv_virt_link *l, unsigned int timeout_ms)
