@@ -283,8 +283,8 @@ static int print_pairs(const struct util_window *w, int verbose)
 }
 
 /* One snapshot: PAPI first, then every VM's procfs/sysfs sources (fast),
- * then libvirt's (an RPC each); the same order at both ends of the window
- * so the offsets between sources mostly cancel. */
+ * then libvirt's (one RPC for all VMs); the same order at both ends of the
+ * window so the offsets between sources mostly cancel. */
 static void snapshot(const struct opts *o, struct papi_side *papi, struct util_lv *lv,
 		     struct util_cpuvm *vms, struct util_cpuvals *v, int *gone, size_t n)
 {
@@ -301,8 +301,7 @@ static void snapshot(const struct opts *o, struct papi_side *papi, struct util_l
 		}
 	for (size_t i = 0; i < n; i++)
 		gone[i] = util_cpuvals_read_local(&vms[i], &v[i]);
-	for (size_t i = 0; i < n; i++)
-		util_cpuvals_read_libvirt(lv, &vms[i], &v[i]);
+	util_cpuvals_read_libvirt(lv, vms, v, n);
 }
 
 static int wanted(const struct opts *o, const char *name)

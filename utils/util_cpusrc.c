@@ -2,8 +2,6 @@
 #include "util_cpusrc.h"
 
 #include <errno.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +15,15 @@
 #include "pv_schedstat.h"
 #include "pv_procstat.h"
 #include "pv_virt.h"
+#include "pv_virt_link.h"
 #include "pv_virt_proc.h"
 
+/* libvirt through the shared link (pv_virt_link: the one place that calls
+ * libvirt); its numbers are still libvirt's own, read here, not the
+ * components'. */
 struct util_lv {
-	virConnectPtr conn;
-	char uri[1024];
+	struct pv_virt_link *link;
+	unsigned int timeout_ms;
 };
 
 static const char *const labels[UTIL_S_N] = {
@@ -48,28 +50,17 @@ const char *util_src_label(enum util_srcid s)
 	return s < UTIL_S_N ? labels[s] : "?";
 }
 
-static void quiet(void *ud, virErrorPtr e)
-{
-	(void)ud;
-	(void)e;
-}
-
 int util_lv_open(struct util_lv **ret, char *err, size_t errlen)
 {
-	const char *uri = pv_config_get()->uri;
+	const struct pv_config *c = pv_config_get();
 	struct util_lv *lv = calloc(1, sizeof(*lv));
-	if (!lv)
-		return -ENOMEM;
-	snprintf(lv->uri, sizeof(lv->uri), "%s", uri);
-	virSetErrorFunc(NULL, quiet);
-	lv->conn = virConnectOpenReadOnly(uri);
-	if (!lv->conn) {
-		virErrorPtr e = virGetLastError();
-		snprintf(err, errlen, "cannot connect to libvirt at %s: %s", uri,
-			 e && e->message ? e->message : "unknown error");
+
+	if (!lv || pv_virt_link_new(c->uri, &lv->link) < 0) {
 		free(lv);
-		return -ECONNREFUSED;
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
+	lv->timeout_ms = c->timeout_ms;
 	*ret = lv;
 	return 0;
 }
@@ -78,42 +69,36 @@ void util_lv_close(struct util_lv *lv)
 {
 	if (!lv)
 		return;
-	virConnectClose(lv->conn);
+	pv_virt_link_close(lv->link, lv->timeout_ms);
 	free(lv);
 }
 
 const char *util_lv_uri(const struct util_lv *lv)
 {
-	return lv->uri;
+	return pv_virt_link_uri(lv->link);
 }
 
 int util_lv_list(struct util_lv *lv, struct util_cpuvm **ret, size_t *ret_n, char *err, size_t errlen)
 {
-	virDomainPtr *doms = NULL;
-	int n = virConnectListAllDomains(lv->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-	if (n < 0) {
-		virErrorPtr e = virGetLastError();
-		snprintf(err, errlen, "cannot list domains at %s: %s", lv->uri,
-			 e && e->message ? e->message : "unknown error");
-		return -EIO;
-	}
-	struct util_cpuvm *vms = calloc((size_t)n + 1, sizeof(*vms));
+	struct pv_virt_link_domlist list = { NULL, 0 };
+	int reconnected = 0;
+	int rc = pv_virt_link_list(lv->link, lv->timeout_ms, &list, &reconnected, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	struct util_cpuvm *vms = calloc(list.n + 1, sizeof(*vms));
 	if (!vms) {
-		for (int i = 0; i < n; i++)
-			virDomainFree(doms[i]);
-		free(doms);
+		pv_virt_link_domlist_free(&list);
+		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (int i = 0; i < n; i++) {
-		const char *name = virDomainGetName(doms[i]);
-		snprintf(vms[i].name, sizeof(vms[i].name), "%s", name ? name : "");
-		if (virDomainGetUUIDString(doms[i], vms[i].uuid) < 0)
-			vms[i].uuid[0] = 0;
-		vms[i].dom = doms[i];
+	for (size_t i = 0; i < list.n; i++) {
+		snprintf(vms[i].name, sizeof(vms[i].name), "%s", list.doms[i].name);
+		snprintf(vms[i].uuid, sizeof(vms[i].uuid), "%s", list.doms[i].uuid);
 	}
-	free(doms);
 	*ret = vms;
-	*ret_n = (size_t)n;
+	*ret_n = list.n;
+	pv_virt_link_domlist_free(&list);
 	return 0;
 }
 
@@ -157,8 +142,6 @@ void util_cpuvm_free(struct util_cpuvm *vm)
 {
 	free(vm->cgroup);
 	free(vm->cgroup_dir);
-	if (vm->dom)
-		virDomainFree(vm->dom);
 	memset(vm, 0, sizeof(*vm));
 }
 
@@ -214,29 +197,24 @@ static void miss(struct util_cpuvals *v, enum util_srcid s, const char *why)
 	snprintf(v->why[s], sizeof(v->why[s]), "%s", why);
 }
 
-static void read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v)
+static void miss_libvirt(struct util_cpuvals *v, const char *why)
 {
-	virDomainPtr doms[2] = { vm->dom, NULL };
-	virDomainStatsRecordPtr *recs = NULL;
+	for (int s = UTIL_S_LV_CPU; s <= UTIL_S_LV_VCPU_DELAY; s++)
+		miss(v, s, why);
+}
+
+/* The four libvirt sources of one domain's statistics record. */
+static void read_libvirt(const struct pv_virt_link_domstats *d, struct util_cpuvals *v)
+{
 	uint64_t user = 0, sys = 0, vt = 0, vd = 0;
 	int have_user = 0, have_sys = 0, nvt = 0, nvd = 0;
 
-	(void)lv;
-	int n = virDomainListGetStats(doms, VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_VCPU, &recs, 0);
-	if (n < 1) {
-		virErrorPtr e = virGetLastError();
-		for (int s = UTIL_S_LV_CPU; s <= UTIL_S_LV_VCPU_DELAY; s++)
-			miss(v, s, e && e->message ? e->message : "virDomainListGetStats failed");
-		if (recs)
-			virDomainStatsRecordListFree(recs);
-		return;
-	}
-	for (int i = 0; i < recs[0]->nparams; i++) {
-		const virTypedParameter *p = &recs[0]->params[i];
-		if (p->type != VIR_TYPED_PARAM_ULLONG)
+	for (size_t i = 0; i < d->n; i++) {
+		const struct pv_virt_link_stat *p = &d->stats[i];
+		if (p->kind != PV_VIRT_LINK_U64)
 			continue;
 		const char *f = p->field;
-		unsigned long long x = p->value.ul;
+		uint64_t x = p->u;
 		if (strcmp(f, "cpu.time") == 0)
 			set(v, UTIL_S_LV_CPU, x);
 		else if (strcmp(f, "cpu.user") == 0)
@@ -248,7 +226,6 @@ static void read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct
 		else if (strncmp(f, "vcpu.", 5) == 0 && strstr(f, ".delay"))
 			vd += x, nvd++;
 	}
-	virDomainStatsRecordListFree(recs);
 	if (!v->have[UTIL_S_LV_CPU])
 		miss(v, UTIL_S_LV_CPU, "libvirt gave no cpu.time");
 	if (have_user && have_sys)
@@ -388,9 +365,27 @@ int util_cpuvals_read_local(const struct util_cpuvm *vm, struct util_cpuvals *v)
 	return vanished;
 }
 
-void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v)
+void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vms, struct util_cpuvals *v, size_t n)
 {
+	struct pv_virt_link_statlist st = { NULL, 0 };
+	char err[512];
 	uint64_t t = pv_now_ns();
-	read_libvirt(lv, vm, v);
-	stamp(v, UTIL_S_LV_CPU, UTIL_S_LV_VCPU_DELAY, t, pv_now_ns());
+	int rc = pv_virt_link_stats(lv->link, lv->timeout_ms, PV_VIRT_LINK_CPU | PV_VIRT_LINK_VCPU, &st, err,
+				    sizeof(err));
+	uint64_t e = pv_now_ns();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pv_virt_link_domstats *d = NULL;
+		for (size_t k = 0; rc == 0 && k < st.n && !d; k++)
+			if (strcmp(st.doms[k].dom.uuid, vms[i].uuid) == 0)
+				d = &st.doms[k];
+		if (rc < 0)
+			miss_libvirt(&v[i], err);
+		else if (!d)
+			miss_libvirt(&v[i], "not among the running domains in libvirt's statistics");
+		else
+			read_libvirt(d, &v[i]);
+		stamp(&v[i], UTIL_S_LV_CPU, UTIL_S_LV_VCPU_DELAY, t, e);
+	}
+	pv_virt_link_statlist_free(&st);
 }

@@ -1,7 +1,8 @@
 /*
  * util_cpusrc: papi_vmcheck's independent sources of a VM's CPU time,
  * PAPI-free.  Each is read through its own path: libvirt's domain stats
- * (virConnectGetAllDomainStats: cpu.time/user/system, vcpu.N.time/delay),
+ * (cpu.time/user/system, vcpu.N.time/delay: pv_virt_link_stats, one
+ * virConnectGetAllDomainStats for all VMs),
  * the QEMU process's /proc/<pid>/stat (utime, stime, guest_time), the VM's
  * cgroup v2 cpu.stat, and the schedstat of every QEMU thread.  procfs and
  * sysfs go through pv_fs (PAPI_VIRT_PROCFS / PAPI_VIRT_SYSFS); the process,
@@ -61,18 +62,20 @@ struct util_cpuvm {
 	char *cgroup;      /* v2 path, NULL when none */
 	char *cgroup_dir;  /* relative to the sysfs root, NULL when unknown */
 	char where_why[160];
-	void *dom;         /* virDomainPtr */
 };
 
 struct util_lv;
 
-/* Read-only libvirt connection to PAPI_VIRT_URI / LIBVIRT_DEFAULT_URI /
- * qemu:///system.  -ECONNREFUSED with a sentence in err. */
+/* Read-only libvirt link (pv_virt_link) to PAPI_VIRT_URI /
+ * LIBVIRT_DEFAULT_URI / qemu:///system, each exchange bounded by
+ * PAPI_VIRT_TIMEOUT_MS; it connects on the first list.  -ENOMEM only. */
 int util_lv_open(struct util_lv **ret, char *err, size_t errlen);
 void util_lv_close(struct util_lv *lv);
 const char *util_lv_uri(const struct util_lv *lv);
 
-/* The running domains (names and UUIDs).  *ret is malloc'd. */
+/* Connects if needed, lists the running domains (names and UUIDs).  *ret
+ * is malloc'd.  -errno with one sentence in err naming the URI (or the
+ * library, PAPI_VIRT_LIBVIRT) and libvirt's message. */
 int util_lv_list(struct util_lv *lv, struct util_cpuvm **ret, size_t *ret_n, char *err, size_t errlen);
 
 /* Locates the QEMU process, threads and cgroup of vm (fills pid...). */
@@ -87,9 +90,11 @@ int util_cpuvm_alive(const struct util_cpuvm *vm);
  * thread set is summed again (so a window compares the same threads);
  * returns the number of those threads that vanished. */
 int util_cpuvals_read_local(const struct util_cpuvm *vm, struct util_cpuvals *v);
-/* Reads libvirt's statistics of vm into v (one RPC, slower: read after
- * every VM's local sources so those stay close to the PAPI read). */
-void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vm, struct util_cpuvals *v);
+/* Reads libvirt's statistics of vms[0..n-1] into v[0..n-1] (one RPC for
+ * all, slower: read after every VM's local sources so those stay close to
+ * the PAPI read).  A failure or a VM missing from the statistics makes the
+ * four libvirt sources missing, with the reason. */
+void util_cpuvals_read_libvirt(struct util_lv *lv, const struct util_cpuvm *vms, struct util_cpuvals *v, size_t n);
 
 /* /proc/<pid>/stat line -> utime, stime, guest_time in clock ticks. */
 int util_parse_proc_stat(const char *line, uint64_t *ret_utime, uint64_t *ret_stime, uint64_t *ret_guest);

@@ -6,6 +6,10 @@
 # src/components/<c>/ that is not listed is a component internal: the test
 # names the file, the line and the header.  Shown first to catch a planted
 # include of vmpower's power-model header.
+# libvirt in particular is reached through the helper pv_virt_link only (it
+# dlopen()s libvirt, as libpapi does): no utils/ file includes a libvirt
+# header or calls a libvirt function (vir*( outside comments), and no built
+# utility has libvirt in its NEEDED list (shown first on a planted call).
 set -u
 : "${PV_SRCDIR:?run through ctests/run-tests.sh}"
 t0=$(date +%s%N)
@@ -43,6 +47,35 @@ printf '#include "papi.h"\n#include "pv_fs.h"\n#include "util_x.h"\n#include "vm
 out=$(bad_includes "$T/utils")
 [ "$out" = "papi_x.c:4: vmp_model.h (a component's internal header)" ] ||
 	{ echo "FAIL: the planted include of vmp_model.h was not found alone: $out"; exit 1; }
+
+# "file:line: text" of every libvirt header or call in utils dir $1.
+libvirt_uses() {
+	local dir=$1
+	(cd "$dir" && grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<libvirt/|\<vir[A-Z][A-Za-z]*[[:space:]]*\(' \
+		--include='*.[ch]' . | grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/?\*|//)' | sed 's|^\./||')
+}
+printf '/* virConnectOpen(uri) in a comment */\nint f(void) { return virConnectOpen(0) != 0; }\n' >"$T/utils/papi_y.c"
+out=$(libvirt_uses "$T/utils")
+[ "$out" = "papi_y.c:2:int f(void) { return virConnectOpen(0) != 0; }" ] ||
+	{ echo "FAIL: the planted virConnectOpen call was not found alone: $out"; exit 1; }
+lv=$(libvirt_uses "$PV_SRCDIR/utils")
+if [ -n "$lv" ]; then
+	echo "FAIL: utils/ uses libvirt itself (use pv_virt_link.h):"
+	sed 's/^/  utils\//' <<<"$lv"
+	exit 1
+fi
+nbin=0
+for b in "${PV_UTILS:?run through ctests/run-tests.sh}"/papi_*; do
+	[ -x "$b" ] || continue
+	nbin=$((nbin + 1))
+	needed=$(readelf -d "$b" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+	if grep -q virt <<<"$needed"; then
+		echo "FAIL: $b needs $(grep virt <<<"$needed" | tr '\n' ' ')(utilities reach libvirt through pv_virt_link)"
+		exit 1
+	fi
+done
+[ "$nbin" -ge 4 ] || { echo "FAIL: only $nbin utilities built in $PV_UTILS"; exit 1; }
+echo "ok: no libvirt header or call in utils/, no libvirt in the NEEDED list of $nbin utilities"
 
 out=$(bad_includes "$PV_SRCDIR/utils")
 n=$(grep -rh '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$PV_SRCDIR/utils" | wc -l)

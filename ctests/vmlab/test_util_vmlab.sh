@@ -11,6 +11,11 @@
 #   papi_vmcheck -w 4: exit 0 (every pair agrees within 2% or its stated
 #     allowance); papi_vmcheck -t 0 (exact): exit 1 with DISAGREE (10 ms
 #     tick sources cannot equal ns sources), so the check can fail.
+#   pv_virt_link_stats (papi_vmcheck's libvirt source, the unit test
+#     test_pv_virt_stats pointed at the lab): every field of the running
+#     guests' domstats (cpu.time, cpu.user, cpu.system, vcpu.N.time/delay,
+#     state) equal to or between what `virsh domstats` printed just before
+#     and just after.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ctests/vmlab/lab-lib.sh
@@ -105,6 +110,11 @@ grep -q '^VM busy ' "$T/check" || fail "papi_vmcheck did not check busy"
 grep -q 'DISAGREE' "$T/check0" || fail "papi_vmcheck -t 0 shows no DISAGREE"
 "$U/papi_vmcheck" -w 1 --vm no-such-vm >/dev/null 2>&1; st=$?
 [ $st -eq 2 ] || fail "papi_vmcheck --vm no-such-vm exited $st, want 2"
+stats=${PV_BUILDDIR:?run through ctests/run-tests.sh}/ctests/unit/test_pv_virt_stats
+PV_TEST_STATS_URI=$LAB_URI PV_TEST_STATS_NEED_CPU=1 timeout 120 "$stats" >"$T/stats" 2>&1; st=$?
+cat "$T/stats"
+[ $st -eq 0 ] || fail "test_pv_virt_stats against the lab exited $st"
+grep -q '^pv_virt_link_stats at .*: 3 domain(s)' "$T/stats" || fail "test_pv_virt_stats did not compare the 3 running guests"
 
 t_end=$(lab_now_ms)
 lab_cleanup

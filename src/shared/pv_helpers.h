@@ -19,6 +19,7 @@
  * helper: pv_msg.h          pv_msgf: one formatted message into a caller's buffer
  * helper: pv_evname.h       event-name qualifiers (vm=NAME) and their escaping
  * helper: pv_virt.h         which VMs run (libvirt, dlopen'ed) and their QEMU processes
+ * helper: pv_virt_link.h    libvirt without its headers or -lvirt: list domains, domain statistics (papi_vmcheck)
  * helper: pv_virt_proc.h    a QEMU process in procfs: vCPU threads, cgroup, schedstat
  * helper: pv_virt_types.h   the thread records pv_virt and pv_virt_proc share
  * helper: pv_guestview.h    what a guest can see of its hypervisor (papi_vmguest)

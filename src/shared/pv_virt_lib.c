@@ -31,6 +31,8 @@ static const struct {
 	PV_VIRT_SYM(virDomainGetUUIDString),
 	PV_VIRT_SYM(virDomainGetID),
 	PV_VIRT_SYM(virDomainFree),
+	PV_VIRT_SYM(virConnectGetAllDomainStats),
+	PV_VIRT_SYM(virDomainStatsRecordListFree),
 };
 _Static_assert(sizeof(pv_virt_lib_syms) / sizeof(pv_virt_lib_syms[0]) ==
 	       sizeof(struct pv_virt_fns) / sizeof(void (*)(void)),

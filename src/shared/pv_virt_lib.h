@@ -13,7 +13,8 @@
  * path); default "libvirt.so.0".  Tests set it to a missing name to
  * simulate a machine without libvirt0.
  *
- * Only pv_virt_link.c calls libvirt, through pv_virt_lib()->fn.
+ * Only pv_virt_link (pv_virt_link.c, pv_virt_link_stats.c) calls libvirt,
+ * through pv_virt_lib()->fn; its users include no libvirt header.
  */
 #ifndef PV_VIRT_LIB_H
 #define PV_VIRT_LIB_H
@@ -35,6 +36,9 @@ struct pv_virt_fns {
 	int (*virDomainGetUUIDString)(virDomainPtr domain, char *buf);
 	unsigned int (*virDomainGetID)(virDomainPtr domain);
 	int (*virDomainFree)(virDomainPtr domain);
+	int (*virConnectGetAllDomainStats)(virConnectPtr conn, unsigned int stats, virDomainStatsRecordPtr **retStats,
+					   unsigned int flags);
+	void (*virDomainStatsRecordListFree)(virDomainStatsRecordPtr *stats);
 };
 
 /* The loaded table, loading it on the first call (thread-safe, once per

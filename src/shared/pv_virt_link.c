@@ -13,6 +13,7 @@
 
 #include "pv_clock.h"
 #include "pv_virt_lib.h"
+#include "pv_virt_link_priv.h"
 
 struct pv_virt_link {
 	pthread_mutex_t mu;
@@ -24,16 +25,23 @@ struct pv_virt_link {
 	virConnectPtr conn;
 };
 
-enum pv_virt_op { PV_VIRT_OP_LIST, PV_VIRT_OP_CLOSE };
+enum pv_virt_op { PV_VIRT_OP_LIST, PV_VIRT_OP_STATS, PV_VIRT_OP_CLOSE };
+
+/* What a job hands back to its caller. */
+struct pv_virt_result {
+	int reconnected;
+	struct pv_virt_link_domlist list;       /* PV_VIRT_OP_LIST */
+	struct pv_virt_link_statlist stats;     /* PV_VIRT_OP_STATS */
+};
 
 struct pv_virt_job {
 	struct pv_virt_link *l;
 	enum pv_virt_op op;
+	unsigned int groups;    /* PV_VIRT_OP_STATS: VIR_DOMAIN_STATS_* */
 	int refs;               /* caller + worker, under l->mu */
 	bool done;
 	int rc;
-	int reconnected;
-	struct pv_virt_link_domlist list;
+	struct pv_virt_result res;
 	char err[512];
 };
 
@@ -89,6 +97,11 @@ void pv_virt_link_domlist_free(struct pv_virt_link_domlist *list)
 	free(list->doms);
 	list->doms = NULL;
 	list->n = 0;
+}
+
+const char *pv_virt_link_uri(const struct pv_virt_link *l)
+{
+	return l->uri;
 }
 
 int pv_virt_link_new(const char *uri, struct pv_virt_link **ret)
@@ -150,8 +163,19 @@ static int pv_virt_do_open(struct pv_virt_link *l, struct pv_virt_job *job)
 		return -ECONNREFUSED;
 	}
 	if (l->ever_connected)
-		job->reconnected = 1;
+		job->res.reconnected = 1;
 	l->ever_connected = true;
+	return 0;
+}
+
+int pv_virt_link_ident(const struct pv_virt_fns *L, virDomainPtr dom, struct pv_virt_link_dom *out)
+{
+	const char *name = L->virDomainGetName(dom);
+
+	out->name = strdup(name ? name : "");
+	if (!out->name || L->virDomainGetUUIDString(dom, out->uuid) < 0)
+		return -ENOMEM;
+	out->domid = (int)L->virDomainGetID(dom);
 	return 0;
 }
 
@@ -162,32 +186,26 @@ static int pv_virt_collect(virDomainPtr *doms, int n, struct pv_virt_link_domlis
 
 	if (!out)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		const char *name = pv_virt_L->virDomainGetName(doms[i]);    /* no RPC: cached */
-
-		out[i].name = strdup(name ? name : "");
-		if (!out[i].name || pv_virt_L->virDomainGetUUIDString(doms[i], out[i].uuid) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		out[i].domid = (int)pv_virt_L->virDomainGetID(doms[i]);
-	}
-	if (rc < 0) {
-		struct pv_virt_link_domlist tmp = { out, (size_t)n };
-
-		pv_virt_link_domlist_free(&tmp);
-		return rc;
-	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = pv_virt_link_ident(pv_virt_L, doms[i], &out[i]);
 	ret->doms = out;
 	ret->n = (size_t)n;
-	return 0;
+	if (rc < 0)
+		pv_virt_link_domlist_free(ret);
+	return rc;
 }
 
-/* The list job: worker thread, l->busy held for us. */
-static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
+/* One libvirt call on a connection: >= 0 (a count) or < 0 with libvirt's
+ * last error set. */
+typedef int (*pv_virt_call)(virConnectPtr conn, struct pv_virt_job *job, void *out);
+
+/* Runs call on l->conn, connecting first; a failed call on a dead
+ * connection (a restarted daemon) replaces the connection once and tries
+ * again.  what names the call in job->err.  Worker thread, l->busy held. */
+static int pv_virt_on_conn(struct pv_virt_link *l, struct pv_virt_job *job, const char *what, pv_virt_call call,
+			   void *out)
 {
-	virDomainPtr *doms = NULL;
-	int attempt, n = -1, rc, i;
+	int attempt, n, rc;
 
 	if (l->conn && pv_virt_L->virConnectIsAlive(l->conn) != 1) {
 		pv_virt_link_drop(l->conn);
@@ -199,22 +217,36 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 			if (rc < 0)
 				return rc;
 		}
-		n = pv_virt_L->virConnectListAllDomains(l->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-		if (n >= 0)
-			break;
-		snprintf(job->err, sizeof(job->err), "listing the domains of %s failed: %s", l->uri,
-			 pv_virt_errmsg());
-		/* A restarted daemon shows as a failed call on a dead connection:
-		 * replace the connection once and try again. */
+		n = call(l->conn, job, out);
+		if (n >= 0) {
+			job->err[0] = '\0';
+			return n;
+		}
+		snprintf(job->err, sizeof(job->err), "%s of %s failed: %s", what, l->uri, pv_virt_errmsg());
 		if (pv_virt_L->virConnectIsAlive(l->conn) == 1)
 			return -EIO;
 		pv_virt_link_drop(l->conn);
 		l->conn = NULL;
 	}
+	return -EIO;
+}
+
+static int pv_virt_call_list(virConnectPtr conn, struct pv_virt_job *job, void *out)
+{
+	(void)job;
+	return pv_virt_L->virConnectListAllDomains(conn, out, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+}
+
+/* The list job: worker thread, l->busy held for us. */
+static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
+{
+	virDomainPtr *doms = NULL;
+	int n, rc, i;
+
+	n = pv_virt_on_conn(l, job, "listing the domains", pv_virt_call_list, &doms);
 	if (n < 0)
-		return -EIO;
-	job->err[0] = '\0';
-	rc = pv_virt_collect(doms, n, &job->list);
+		return n;
+	rc = pv_virt_collect(doms, n, &job->res.list);
 	for (i = 0; i < n; i++)
 		pv_virt_L->virDomainFree(doms[i]);
 	free(doms);
@@ -223,11 +255,35 @@ static int pv_virt_do_list(struct pv_virt_link *l, struct pv_virt_job *job)
 	return rc;
 }
 
+static int pv_virt_call_stats(virConnectPtr conn, struct pv_virt_job *job, void *out)
+{
+	return pv_virt_L->virConnectGetAllDomainStats(conn, job->groups, out,
+						      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+}
+
+/* The stats job: worker thread, l->busy held for us. */
+static int pv_virt_do_stats(struct pv_virt_link *l, struct pv_virt_job *job)
+{
+	virDomainStatsRecordPtr *recs = NULL;
+	int n, rc;
+
+	n = pv_virt_on_conn(l, job, "reading the domain statistics", pv_virt_call_stats, &recs);
+	if (n < 0)
+		return n;
+	rc = pv_virt_link_stats_of(pv_virt_L, recs, n, &job->res.stats);
+	if (recs)
+		pv_virt_L->virDomainStatsRecordListFree(recs);
+	if (rc < 0)
+		snprintf(job->err, sizeof(job->err), "out of memory reading the domain statistics of %s", l->uri);
+	return rc;
+}
+
 static void pv_virt_job_unref_locked(struct pv_virt_job *job)
 {
 	if (--job->refs > 0)
 		return;
-	pv_virt_link_domlist_free(&job->list);
+	pv_virt_link_domlist_free(&job->res.list);
+	pv_virt_link_statlist_free(&job->res.stats);
 	free(job);
 }
 
@@ -239,6 +295,8 @@ static void *pv_virt_worker(void *arg)
 
 	if (job->op == PV_VIRT_OP_LIST) {
 		rc = pv_virt_do_list(l, job);
+	} else if (job->op == PV_VIRT_OP_STATS) {
+		rc = pv_virt_do_stats(l, job);
 	} else {
 		pv_virt_link_drop(l->conn);
 		l->conn = NULL;
@@ -264,8 +322,8 @@ static void pv_virt_deadline(struct timespec *ts, unsigned int ms)
 /* Runs op on a detached worker with every signal blocked; waits until it
  * ends or the deadline.  Called and returns with l->mu held.  On success the
  * job (one reference left for the caller) is in *ret_job. */
-static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const struct timespec *deadline,
-			      struct pv_virt_job **ret_job)
+static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, unsigned int groups,
+			      const struct timespec *deadline, struct pv_virt_job **ret_job)
 {
 	struct pv_virt_job *job;
 	pthread_attr_t attr;
@@ -282,6 +340,7 @@ static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const 
 		return -ENOMEM;
 	job->l = l;
 	job->op = op;
+	job->groups = groups;
 	job->refs = 2;
 	l->refs++;
 	l->busy = true;
@@ -309,28 +368,28 @@ static int pv_virt_run_locked(struct pv_virt_link *l, enum pv_virt_op op, const 
 	return 0;
 }
 
-int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_link_domlist *ret,
-		      int *ret_reconnected, char *err, size_t errlen)
+/* Runs op on l within timeout_ms.  0: the job's result moved into *ret;
+ * else err says why.  libvirt is loaded here, on the first exchange, never
+ * earlier. */
+static int pv_virt_exchange(struct pv_virt_link *l, enum pv_virt_op op, unsigned int groups,
+			    unsigned int timeout_ms, struct pv_virt_result *ret, char *err, size_t errlen)
 {
 	struct pv_virt_job *job = NULL;
 	struct timespec deadline;
 	int rc;
 
-	/* libvirt is loaded here, on the first listing, never earlier. */
 	if (!pv_virt_lib(err, errlen))
 		return -ELIBACC;
 	pv_virt_L = pv_virt_lib(NULL, 0);
 	pthread_once(&pv_virt_once, pv_virt_init_once);
 	pv_virt_deadline(&deadline, timeout_ms);
 	pthread_mutex_lock(&l->mu);
-	rc = pv_virt_run_locked(l, PV_VIRT_OP_LIST, &deadline, &job);
+	rc = pv_virt_run_locked(l, op, groups, &deadline, &job);
 	if (rc == 0) {
 		rc = job->rc;
-		*ret_reconnected = job->reconnected;
 		if (rc == 0) {
-			*ret = job->list;
-			job->list.doms = NULL;
-			job->list.n = 0;
+			*ret = job->res;
+			memset(&job->res, 0, sizeof(job->res));
 		} else {
 			snprintf(err, errlen, "%s", job->err);
 		}
@@ -341,6 +400,33 @@ int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv
 		snprintf(err, errlen, "cannot start a libvirt worker thread: %s", strerror(-rc));
 	}
 	pthread_mutex_unlock(&l->mu);
+	return rc;
+}
+
+int pv_virt_link_list(struct pv_virt_link *l, unsigned int timeout_ms, struct pv_virt_link_domlist *ret,
+		      int *ret_reconnected, char *err, size_t errlen)
+{
+	struct pv_virt_result r;
+	int rc = pv_virt_exchange(l, PV_VIRT_OP_LIST, 0, timeout_ms, &r, err, errlen);
+
+	if (rc == 0) {
+		*ret = r.list;
+		*ret_reconnected = r.reconnected;
+	}
+	return rc;
+}
+
+int pv_virt_link_stats(struct pv_virt_link *l, unsigned int timeout_ms, unsigned int groups,
+		       struct pv_virt_link_statlist *ret, char *err, size_t errlen)
+{
+	struct pv_virt_result r;
+	unsigned int lv;
+	int rc = pv_virt_link_groups(groups, &lv, err, errlen);
+
+	if (rc == 0)
+		rc = pv_virt_exchange(l, PV_VIRT_OP_STATS, lv, timeout_ms, &r, err, errlen);
+	if (rc == 0)
+		*ret = r.stats;
 	return rc;
 }
 
@@ -355,7 +441,7 @@ void pv_virt_link_close(struct pv_virt_link *l, unsigned int timeout_ms)
 	pthread_mutex_lock(&l->mu);
 	/* The daemon may be hung: let a worker say goodbye, wait a bounded time.
 	 * Never connected (libvirt maybe not even loaded): nothing to say. */
-	if ((l->conn || l->busy) && pv_virt_run_locked(l, PV_VIRT_OP_CLOSE, &deadline, &job) == 0)
+	if ((l->conn || l->busy) && pv_virt_run_locked(l, PV_VIRT_OP_CLOSE, 0, &deadline, &job) == 0)
 		pv_virt_job_unref_locked(job);
 	if (!pv_virt_link_unref_locked(l))
 		pthread_mutex_unlock(&l->mu);
