@@ -23,7 +23,7 @@
 #include "vmp_model.h"
 #include "vmp_perf.h"
 #include "vmp_procstat.h"
-#include "vmp_topo.h"
+#include "pv_topo.h"
 
 /* Checks both conservation laws on every package and in total. */
 static void check_conservation(const struct vmp_attr *a)
@@ -225,8 +225,8 @@ START_TEST(topology_and_procstat)
 {
 	/* the cpulist parser's assertions are in test_pv_cpus.c */
 	pv_check_use_fixture("vmpower-2pkg", PV_CHECK_PROC | PV_CHECK_SYS);
-	struct vmp_topo t;
-	ck_assert_int_eq(vmp_topo_read(&t), 0);
+	struct pv_topo t;
+	ck_assert_int_eq(pv_topo_read(&t, NULL, 0), 0);
 	ck_assert_int_eq(t.ncpu, 5);
 	ck_assert_int_eq(t.nonline, 4);
 	ck_assert_uint_eq(t.npkg, 2);
@@ -268,7 +268,7 @@ START_TEST(topology_and_procstat)
 	ck_assert_int_lt(vmp_basis_open(&b, VMP_CYCLES, &t, &tg), 0);
 	ck_assert_int_eq(b.mode, VMP_B_NONE);
 	vmp_basis_close(&b);
-	vmp_topo_free(&t);
+	pv_topo_free(&t);
 }
 END_TEST
 

@@ -36,7 +36,9 @@ struct pv_rapl {
 void pv_rapl_reason_add(char *reason, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Sorts r->d by (package, domain), psys last, and sets r->npkg. */
+/* Sorts r->d by (package, domain), psys last, and sets r->npkg.  The
+ * back-ends fill info.pkg with PHYSICAL ids; pv_rapl_open renumbers them
+ * (pv_topo_number) before sorting. */
 void pv_rapl_sort(struct pv_rapl *r);
 
 /*
@@ -67,7 +69,7 @@ struct pv_rapl_perf_desc {
 	struct pv_rapl_perf_ev ev[PV_RAPL_NDOMS];
 	int ncpu;
 	int cpu[PV_RAPL_PERF_MAX_CPUS]; /* one CPU per package, from cpumask */
-	int pkg[PV_RAPL_PERF_MAX_CPUS]; /* its physical_package_id */
+	int pkg[PV_RAPL_PERF_MAX_CPUS]; /* its physical_package_id (cpumask position without one) */
 };
 
 /* Reads <sysfs>/bus/event_source/devices/power/.  -ENODEV when the PMU is
