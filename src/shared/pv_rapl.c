@@ -103,6 +103,12 @@ static void pv_rapl_number(struct pv_rapl *r)
 		pv_topo_free(&t);
 }
 
+void pv_rapl_finish(struct pv_rapl *r)
+{
+	pv_rapl_number(r);
+	pv_rapl_sort(r);
+}
+
 int pv_rapl_numbering(const struct pv_rapl *r, char *buf, size_t len)
 {
 	int i, n = 0;
@@ -236,8 +242,7 @@ int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reas
 found:
 	/* reason now lists only what this source could not use (a zone with a
 	 * malformed file, zones past the limit): empty when all was used. */
-	pv_rapl_number(r);
-	pv_rapl_sort(r);
+	pv_rapl_finish(r);
 	*ret = r;
 	return 0;
 }

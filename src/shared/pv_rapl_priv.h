@@ -85,9 +85,22 @@ int pv_rapl_perf_parse_config(const char *s, uint64_t *ret);
  * >= PV_CPUS_MAX, -E2BIG when more than PV_RAPL_PERF_MAX_CPUS. */
 int pv_rapl_perf_parse_cpumask(const char *s, struct pv_rapl_perf_desc *d);
 
-/* perf: scan, then perf_event_open every (package, event).  Same return
- * convention as pv_rapl_powercap_open. */
+/* Opens one counter: a file descriptor whose read() gives the 64-bit count,
+ * or -errno.  perf_event_open in the library; tests pass their own. */
+typedef int (*pv_rapl_perf_open_fn)(const struct pv_rapl_perf_desc *d, const struct pv_rapl_perf_ev *e, int cpu);
+
+/* Adds one domain per (cpumask CPU, event) of d to r, counters opened with
+ * open_fn, package = the CPU's physical id (pv_rapl_finish renumbers).
+ * Same return convention as pv_rapl_powercap_open. */
+int pv_rapl_perf_add(struct pv_rapl *r, const struct pv_rapl_perf_desc *d, pv_rapl_perf_open_fn open_fn,
+		     char *reason, size_t reason_len);
+
+/* perf: scan, then perf_event_open every (package, event). */
 int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t reason_len);
+
+/* After a source filled r->d[] with physical package ids: numbers them
+ * densely (see "Package numbers" in pv_rapl.h) and sorts (pv_rapl_sort). */
+void pv_rapl_finish(struct pv_rapl *r);
 
 /* Reads one domain's raw value and updates its accumulator (lock held). */
 int pv_rapl_update(struct pv_rapl_dstate *d);
