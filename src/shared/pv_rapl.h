@@ -112,8 +112,9 @@ int pv_rapl_count(const struct pv_rapl *r);
  * range. */
 int pv_rapl_info(const struct pv_rapl *r, int i, struct pv_rapl_info *ret);
 
-/* Index of the domain (pkg, dom), pkg ignored for PV_RAPL_PSYS; -ENOENT when
- * this host has no such domain. */
+/* Index of the domain (pkg, dom), pkg the dense package index (see "Package
+ * numbers"), ignored for PV_RAPL_PSYS; -ENOENT when this host has no such
+ * domain. */
 int pv_rapl_find(const struct pv_rapl *r, int pkg, enum pv_rapl_dom dom);
 
 /* Reads domain i now and returns its 64-bit accumulated energy in uJ

@@ -49,7 +49,8 @@ void pv_rapl_sort(struct pv_rapl *r);
  */
 int pv_rapl_powercap_open(struct pv_rapl *r, char *reason, size_t reason_len);
 
-/* Parses a powercap zone name: "package-N" -> (PACKAGE, N), "core",
+/* Parses a powercap zone name: "package-N" -> (PACKAGE, N: the physical
+ * package id, renumbered by pv_rapl_finish), "core",
  * "uncore", "dram" -> that domain (pkg from the parent), "psys" -> PSYS.
  * -EINVAL for other names (e.g. "package-0-die-1", handled as unknown). */
 int pv_rapl_zone_name(const char *name, enum pv_rapl_dom *ret_dom, int *ret_pkg);
