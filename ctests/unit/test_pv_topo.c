@@ -29,49 +29,57 @@ static void put(const char *rel, const char *s)
 	ck_assert_int_eq(pv_fs_write_str(PV_SYS, rel, s), 0);
 }
 
-START_TEST(gap_ids_are_dense_in_physical_order)
+/* What pv_topo_read must find in a fixture. */
+struct want {
+	const char *fixture;
+	int ncpu, nonline;
+	unsigned npkg;
+	int pkg_of[8], pkg_id[4], online[8];
+};
+
+static void expect_topo(const struct want *w)
 {
 	struct pv_topo t;
 
-	pv_check_use_fixture("pkgnum-gap", PV_CHECK_SYS);
+	pv_check_use_fixture(w->fixture, PV_CHECK_SYS);
 	ck_assert_int_eq(pv_topo_read(&t, NULL, 0), 0);
-	ck_assert_int_eq(t.ncpu, 4);
-	ck_assert_int_eq(t.nonline, 4);
-	ck_assert_uint_eq(t.npkg, 2);
-	/* physical 0 first although its CPUs come last */
-	ck_assert_int_eq(t.pkg_id[0], 0);
-	ck_assert_int_eq(t.pkg_id[1], 3);
-	ck_assert_int_eq(t.pkg_of[0], 1);
-	ck_assert_int_eq(t.pkg_of[1], 1);
-	ck_assert_int_eq(t.pkg_of[2], 0);
-	ck_assert_int_eq(t.pkg_of[3], 0);
-	for (int i = 0; i < 4; i++)
-		ck_assert_int_eq(t.online[i], i);
-	ck_assert_int_eq(pv_topo_index(&t, 3), 1);
-	ck_assert_int_eq(pv_topo_index(&t, 0), 0);
-	ck_assert_int_eq(pv_topo_index(&t, 1), -ENOENT);
-	ck_assert_int_eq(pv_topo_index(NULL, 0), -ENOENT);
+	ck_assert_int_eq(t.ncpu, w->ncpu);
+	ck_assert_int_eq(t.nonline, w->nonline);
+	ck_assert_uint_eq(t.npkg, w->npkg);
+	for (int c = 0; c < w->ncpu; c++)
+		ck_assert_msg(t.pkg_of[c] == w->pkg_of[c], "%s: cpu%d in %d", w->fixture, c, t.pkg_of[c]);
+	for (int i = 0; i < w->nonline; i++)
+		ck_assert_int_eq(t.online[i], w->online[i]);
+	for (unsigned p = 0; p < w->npkg; p++) {
+		ck_assert_int_eq(t.pkg_id[p], w->pkg_id[p]);
+		ck_assert_int_eq(pv_topo_index(&t, w->pkg_id[p]), (int)p);
+	}
 	pv_topo_free(&t);
 	ck_assert_ptr_null(t.pkg_of);
 	pv_topo_free(&t); /* twice is harmless */
+}
+
+START_TEST(gap_ids_are_dense_in_physical_order)
+{
+	/* physical 0 is pkg 0 although its CPUs come last */
+	static const struct want w = { "pkgnum-gap", 4, 4, 2, { 1, 1, 0, 0 }, { 0, 3 }, { 0, 1, 2, 3 } };
+	struct pv_topo t;
+
+	expect_topo(&w);
+	pv_check_use_fixture("pkgnum-gap", PV_CHECK_SYS);
+	ck_assert_int_eq(pv_topo_read(&t, NULL, 0), 0);
+	ck_assert_int_eq(pv_topo_index(&t, 1), -ENOENT);
+	ck_assert_int_eq(pv_topo_index(NULL, 0), -ENOENT);
+	pv_topo_free(&t);
 }
 END_TEST
 
 START_TEST(offline_cpus_and_gapped_ids)
 {
-	/* vmpower-2pkg: online 0-2,4; ids 0,0,3,(3 offline),3 */
-	struct pv_topo t;
+	/* vmpower-2pkg: online 0-2,4; physical ids 0,0,3,(3, offline),3 */
+	static const struct want w = { "vmpower-2pkg", 5, 4, 2, { 0, 0, 1, -1, 1 }, { 0, 3 }, { 0, 1, 2, 4 } };
 
-	pv_check_use_fixture("vmpower-2pkg", PV_CHECK_SYS);
-	ck_assert_int_eq(pv_topo_read(&t, NULL, 0), 0);
-	ck_assert_int_eq(t.ncpu, 5);
-	ck_assert_int_eq(t.nonline, 4);
-	ck_assert_uint_eq(t.npkg, 2);
-	ck_assert_int_eq(t.pkg_of[3], -1);
-	ck_assert_int_eq(t.pkg_of[4], 1);
-	ck_assert_int_eq(t.pkg_id[1], 3);
-	ck_assert_int_eq(t.online[3], 4);
-	pv_topo_free(&t);
+	expect_topo(&w);
 }
 END_TEST
 
