@@ -122,15 +122,40 @@ static int late_ok = 1;
 static long long late_vals[2];
 static int late_found;
 
+/* Whether vmpower lists VM vm under event base now (papi_native_avail's
+ * walk: events, then each event's ":vm=NAME" instances).  Enumeration is
+ * how a client learns which VMs run; polling PAPI_event_name_to_code
+ * instead would print "no VM named" through PAPIERROR on every miss,
+ * burying real errors on stderr. */
+static int listed(const char *base, const char *vm)
+{
+	int cid = PAPI_get_component_index("vmpower");
+	int code = PAPI_NATIVE_MASK;
+	char name[PAPI_MAX_STR_LEN], want[PAPI_MAX_STR_LEN];
+
+	snprintf(want, sizeof(want), "%s:vm=%s", base, vm);
+	if (cid < 0 || PAPI_enum_cmp_event(&code, PAPI_ENUM_FIRST, cid) != PAPI_OK)
+		return 0;
+	do {
+		if (PAPI_event_code_to_name(code, name) != PAPI_OK || strcmp(name, base) != 0)
+			continue;
+		for (int u = code; PAPI_enum_cmp_event(&u, PAPI_NTV_ENUM_UMASKS, cid) == PAPI_OK;)
+			if (PAPI_event_code_to_name(u, name) == PAPI_OK && strcmp(name, want) == 0)
+				return 1;
+		return 0;
+	} while (PAPI_enum_cmp_event(&code, PAPI_ENUM_EVENTS, cid) == PAPI_OK);
+	return 0;
+}
+
 static void *late_main(void *arg)
 {
 	(void)arg;
 	char n0[512], n1[512];
-	int es = PAPI_NULL, code;
+	int es = PAPI_NULL;
 	PAPI_register_thread();
 	snprintf(n0, sizeof(n0), "vmpower:::VM_ENERGY_UJ:vm@%s", late_name);
 	snprintf(n1, sizeof(n1), "vmpower:::VM_CPU_TIME_NS:vm@%s", late_name);
-	while (!late_stop && PAPI_event_name_to_code(n0, &code) != PAPI_OK)
+	while (!late_stop && !listed("vmpower:::VM_ENERGY_UJ", late_name))
 		usleep(200000);
 	if (late_stop)
 		return NULL;

@@ -8,7 +8,7 @@
  *                 energy, two packages: every kind available)
  *   rapl_events   rapl_vm_events_canonical over a set of two packages' power
  *                 limits (long_term, short_term) and a CPU governor, and
- *                 appio's appio_event_find
+ *                 appio's appio_events_find
  */
 #include <errno.h>
 #include <stdint.h>
@@ -91,8 +91,8 @@ static void one(const char *s, size_t len)
 		check(strcmp(canon, again) == 0);
 	}
 	rapl_vm_events_canonical(NULL, s, canon, sizeof(canon), err, sizeof(err));
-	int i = appio_event_find(s);
-	check(i == -ENOENT || (i >= 0 && (unsigned)i < appio_nevents && strcmp(appio_events[i].name, s) == 0));
+	int i = appio_events_find(s);
+	check(i == -ENOENT || (i >= 0 && (unsigned)i < appio_events_count && strcmp(appio_events[i].name, s) == 0));
 }
 #else
 #error "define one PV_FUZZ_<TARGET> (see scripts/fuzz.sh)"

@@ -44,7 +44,7 @@ static void one(const char *s, size_t len)
 	if (pv_parse_s64(s, &i) == 0)
 		check(strtoll(s, NULL, 10) == i);
 	pv_parse_int(s, &n);
-	for (int k = 0; k < 64 && pv_scan_u64(&p, &u) == 0; k++)
+	for (int k = 0; k < 64 && pv_parse_scan_u64(&p, &u) == 0; k++)
 		check(p > s && p <= s + len);
 }
 #elif defined(PV_FUZZ_PV_EVNAME)
@@ -140,8 +140,8 @@ static void one(const char *s, size_t len)
 	(void)len;
 	if (vmp_model_parse(s, &m, err, sizeof(err)) == 0)
 		check(m.idle_uw <= m.max_uw && m.max_uw <= (uint64_t)VMP_MAX_WATTS * 1000000u);
-	vmp_idle_parse(s, &idle, err, sizeof(err));
-	vmp_parse_watts(s, &uw);
+	vmp_model_idle_parse(s, &idle, err, sizeof(err));
+	vmp_model_parse_watts(s, &uw);
 }
 #elif defined(PV_FUZZ_VMP_PROCSTAT)
 static void one(const char *s, size_t len)

@@ -21,6 +21,9 @@
  *   pv_check_tmp_copy(s, "sys")          copies s's sys/ into it; returns its path
  *   pv_check_write(path, content)        writes a file, creating its directories
  *   pv_check_use_root(PV_CHECK_SYS, dir) PAPI_VIRT_SYSFS=dir (PROC likewise)
+ *   pv_check_mkfifo(path)                a FIFO at path (replacing a file), directories made
+ *   PV_CHECK_NEVER_BLOCKS(stmt)          runs stmt under a 10 s alarm: a reader that
+ *                                        blocked on a FIFO kills the test, never hangs it
  *   pv_check_tmp_drop()                  removes the scratch root (teardown)
  * Failures inside the helpers fail the calling test with the path and the
  * reason.
@@ -200,5 +203,25 @@ static inline void pv_check_write(const char *path, const char *content)
 	ck_assert_msg(f != NULL, "cannot create %s: %s", path, strerror(errno));
 	ck_assert_msg(fputs(content, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
 }
+
+/* A FIFO at path, where a test wants a reader to meet one: pv_fs refuses
+ * anything but a regular file before reading, because a read of a FIFO
+ * without a writer blocks for ever. */
+static inline void pv_check_mkfifo(const char *path)
+{
+	pv_check_write(path, "");
+	ck_assert_msg(unlink(path) == 0, "unlink %s: %s", path, strerror(errno));
+	ck_assert_msg(mkfifo(path, 0600) == 0, "mkfifo %s: %s", path, strerror(errno));
+}
+
+/* Runs stmt (a call that meets a FIFO and must return at once); if it
+ * blocked, SIGALRM ends the test process after 10 s and Check reports the
+ * signal, instead of the test hanging until the runner's timeout. */
+#define PV_CHECK_NEVER_BLOCKS(stmt)                                                                     \
+	do {                                                                                            \
+		alarm(10);                                                                              \
+		stmt;                                                                                   \
+		alarm(0);                                                                               \
+	} while (0)
 
 #endif

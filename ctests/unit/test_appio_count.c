@@ -13,9 +13,9 @@ static uint64_t c[APPIO_NSLOTS];
 
 static int64_t ev(const char *name)
 {
-	int i = appio_event_find(name);
+	int i = appio_events_find(name);
 	ck_assert_msg(i >= 0, "event %s missing", name);
-	return appio_event_value(&appio_events[i], c, 1);
+	return appio_events_value(&appio_events[i], c, 1);
 }
 
 static void setup(void)
@@ -34,14 +34,14 @@ START_TEST(bins_follow_darshan_bounds)
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		ck_assert_uint_eq(appio_bin_index(cases[i].size), cases[i].bin);
 	for (unsigned i = 0; i < APPIO_NBINS; i++) {
-		ck_assert_uint_eq(appio_bin_index(appio_bin_upper(i)), i);
+		ck_assert_uint_eq(appio_bin_index(appio_bins_upper(i)), i);
 		char name[64];
-		snprintf(name, sizeof(name), "READ_SIZE_%s", appio_bin_label(i));
-		ck_assert_int_ge(appio_event_find(name), 0);
-		snprintf(name, sizeof(name), "WRITE_SIZE_%s", appio_bin_label(i));
-		ck_assert_int_ge(appio_event_find(name), 0);
+		snprintf(name, sizeof(name), "READ_SIZE_%s", appio_bins_label(i));
+		ck_assert_int_ge(appio_events_find(name), 0);
+		snprintf(name, sizeof(name), "WRITE_SIZE_%s", appio_bins_label(i));
+		ck_assert_int_ge(appio_events_find(name), 0);
 	}
-	ck_assert_ptr_null(appio_bin_label(APPIO_NBINS));
+	ck_assert_ptr_null(appio_bins_label(APPIO_NBINS));
 }
 END_TEST
 
@@ -179,15 +179,15 @@ START_TEST(event_table_is_consistent)
 		"SOCK_WRITE_WOULD_BLOCK", "SOCK_WRITE_USEC", "SEEK_CALLS", "SEEK_ABS_STRIDE_SIZE", "SEEK_USEC",
 	};
 	for (unsigned i = 0; i < sizeof(stock) / sizeof(stock[0]); i++)
-		ck_assert_msg(appio_event_find(stock[i]) >= 0, "stock event %s missing", stock[i]);
-	for (unsigned i = 0; i < appio_nevents; i++) {
+		ck_assert_msg(appio_events_find(stock[i]) >= 0, "stock event %s missing", stock[i]);
+	for (unsigned i = 0; i < appio_events_count; i++) {
 		const struct appio_event_def *e = &appio_events[i];
-		ck_assert_int_eq(appio_event_find(e->name), (int)i); /* unique names */
+		ck_assert_int_eq(appio_events_find(e->name), (int)i); /* unique names */
 		ck_assert_uint_lt(e->a, APPIO_NSLOTS);
-		ck_assert_int_eq(e->kind == APPIO_EV_USEC, appio_slot_is_ticks(e->a));
+		ck_assert_int_eq(e->kind == APPIO_EV_USEC, appio_events_slot_is_ticks(e->a));
 		ck_assert(strlen(e->desc) > 10 && strlen(e->units) > 0);
 	}
-	ck_assert_int_eq(appio_event_find("READ_BYTES:process"), -ENOENT);
+	ck_assert_int_eq(appio_events_find("READ_BYTES:process"), -ENOENT);
 }
 END_TEST
 

@@ -76,7 +76,7 @@ START_TEST(live_threads_and_own_block)
 	appio_registry_sum(s);
 	ck_assert_uint_eq(s[APPIO_G_WRITE + APPIO_F_BYTES], 29);
 	appio_registry_retire_self();
-	ck_assert_ptr_null(appio_tls.block);
+	ck_assert_ptr_null(appio_registry_tls.block);
 	appio_registry_sum(s);
 	ck_assert_uint_eq(s[APPIO_G_WRITE + APPIO_F_BYTES], 29);
 	ck_assert_uint_eq(appio_registry_live_blocks(), 0);

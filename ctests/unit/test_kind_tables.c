@@ -222,7 +222,7 @@ static int long_size(uint64_t n, char *buf, size_t len)
 /* The label and the range phrase of bin i, derived from the edges alone. */
 static void bin_expect(unsigned i, char *label, char *range, size_t len)
 {
-	uint64_t lo = i ? appio_bin_upper(i - 1) : 0, up = appio_bin_upper(i);
+	uint64_t lo = i ? appio_bins_upper(i - 1) : 0, up = appio_bins_upper(i);
 	char a[32], b[32];
 
 	short_size(lo, a, sizeof(a));
@@ -251,22 +251,22 @@ START_TEST(appio_bins_names_edges_agree)
 	unsigned nsize = 0;
 
 	ck_assert_uint_eq(APPIO_NBINS, 10); /* Darshan's ten */
-	ck_assert_ptr_null(appio_bin_label(APPIO_NBINS));
-	ck_assert_uint_eq(appio_bin_upper(APPIO_NBINS - 1), UINT64_MAX);
+	ck_assert_ptr_null(appio_bins_label(APPIO_NBINS));
+	ck_assert_uint_eq(appio_bins_upper(APPIO_NBINS - 1), UINT64_MAX);
 	for (unsigned i = 0; i < APPIO_NBINS; i++) {
 		char label[32], range[80], name[64];
 
 		bin_expect(i, label, range, sizeof(range));
-		ck_assert_str_eq(appio_bin_label(i), label);
+		ck_assert_str_eq(appio_bins_label(i), label);
 		if (i)
-			ck_assert_uint_gt(appio_bin_upper(i), appio_bin_upper(i - 1));
+			ck_assert_uint_gt(appio_bins_upper(i), appio_bins_upper(i - 1));
 		/* counting puts the edges on the right side */
-		ck_assert_uint_eq(appio_bin_index(appio_bin_upper(i)), i);
+		ck_assert_uint_eq(appio_bin_index(appio_bins_upper(i)), i);
 		if (i + 1 < APPIO_NBINS)
-			ck_assert_uint_eq(appio_bin_index(appio_bin_upper(i) + 1), i + 1);
+			ck_assert_uint_eq(appio_bin_index(appio_bins_upper(i) + 1), i + 1);
 		for (unsigned f = 0; f < 2; f++) {
 			snprintf(name, sizeof(name), "%s_SIZE_%s", appio_fams[f].family, label);
-			int ev = appio_event_find(name);
+			int ev = appio_events_find(name);
 			ck_assert_msg(ev >= 0, "%s missing", name);
 			const struct appio_event_def *e = &appio_events[ev];
 			ck_assert_uint_eq(e->a, appio_fams[f].group + APPIO_F_BIN0 + i);
@@ -274,7 +274,7 @@ START_TEST(appio_bins_names_edges_agree)
 			ck_assert_str_eq(e->units, "calls");
 		}
 	}
-	for (unsigned i = 0; i < appio_nevents; i++)
+	for (unsigned i = 0; i < appio_events_count; i++)
 		nsize += strstr(appio_events[i].name, "_SIZE_") != NULL;
 	ck_assert_uint_eq(nsize, 2 * APPIO_NBINS); /* no bin event outside the list */
 }
@@ -291,7 +291,7 @@ START_TEST(appio_bins_report_agrees)
 
 	memset(s, 0, sizeof(s));
 	for (unsigned i = 0; i < APPIO_NBINS; i++) {
-		int64_t n = (int64_t)(appio_bin_upper(i) > INT64_MAX ? INT64_MAX : appio_bin_upper(i));
+		int64_t n = (int64_t)(appio_bins_upper(i) > INT64_MAX ? INT64_MAX : appio_bins_upper(i));
 
 		appio_count_xfer(s, APPIO_G_READ, APPIO_DIR_READ, APPIO_CLASS_FILE, (uint64_t)n, n, 0, 1, 0);
 		for (int k = 0; k < 2; k++)
@@ -308,7 +308,7 @@ START_TEST(appio_bins_report_agrees)
 		for (unsigned i = 0; i < APPIO_NBINS; i++) {
 			char name[64], want[96], row[128];
 
-			snprintf(name, sizeof(name), "%s_SIZE_%s", appio_fams[fam].family, appio_bin_label(i));
+			snprintf(name, sizeof(name), "%s_SIZE_%s", appio_fams[fam].family, appio_bins_label(i));
 			snprintf(want, sizeof(want), "\n%-26s %20u  calls\n", name, fam + 1);
 			const char *hit = strstr(p, want);
 			ck_assert_msg(hit, "table has no row '%s' after the previous bin", want + 1);
@@ -329,7 +329,7 @@ START_TEST(appio_kinds_complete)
 		ck_assert_ptr_nonnull(appio_events_kind(k)->value);
 		ck_assert(appio_events_kind(k)->what && appio_events_kind(k)->what[0]);
 	}
-	for (unsigned i = 0; i < appio_nevents; i++) {
+	for (unsigned i = 0; i < appio_events_count; i++) {
 		const struct appio_event_def *e = &appio_events[i];
 
 		ck_assert_uint_lt(e->kind, APPIO_EV_KIND_COUNT);

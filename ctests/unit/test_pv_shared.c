@@ -162,13 +162,13 @@ START_TEST(parse_and_scan)
 	ck_assert_int_eq(pv_parse_int("2147483648", &i), -ERANGE);
 	ck_assert_int_eq(pv_parse_int("-2147483648", &i), 0);
 	ck_assert_int_eq(i, INT_MIN);
-	ck_assert_int_eq(pv_scan_u64(&p, &u), 0);
+	ck_assert_int_eq(pv_parse_scan_u64(&p, &u), 0);
 	ck_assert_uint_eq(u, 10);
-	ck_assert_int_eq(pv_scan_u64(&p, &u), 0);
+	ck_assert_int_eq(pv_parse_scan_u64(&p, &u), 0);
 	ck_assert_uint_eq(u, 20);
-	ck_assert_int_eq(pv_scan_u64(&p, &u), -EINVAL);
+	ck_assert_int_eq(pv_parse_scan_u64(&p, &u), -EINVAL);
 	p = "12abc";
-	ck_assert_int_eq(pv_scan_u64(&p, &u), -EINVAL);
+	ck_assert_int_eq(pv_parse_scan_u64(&p, &u), -EINVAL);
 }
 END_TEST
 

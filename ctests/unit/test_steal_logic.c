@@ -480,12 +480,10 @@ START_TEST(pvacct_detect_fixtures)
 	char fifo[PATH_MAX + 64], fdir[] = "/tmp/pvboot.XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(fdir));
 	snprintf(fifo, sizeof(fifo), "%s/config-6.1.0-99-cloud-amd64", fdir);
-	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	pv_check_mkfifo(fifo);
 	setenv("PAPI_VIRT_BOOTFS", fdir, 1);
 	pv_config_reset();
-	alarm(10);
-	ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_UNKNOWN);
-	alarm(0);
+	PV_CHECK_NEVER_BLOCKS(ck_assert_int_eq(steal_pvacct_detect(src, sizeof(src)), STEAL_PVACCT_UNKNOWN));
 	unlink(fifo);
 	rmdir(fdir);
 	setenv("PAPI_VIRT_BOOTFS", "/nonexistent", 1);

@@ -153,29 +153,29 @@ START_TEST(integrator_no_drift)
 	uint64_t sum = 0;
 	/* 33.333333 W for 3 ms, 100000 times = 9999.9999 J */
 	for (int i = 0; i < 100000; i++)
-		sum += vmp_integ_add(&g, 33333333, 3000000);
+		sum += vmp_attr_integ_add(&g, 33333333, 3000000);
 	ck_assert_uint_eq(sum, 9999999900ull);
 	struct vmp_integ h = { 0 };
-	ck_assert_uint_eq(vmp_integ_add(&h, 1, 999999999), 0);
-	ck_assert_uint_eq(vmp_integ_add(&h, 1, 1), 1);
+	ck_assert_uint_eq(vmp_attr_integ_add(&h, 1, 999999999), 0);
+	ck_assert_uint_eq(vmp_attr_integ_add(&h, 1, 1), 1);
 }
 END_TEST
 
 START_TEST(watts_and_model_parsing)
 {
 	uint64_t uw;
-	ck_assert_int_eq(vmp_parse_watts("62.5", &uw), 0);
+	ck_assert_int_eq(vmp_model_parse_watts("62.5", &uw), 0);
 	ck_assert_uint_eq(uw, 62500000);
-	ck_assert_int_eq(vmp_parse_watts("0", &uw), 0);
+	ck_assert_int_eq(vmp_model_parse_watts("0", &uw), 0);
 	ck_assert_uint_eq(uw, 0);
-	ck_assert_int_eq(vmp_parse_watts("0.000001", &uw), 0);
+	ck_assert_int_eq(vmp_model_parse_watts("0.000001", &uw), 0);
 	ck_assert_uint_eq(uw, 1);
-	ck_assert_int_eq(vmp_parse_watts("0.0000001", &uw), -EINVAL);
-	ck_assert_int_eq(vmp_parse_watts("-1", &uw), -EINVAL);
-	ck_assert_int_eq(vmp_parse_watts("12W", &uw), -EINVAL);
-	ck_assert_int_eq(vmp_parse_watts("", &uw), -EINVAL);
-	ck_assert_int_eq(vmp_parse_watts("1.", &uw), -EINVAL);
-	ck_assert_int_eq(vmp_parse_watts("100001", &uw), -ERANGE);
+	ck_assert_int_eq(vmp_model_parse_watts("0.0000001", &uw), -EINVAL);
+	ck_assert_int_eq(vmp_model_parse_watts("-1", &uw), -EINVAL);
+	ck_assert_int_eq(vmp_model_parse_watts("12W", &uw), -EINVAL);
+	ck_assert_int_eq(vmp_model_parse_watts("", &uw), -EINVAL);
+	ck_assert_int_eq(vmp_model_parse_watts("1.", &uw), -EINVAL);
+	ck_assert_int_eq(vmp_model_parse_watts("100001", &uw), -ERANGE);
 
 	struct vmp_model m;
 	char err[256];
@@ -208,15 +208,15 @@ START_TEST(watts_and_model_parsing)
 	ck_assert_uint_eq(vmp_model_power_uw(&lin, 0, 0), 60000000);
 
 	struct vmp_idle_cfg c;
-	ck_assert_int_eq(vmp_idle_parse(NULL, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(vmp_model_idle_parse(NULL, &c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.measured, 1);
-	ck_assert_int_eq(vmp_idle_parse("auto", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(vmp_model_idle_parse("auto", &c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.measured, 1);
-	ck_assert_int_eq(vmp_idle_parse("25", &c, err, sizeof(err)), 0);
-	ck_assert_uint_eq(vmp_idle_uw(&c, 5), 25000000);
-	ck_assert_int_eq(vmp_idle_parse("10,20.5", &c, err, sizeof(err)), 0);
-	ck_assert_uint_eq(vmp_idle_uw(&c, 1), 20500000);
-	ck_assert_int_eq(vmp_idle_parse("10,x", &c, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(vmp_model_idle_parse("25", &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(vmp_model_idle_uw(&c, 5), 25000000);
+	ck_assert_int_eq(vmp_model_idle_parse("10,20.5", &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(vmp_model_idle_uw(&c, 1), 20500000);
+	ck_assert_int_eq(vmp_model_idle_parse("10,x", &c, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "'x'"));
 }
 END_TEST

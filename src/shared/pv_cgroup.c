@@ -42,7 +42,7 @@ int pv_cgroup_parse_cpustat(const char *content, struct pv_cpustat *ret)
 			if (strncmp(line, pv_cg_keys[k].key, kl) != 0)
 				continue;
 			/* The number and nothing else up to the line end. */
-			if (pv_scan_u64(&p, &us) < 0)
+			if (pv_parse_scan_u64(&p, &us) < 0)
 				return -EINVAL;
 			while (*p == ' ' || *p == '\t')
 				p++;

@@ -60,7 +60,7 @@ struct pv_config {
 	unsigned int timeout_ms;     /* one libvirt exchange */
 	const char *procfs, *sysfs, *bootfs;
 	const char *power_model;     /* parsed by vmpower (vmp_model_parse) */
-	const char *idle_power;      /* parsed by vmpower (vmp_idle_parse) */
+	const char *idle_power;      /* parsed by vmpower (vmp_model_idle_parse) */
 	unsigned int vmpower_period_ms, vmpower_refresh_ms;
 	const char *vmpower_export;  /* directory, "" = no export */
 	uint64_t vmpower_export_range_uj;

@@ -126,7 +126,7 @@ static void probe_steal(struct pv_guestview_facts *f)
 	if (fgets(line, sizeof(line), fp) && strncmp(line, "cpu ", 4) == 0) {
 		p = line + 4;
 		int i;
-		for (i = 0; i < 8 && pv_scan_u64(&p, &v) == 0; i++)
+		for (i = 0; i < 8 && pv_parse_scan_u64(&p, &v) == 0; i++)
 			;
 		if (i == 8) {
 			f->steal_ticks = v;

@@ -36,6 +36,7 @@
 #include "papi_vector.h"
 
 #include "pv_life.h"
+#include "pv_papi_config.h"
 #include "pv_papi_events.h"
 
 /* ---- callbacks that do nothing -------------------------------------------- */
@@ -169,6 +170,22 @@ int pv_papi_guard_update(struct pv_life *l, pv_papi_update_fn fn, hwd_control_st
 						      int count, hwd_context_t *ctx)                    \
 	{                                                                                               \
 		return pv_papi_guard_update((life), pfx##_update_control_state, ctl, native, count, ctx); \
+	}
+
+/* pfx##_init_component and pfx##_shutdown_component of a component whose
+ * life is *life: init reads the configuration (pv_papi_config) and runs
+ * init once inside the guard; shutdown is idempotent (concurrent and
+ * repeated calls tear down once). */
+#define PV_PAPI_LIFE_CALLBACKS(pfx, life, init, teardown)               \
+	static int pfx##_init_component(int cidx)                       \
+	{                                                               \
+		pv_papi_config();                                       \
+		return pv_life_init((life), (init), (teardown), cidx);  \
+	}                                                               \
+	static int pfx##_shutdown_component(void)                       \
+	{                                                               \
+		pv_life_shutdown((life), (teardown));                   \
+		return PAPI_OK;                                         \
 	}
 
 #endif

@@ -6,54 +6,66 @@
 #include <limits.h>
 #include <stdlib.h>
 
-static int pv_trailing_blank(const char *end)
+/* Where the digits of a number start in s (after blanks), or NULL when no
+ * number starts there.  strtoull accepts "-1" as ULLONG_MAX, so a sign is
+ * refused unless the caller parses a signed value. */
+static const char *number_start(const char *s, int sign_ok)
 {
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (isdigit((unsigned char)*s))
+		return s;
+	if (sign_ok && (*s == '-' || *s == '+') && isdigit((unsigned char)s[1]))
+		return s;
+	return NULL;
+}
+
+/* The verdict on a strtoX call that started at p and stopped at end, errno
+ * as it left it: whole_string asks that only blanks follow; otherwise the
+ * number must end at a blank or NUL (a token of a /proc line). */
+static int number_end(const char *p, const char *end, int whole_string)
+{
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || end == p)
+		return -EINVAL;
+	if (!whole_string)
+		return *end == '\0' || isspace((unsigned char)*end) ? 0 : -EINVAL;
 	while (*end && isspace((unsigned char)*end))
 		end++;
-	return *end == '\0';
+	return *end == '\0' ? 0 : -EINVAL;
 }
 
 int pv_parse_u64(const char *s, uint64_t *ret)
 {
-	unsigned long long v;
+	const char *p = number_start(s, 0);
 	char *end;
 
-	if (!s)
-		return -EINVAL;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	/* strtoull accepts "-1" as ULLONG_MAX: refuse any sign. */
-	if (!isdigit((unsigned char)*s))
+	if (!p)
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (errno || end == s || !pv_trailing_blank(end))
-		return -EINVAL;
-	*ret = (uint64_t)v;
-	return 0;
+	unsigned long long v = strtoull(p, &end, 10);
+	int rc = number_end(p, end, 1);
+	if (rc == 0)
+		*ret = (uint64_t)v;
+	return rc;
 }
 
 int pv_parse_s64(const char *s, int64_t *ret)
 {
-	long long v;
+	const char *p = number_start(s, 1);
 	char *end;
 
-	if (!s)
-		return -EINVAL;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!isdigit((unsigned char)*s) && !((*s == '-' || *s == '+') && isdigit((unsigned char)s[1])))
+	if (!p)
 		return -EINVAL;
 	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (errno || end == s || !pv_trailing_blank(end))
-		return -EINVAL;
-	*ret = (int64_t)v;
-	return 0;
+	long long v = strtoll(p, &end, 10);
+	int rc = number_end(p, end, 1);
+	if (rc == 0)
+		*ret = (int64_t)v;
+	return rc;
 }
 
 int pv_parse_int(const char *s, int *ret)
@@ -69,25 +81,21 @@ int pv_parse_int(const char *s, int *ret)
 	return 0;
 }
 
-int pv_scan_u64(const char **pp, uint64_t *ret)
+int pv_parse_scan_u64(const char **pp, uint64_t *ret)
 {
-	const char *p = *pp;
-	unsigned long long v;
+	const char *p = number_start(*pp, 0);
 	char *end;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!isdigit((unsigned char)*p))
+	if (!p)
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(p, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end != '\0' && !isspace((unsigned char)*end))
-		return -EINVAL;
-	*ret = (uint64_t)v;
-	*pp = end;
-	return 0;
+	unsigned long long v = strtoull(p, &end, 10);
+	int rc = number_end(p, end, 0);
+	if (rc == 0) {
+		*ret = (uint64_t)v;
+		*pp = end;
+	}
+	return rc;
 }
 
 int pv_parse_hexdigit(char c)

@@ -18,7 +18,7 @@ int pv_parse_int(const char *s, int *ret);
 /* Parses a number at *pp (skipping leading blanks), advances *pp past it.
  * For tokenising lines like /proc/stat: the number must end at a blank,
  * newline or NUL.  -EINVAL when there is no number there. */
-int pv_scan_u64(const char **pp, uint64_t *ret);
+int pv_parse_scan_u64(const char **pp, uint64_t *ret);
 
 /* The value of one hexadecimal digit (either case), -1 for anything else:
  * for the %XX escapes of event names and state files. */

@@ -30,7 +30,7 @@ static int pv_procstat_cols(const char *p, struct pv_cpuline *ret)
 			break;
 		/* A CR (or any other byte) is not a number: the kernel writes
 		 * LF line ends, so such a file is not what it claims to be. */
-		if (pv_scan_u64(&p, n < PV_PS_NCOLS ? &ret->col[n] : &extra) < 0)
+		if (pv_parse_scan_u64(&p, n < PV_PS_NCOLS ? &ret->col[n] : &extra) < 0)
 			return -EINVAL;
 		n++;
 	}
@@ -47,7 +47,7 @@ static int pv_procstat_line(const char *line, size_t len, struct pv_cpuline *ret
 	const char *p;
 	unsigned long n = 0;
 
-	/* pv_scan_u64 stops at NUL or a blank: parse a NUL-terminated copy so
+	/* pv_parse_scan_u64 stops at NUL or a blank: parse a NUL-terminated copy so
 	 * the next line is never read. */
 	if (len >= sizeof(tmp))
 		return -EINVAL;

@@ -15,7 +15,7 @@ int pv_schedstat_parse(const char *content, struct pv_schedstat *ret)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		if (pv_scan_u64(&p, &v[i]) < 0)
+		if (pv_parse_scan_u64(&p, &v[i]) < 0)
 			return -EINVAL;
 	while (*p == ' ' || *p == '\n')
 		p++;

@@ -116,7 +116,7 @@ int pv_virt_parse_stat_start_time(const char *stat, uint64_t *ret)
 
 	if (!p)
 		return -EINVAL;
-	rc = pv_scan_u64(&p, &v);
+	rc = pv_parse_scan_u64(&p, &v);
 	if (rc < 0)
 		return -EINVAL;
 	*ret = v;

@@ -46,9 +46,9 @@ static inline unsigned appio_bin_index(uint64_t size)
 }
 
 /* Event-name suffix of bin i ("0_100", ..., "1G_PLUS"); NULL out of range. */
-const char *appio_bin_label(unsigned i);
+const char *appio_bins_label(unsigned i);
 
 /* Inclusive upper bound of bin i in bytes; UINT64_MAX for the last bin. */
-uint64_t appio_bin_upper(unsigned i);
+uint64_t appio_bins_upper(unsigned i);
 
 #endif

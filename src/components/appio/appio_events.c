@@ -122,20 +122,20 @@ const struct appio_event_def appio_events[] = {
 	USEC("SYNC_USEC", "Real microseconds spent in fsync and fdatasync", APPIO_S_SYNC_TICKS),
 };
 
-const unsigned appio_nevents = sizeof(appio_events) / sizeof(appio_events[0]);
+const unsigned appio_events_count = sizeof(appio_events) / sizeof(appio_events[0]);
 
 _Static_assert(sizeof(appio_events) / sizeof(appio_events[0]) == (13 + APPIO_NBINS) + (12 + APPIO_NBINS) + 11 + 9 + 8 + 12 + 18 + 7,
 	       "appio event table: update the count when adding events");
 
-int appio_event_find(const char *name)
+int appio_events_find(const char *name)
 {
-	for (unsigned i = 0; i < appio_nevents; i++)
+	for (unsigned i = 0; i < appio_events_count; i++)
 		if (strcmp(appio_events[i].name, name) == 0)
 			return (int)i;
 	return -ENOENT;
 }
 
-int appio_slot_is_ticks(unsigned s)
+int appio_events_slot_is_ticks(unsigned s)
 {
 	if (s < APPIO_G_CLASS)
 		return s % APPIO_RW_NFIELDS == APPIO_F_TICKS;
@@ -197,7 +197,7 @@ const struct appio_kind_def *appio_events_kind(unsigned kind)
 	return kind < APPIO_EV_KIND_COUNT ? &appio_kinds[kind] : (const struct appio_kind_def *)0;
 }
 
-int64_t appio_event_value(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
+int64_t appio_events_value(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns)
 {
 	return appio_kinds[e->kind].value(e, delta, ticks_are_ns);
 }

@@ -42,17 +42,17 @@ struct appio_event_def {
 };
 
 extern const struct appio_event_def appio_events[];
-extern const unsigned appio_nevents;
+extern const unsigned appio_events_count;
 
 /* Index of the event named name (no qualifier), or -ENOENT. */
-int appio_event_find(const char *name);
+int appio_events_find(const char *name);
 
 /* The event's value for slot differences delta[] (end - start, modulo 2^64).
  * ticks_are_ns: tick slots already hold nanoseconds (a report from another
  * process); otherwise ticks are converted with appio_clock. */
-int64_t appio_event_value(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns);
+int64_t appio_events_value(const struct appio_event_def *e, const uint64_t *delta, int ticks_are_ns);
 
 /* 1 if slot s holds ticks (times), else 0. */
-int appio_slot_is_ticks(unsigned s);
+int appio_events_slot_is_ticks(unsigned s);
 
 #endif

@@ -50,7 +50,7 @@ papi_vector_t _appio_vector;
  * themselves (appio_registry) live as long as the process. */
 static struct pv_life appio_life = PV_LIFE_INITIALIZER;
 static int appio_build(struct pv_papi_events *ev);
-/* The table (2 x appio_nevents entries) is built on first use of an appio
+/* The table (2 x appio_events_count entries) is built on first use of an appio
  * event (enumeration, name, code), not at PAPI_library_init: a program
  * that never looks at appio events does not pay for it. */
 static struct pv_papi_events appio_ev = { .life = &appio_life, .build = appio_build };
@@ -62,7 +62,7 @@ static int appio_build(struct pv_papi_events *ev)
 {
 	struct pv_evtab *t = &ev->tab;
 
-	for (unsigned i = 0; i < appio_nevents; i++) {
+	for (unsigned i = 0; i < appio_events_count; i++) {
 		const struct appio_event_def *d = &appio_events[i];
 		struct pv_event e;
 		unsigned base, code;
@@ -98,7 +98,7 @@ static int appio_resolve(struct pv_papi_events *ev, const char *name, unsigned *
 	struct pv_evname n;
 	int rc = pv_evname_parse(name, &n);
 
-	if (rc < 0 || appio_event_find(n.base) < 0) {
+	if (rc < 0 || appio_events_find(n.base) < 0) {
 		pv_papi_error(&_appio_vector, "'%s' is not an appio event (see papi_native_avail -c appio)", name);
 		return -ENOENT;
 	}
@@ -125,7 +125,7 @@ static int appio_init(int cidx)
 	if (rc < 0)
 		return pv_papi_disable(&_appio_vector, "cannot build the event table: %s", strerror(-rc));
 	/* Thread and :process instance of every event (appio_build). */
-	_appio_vector.cmp_info.num_native_events = (int)(2 * appio_nevents);
+	_appio_vector.cmp_info.num_native_events = (int)(2 * appio_events_count);
 	return PAPI_OK;
 }
 
@@ -134,11 +134,10 @@ static void appio_teardown(void)
 	pv_papi_events_fini(&appio_ev);
 }
 
-static int _appio_init_component(int cidx)
-{
-	pv_papi_config();
-	return pv_life_init(&appio_life, appio_init, appio_teardown, cidx);
-}
+/* At shutdown the counters live on (the interposer keeps counting after
+ * PAPI_shutdown); only the event table goes (appio_teardown), once however
+ * many threads shut down. */
+PV_PAPI_LIFE_CALLBACKS(_appio, &appio_life, appio_init, appio_teardown)
 
 static int _appio_init_control_state(hwd_control_state_t *ctl)
 {
@@ -208,7 +207,7 @@ static int appio_fill(struct appio_ctl *c)
 	for (int i = 0; i < c->n; i++) {
 		const struct pv_event *e = pv_evtab_get(&appio_ev.tab, c->code[i]);
 
-		c->values[i] = appio_event_value(&appio_events[e->arg[0]], delta[e->kind], 0);
+		c->values[i] = appio_events_value(&appio_events[e->arg[0]], delta[e->kind], 0);
 	}
 	return PAPI_OK;
 }
@@ -263,15 +262,6 @@ static int _appio_stop(hwd_context_t *ctx, hwd_control_state_t *ctl)
 PV_PAPI_GUARDED_UPDATE(_appio, &appio_life)
 PV_PAPI_GUARDED_READ(_appio, &appio_life)
 PV_PAPI_GUARDED_CTL(_appio, stop, &appio_life)
-
-/* The counters live on (the interposer keeps counting after
- * PAPI_shutdown); only the event table goes, once however many threads
- * shut down. */
-static int _appio_shutdown_component(void)
-{
-	pv_life_shutdown(&appio_life, appio_teardown);
-	return PAPI_OK;
-}
 
 PV_PAPI_NTV_FORWARDERS(_appio, &appio_ev, pv_papi_enter_none, pv_papi_leave_none)
 

@@ -15,7 +15,7 @@ struct appio_chunk {
 	struct appio_block b[APPIO_CHUNK_BLOCKS];
 };
 
-__thread struct appio_tls appio_tls __attribute__((tls_model("initial-exec")));
+__thread struct appio_registry_tls appio_registry_tls __attribute__((tls_model("initial-exec")));
 
 static struct appio_chunk *appio_chunks; /* CAS-published list, never freed */
 static pthread_mutex_t appio_fold_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -36,8 +36,8 @@ static void appio_fold_locked(struct appio_block *b)
 static void appio_thread_exit(void *arg)
 {
 	struct appio_block *b = arg;
-	if (appio_tls.block == b)
-		appio_tls.block = 0;
+	if (appio_registry_tls.block == b)
+		appio_registry_tls.block = 0;
 	pthread_mutex_lock(&appio_fold_lock);
 	appio_fold_locked(b);
 	pthread_mutex_unlock(&appio_fold_lock);
@@ -57,7 +57,7 @@ static void appio_fork_parent(void)
  * a thread that will never exit here, so fold it now. */
 static void appio_fork_child(void)
 {
-	struct appio_block *self = appio_tls.block;
+	struct appio_block *self = appio_registry_tls.block;
 	for (struct appio_chunk *ch = __atomic_load_n(&appio_chunks, __ATOMIC_ACQUIRE); ch; ch = ch->next)
 		for (unsigned i = 0; i < APPIO_CHUNK_BLOCKS; i++) {
 			struct appio_block *b = &ch->b[i];
@@ -114,7 +114,7 @@ struct appio_block *appio_registry_attach(void)
 	if (!b)
 		b = appio_claim_new_chunk();
 	if (b) {
-		appio_tls.block = b;
+		appio_registry_tls.block = b;
 		if (appio_key_ok)
 			pthread_setspecific(appio_exit_key, b);
 	}
@@ -145,7 +145,7 @@ void appio_registry_sum(uint64_t *ret_slots)
 
 void appio_registry_retire_self(void)
 {
-	struct appio_block *b = appio_tls.block;
+	struct appio_block *b = appio_registry_tls.block;
 	if (!b)
 		return;
 	if (appio_key_ok)

@@ -28,11 +28,11 @@ struct appio_block {
 	uint64_t c[APPIO_NSLOTS];
 } __attribute__((aligned(64)));
 
-struct appio_tls {
+struct appio_registry_tls {
 	struct appio_block *block;
 };
 
-extern __thread struct appio_tls appio_tls __attribute__((tls_model("initial-exec")));
+extern __thread struct appio_registry_tls appio_registry_tls __attribute__((tls_model("initial-exec")));
 
 /* Adds v to a slot of a block only the calling thread writes.  On x86 one
  * "add" instruction to memory, without lock prefix: as cheap as a plain
@@ -60,7 +60,7 @@ struct appio_block *appio_registry_attach(void);
 /* The calling thread's block, attaching it if needed (NULL: out of memory). */
 static inline struct appio_block *appio_registry_self(void)
 {
-	struct appio_block *b = appio_tls.block;
+	struct appio_block *b = appio_registry_tls.block;
 	if (__builtin_expect(b != 0, 1))
 		return b;
 	return appio_registry_attach();

@@ -91,15 +91,15 @@ int appio_report_parse(const char *text, uint64_t *ret_slots)
 void appio_report_ticks_to_ns(uint64_t *slots)
 {
 	for (unsigned i = 0; i < APPIO_NSLOTS; i++)
-		if (appio_slot_is_ticks(i))
+		if (appio_events_slot_is_ticks(i))
 			slots[i] = appio_clock_ticks_to_ns(slots[i]);
 }
 
 int appio_report_table(FILE *out, const uint64_t *slots_ns, int all)
 {
 	fprintf(out, "%-26s %20s  %s\n", "appio event (process)", "value", "units");
-	for (unsigned i = 0; i < appio_nevents; i++) {
-		int64_t v = appio_event_value(&appio_events[i], slots_ns, 1);
+	for (unsigned i = 0; i < appio_events_count; i++) {
+		int64_t v = appio_events_value(&appio_events[i], slots_ns, 1);
 		if (v || all)
 			fprintf(out, "%-26s %20" PRId64 "  %s\n", appio_events[i].name, v, appio_events[i].units);
 	}
@@ -134,9 +134,9 @@ int appio_report_json(FILE *out, const uint64_t *slots_ns, char *const *argv, in
 	else
 		fprintf(out, "\"exit_status\": null, \"signal\": %d, ", -exit_status);
 	fputs("\"scope\": \"process\", \"events\": {", out);
-	for (unsigned i = 0; i < appio_nevents; i++)
+	for (unsigned i = 0; i < appio_events_count; i++)
 		fprintf(out, "%s\"%s\": %" PRId64, i ? ", " : "", appio_events[i].name,
-			appio_event_value(&appio_events[i], slots_ns, 1));
+			appio_events_value(&appio_events[i], slots_ns, 1));
 	fputs("}}\n", out);
 	return ferror(out) ? -EIO : 0;
 }

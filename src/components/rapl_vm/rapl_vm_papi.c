@@ -143,18 +143,7 @@ static void rv_teardown(void)
 	pv_papi_events_fini(&rv_ev);
 }
 
-static int _rapl_vm_init_component(int cidx)
-{
-	pv_papi_config();
-	return pv_life_init(&rv_life, rv_init, rv_teardown, cidx);
-}
-
-/* Idempotent: concurrent and repeated calls tear down once. */
-static int _rapl_vm_shutdown_component(void)
-{
-	pv_life_shutdown(&rv_life, rv_teardown);
-	return PAPI_OK;
-}
+PV_PAPI_LIFE_CALLBACKS(_rapl_vm, &rv_life, rv_init, rv_teardown)
 
 /* ---- events ------------------------------------------------------------------ */
 

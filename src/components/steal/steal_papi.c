@@ -205,18 +205,7 @@ static void steal_teardown(void)
 	steal_procstat_free(&steal_init_ps);
 }
 
-static int _steal_init_component(int cidx)
-{
-	pv_papi_config();
-	return pv_life_init(&steal_life, steal_init, steal_teardown, cidx);
-}
-
-/* Idempotent: concurrent and repeated calls tear down once. */
-static int _steal_shutdown_component(void)
-{
-	pv_life_shutdown(&steal_life, steal_teardown);
-	return PAPI_OK;
-}
+PV_PAPI_LIFE_CALLBACKS(_steal, &steal_life, steal_init, steal_teardown)
 
 static int _steal_ntv_enum_events(unsigned *code, int modifier)
 {

@@ -155,7 +155,7 @@ struct vmp_attr_pkg vmp_attr_host(const struct vmp_attr *a, int pkg)
 	return s;
 }
 
-uint64_t vmp_integ_add(struct vmp_integ *g, uint64_t power_uw, uint64_t dt_ns)
+uint64_t vmp_attr_integ_add(struct vmp_integ *g, uint64_t power_uw, uint64_t dt_ns)
 {
 	unsigned __int128 t = (unsigned __int128)power_uw * dt_ns + g->carry;
 

@@ -81,6 +81,6 @@ struct vmp_attr_pkg vmp_attr_host(const struct vmp_attr *a, int pkg);
 struct vmp_integ {
 	uint64_t carry; /* remainder, in uW*ns (< 1e9) */
 };
-uint64_t vmp_integ_add(struct vmp_integ *g, uint64_t power_uw, uint64_t dt_ns);
+uint64_t vmp_attr_integ_add(struct vmp_integ *g, uint64_t power_uw, uint64_t dt_ns);
 
 #endif

@@ -12,7 +12,7 @@
 #include "pv_cpus.h"
 #include "pv_fs.h"
 
-const char *vmp_bmode_name(enum vmp_bmode m)
+const char *vmp_basis_mode_name(enum vmp_bmode m)
 {
 	switch (m) {
 	case VMP_B_CGROUP_PERF: return "cgroup perf counters";

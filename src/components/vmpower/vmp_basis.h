@@ -73,7 +73,7 @@ int vmp_basis_read(struct vmp_basis *b);
 /* Closes the counters; totals stay (a frozen VM). */
 void vmp_basis_close(struct vmp_basis *b);
 
-const char *vmp_bmode_name(enum vmp_bmode m);
+const char *vmp_basis_mode_name(enum vmp_bmode m);
 
 /* Adds delta to cum[] split by weight (largest remainder), for tests. */
 void vmp_basis_split(struct vmp_basis *b, uint64_t delta);

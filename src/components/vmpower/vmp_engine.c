@@ -152,7 +152,7 @@ int vmp_engine_open(const struct pv_config *cfg, struct vmp_engine **ret, char *
 	e->info.npkg = e->topo.npkg;
 	memcpy(e->info.pkg_id, e->topo.pkg_id, sizeof(e->info.pkg_id));
 	say_packages(&e->topo);
-	if ((err = vmp_idle_parse(cfg->idle_power, &e->idle, reason, len)))
+	if ((err = vmp_model_idle_parse(cfg->idle_power, &e->idle, reason, len)))
 		goto fail;
 	if (!e->idle.measured && e->idle.n > 1 && e->idle.n != e->topo.npkg) {
 		snprintf(reason, len, "PAPI_VIRT_IDLE_POWER has %u values but the host has %u packages",
@@ -342,6 +342,15 @@ int vmp_engine_name_count(struct vmp_engine *e)
 {
 	pthread_mutex_lock(&e->lock);
 	int n = e->nnames;
+	pthread_mutex_unlock(&e->lock);
+	return n;
+}
+
+/* VM records held, live or departed but not yet dropped (test_vmpower_churn). */
+int vmp_engine_record_count(struct vmp_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	int n = e->nrecs;
 	pthread_mutex_unlock(&e->lock);
 	return n;
 }

@@ -34,7 +34,7 @@ static int read_energy(struct vmp_engine *e, const struct vmp_pkgstat *ps, uint6
 			if (ps->busy_ns[p] < e->ps_prev.busy_ns[p] || ps->total_ns[p] < e->ps_prev.total_ns[p])
 				busy = total = 0;
 			uint64_t uw = vmp_model_power_uw(&e->model, busy, total);
-			e->e_cum[p] += vmp_integ_add(&e->model_integ[p], uw, dt);
+			e->e_cum[p] += vmp_attr_integ_add(&e->model_integ[p], uw, dt);
 		}
 	}
 	return first;
@@ -64,7 +64,7 @@ static uint64_t idle_budget(struct vmp_engine *e, unsigned p, uint64_t de, uint6
 	if (e->info.energy == VMP_E_MODEL) {
 		uw = e->model.idle_uw;
 	} else if (!e->idle.measured) {
-		uw = vmp_idle_uw(&e->idle, p);
+		uw = vmp_model_idle_uw(&e->idle, p);
 	} else {
 		/* Measured: the lowest average power of any interval (long
 		 * enough to be meaningful, or the first one). */
@@ -73,7 +73,7 @@ static uint64_t idle_budget(struct vmp_engine *e, unsigned p, uint64_t de, uint6
 			e->min_uw[p] = pw;
 		uw = e->min_uw[p];
 	}
-	return vmp_integ_add(&e->idle_integ[p], uw, dt);
+	return vmp_attr_integ_add(&e->idle_integ[p], uw, dt);
 }
 
 int vmp_engine_update_locked(struct vmp_engine *e)

@@ -87,7 +87,7 @@ long long vmp_events_kind_value(enum vmp_kind k, const struct vmp_sample *a, con
 	return v;
 }
 
-int vmp_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k)
+int vmp_events_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k)
 {
 	switch (kinds[k].need) {
 	case VMP_NEED_CYCLES: return c->info.unit == VMP_CYCLES;
@@ -129,7 +129,7 @@ int vmp_events_parse(const struct vmp_events_ctx *c, const char *name, struct vm
 		return -ENOENT;
 	}
 	r.kind = (enum vmp_kind)k;
-	if (!vmp_kind_available(c, r.kind)) {
+	if (!vmp_events_kind_available(c, r.kind)) {
 		pv_msgf(err, errlen, "'%s' is not available on this host: %s", ev.base,
 			kinds[r.kind].need == VMP_NEED_CYCLES ? c->info.unit_why : c->info.energy_why);
 		return -ENOENT;
@@ -210,7 +210,7 @@ int vmp_events_add_bases(const struct vmp_events_ctx *c, struct pv_evtab *t)
 	for (int k = 0; k < VMP_K_COUNT; k++) {
 		struct pv_event e;
 		unsigned code;
-		if (!vmp_kind_available(c, (enum vmp_kind)k))
+		if (!vmp_events_kind_available(c, (enum vmp_kind)k))
 			continue;
 		fill(c, &e, (enum vmp_kind)k);
 		snprintf(e.name, sizeof(e.name), "%s", kinds[k].base);

@@ -91,7 +91,7 @@ struct vmp_events_ctx {
 };
 
 /* 1 if the event kind exists on this host (cycles basis, energy source). */
-int vmp_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k);
+int vmp_events_kind_available(const struct vmp_events_ctx *c, enum vmp_kind k);
 
 /* 1 if name (up to its first ':') is one of vmpower's bases, whatever the
  * host offers; no state needed (decides before the engine is active). */

@@ -7,7 +7,7 @@
 
 #include "pv_msg.h"
 
-int vmp_parse_watts(const char *s, uint64_t *ret_uw)
+int vmp_model_parse_watts(const char *s, uint64_t *ret_uw)
 {
 	uint64_t whole = 0, frac = 0;
 	int nd = 0, nf = 0;
@@ -87,7 +87,7 @@ int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errl
 			pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: unknown key '%s' (idle, max, model)", tok);
 			return -EINVAL;
 		}
-		int prc = vmp_parse_watts(val, dst);
+		int prc = vmp_model_parse_watts(val, dst);
 		if (prc == -ERANGE) {
 			pv_msgf(err, errlen, "PAPI_VIRT_POWER_MODEL: %s='%s' is out of range (at most %u W)", tok, val,
 				VMP_MAX_WATTS);
@@ -120,7 +120,7 @@ uint64_t vmp_model_power_uw(const struct vmp_model *m, uint64_t busy, uint64_t t
 	return m->idle_uw + (uint64_t)dyn;
 }
 
-int vmp_idle_parse(const char *s, struct vmp_idle_cfg *ret, char *err, size_t errlen)
+int vmp_model_idle_parse(const char *s, struct vmp_idle_cfg *ret, char *err, size_t errlen)
 {
 	struct vmp_idle_cfg c;
 	char buf[1024], *save = NULL;
@@ -141,7 +141,7 @@ int vmp_idle_parse(const char *s, struct vmp_idle_cfg *ret, char *err, size_t er
 			pv_msgf(err, errlen, "PAPI_VIRT_IDLE_POWER: more values than packages");
 			return -EINVAL;
 		}
-		if (vmp_parse_watts(tok, &c.uw[c.n]) != 0) {
+		if (vmp_model_parse_watts(tok, &c.uw[c.n]) != 0) {
 			pv_msgf(err, errlen, "PAPI_VIRT_IDLE_POWER: '%s' is not a power in watts (or 'auto')", tok);
 			return -EINVAL;
 		}
@@ -155,7 +155,7 @@ int vmp_idle_parse(const char *s, struct vmp_idle_cfg *ret, char *err, size_t er
 	return 0;
 }
 
-uint64_t vmp_idle_uw(const struct vmp_idle_cfg *c, unsigned pkg)
+uint64_t vmp_model_idle_uw(const struct vmp_idle_cfg *c, unsigned pkg)
 {
 	if (c->measured || c->n == 0)
 		return 0;

@@ -40,7 +40,7 @@ struct vmp_idle_cfg {
 
 /* "62.5" -> 62500000 uW.  Strict: digits, at most 6 decimals, no sign, no
  * unit, <= VMP_MAX_WATTS.  -EINVAL / -ERANGE. */
-int vmp_parse_watts(const char *s, uint64_t *ret_uw);
+int vmp_model_parse_watts(const char *s, uint64_t *ret_uw);
 
 /* Parses a PAPI_VIRT_POWER_MODEL value.  On -EINVAL, err (if not NULL) gets
  * one sentence naming the offending part. */
@@ -50,9 +50,9 @@ int vmp_model_parse(const char *s, struct vmp_model *ret, char *err, size_t errl
 uint64_t vmp_model_power_uw(const struct vmp_model *m, uint64_t busy, uint64_t total);
 
 /* Parses a PAPI_VIRT_IDLE_POWER value (NULL or "" = auto). */
-int vmp_idle_parse(const char *s, struct vmp_idle_cfg *ret, char *err, size_t errlen);
+int vmp_model_idle_parse(const char *s, struct vmp_idle_cfg *ret, char *err, size_t errlen);
 
 /* Configured idle power of package pkg; only meaningful when !measured. */
-uint64_t vmp_idle_uw(const struct vmp_idle_cfg *c, unsigned pkg);
+uint64_t vmp_model_idle_uw(const struct vmp_idle_cfg *c, unsigned pkg);
 
 #endif

@@ -41,7 +41,7 @@ int vmp_perf_open(enum vmp_unit unit, enum vmp_scope scope, int target, int cpu)
 	}
 }
 
-const char *vmp_unit_name(enum vmp_unit unit)
+const char *vmp_perf_unit_name(enum vmp_unit unit)
 {
 	return unit == VMP_CYCLES ? "PERF_COUNT_HW_CPU_CYCLES" : "PERF_COUNT_SW_TASK_CLOCK";
 }
@@ -57,7 +57,7 @@ int vmp_perf_probe(enum vmp_unit unit, char *why, size_t len)
 		return 0;
 	}
 	if (why && len)
-		snprintf(why, len, "perf_event_open(%s): %s%s", vmp_unit_name(unit), strerror(-fd), pv_perf_hint(fd));
+		snprintf(why, len, "perf_event_open(%s): %s%s", vmp_perf_unit_name(unit), strerror(-fd), pv_perf_hint(fd));
 	return fd;
 }
 

@@ -43,6 +43,6 @@ int vmp_perf_read(int fd, uint64_t *io_value);
  * running == enabled, 0 when running == 0). */
 uint64_t vmp_perf_scale(uint64_t value, uint64_t enabled, uint64_t running);
 
-const char *vmp_unit_name(enum vmp_unit unit);
+const char *vmp_perf_unit_name(enum vmp_unit unit);
 
 #endif

@@ -97,9 +97,9 @@ static void dbg_basis(const struct pv_virt_vm *vm, const struct vmp_basis *b)
 		       vm->name, where, strerror(-b->open_err), pv_msg_errname(b->open_err));
 	else if (b->open_err && vm->cgroup_dir) /* no cgroup: open_err is that, not a failure */
 		pv_dbg("vmpower", "VM '%s': counters of the %s could not be opened: %s [%s]; using %s", vm->name, where,
-		       strerror(-b->open_err), pv_msg_errname(b->open_err), vmp_bmode_name(b->mode));
+		       strerror(-b->open_err), pv_msg_errname(b->open_err), vmp_basis_mode_name(b->mode));
 	else
-		pv_dbg("vmpower", "VM '%s': %s (%s)", vm->name, vmp_bmode_name(b->mode), where);
+		pv_dbg("vmpower", "VM '%s': %s (%s)", vm->name, vmp_basis_mode_name(b->mode), where);
 }
 
 /* Opens the record's counters for what discovery knows of the VM now, and
@@ -265,14 +265,6 @@ int vmp_sync_apply(struct vmp_engine *e)
 		if (e->recs[i].live)
 			e->names[e->recs[i].name].live = 1;
 	return first;
-}
-
-int vmp_engine_record_count(struct vmp_engine *e)
-{
-	pthread_mutex_lock(&e->lock);
-	int n = e->nrecs;
-	pthread_mutex_unlock(&e->lock);
-	return n;
 }
 
 void vmp_sync_free(struct vmp_engine *e)

@@ -125,7 +125,7 @@ static void vmp_list_vms(void)
 			continue;
 		for (int k = 0; k < VMP_K_COUNT; k++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = -1, .has_vm = 1 };
-			if (!vmp_events_kind(r.kind)->per_vm || !vmp_kind_available(&vmp_ctx, r.kind))
+			if (!vmp_events_kind(r.kind)->per_vm || !vmp_events_kind_available(&vmp_ctx, r.kind))
 				continue;
 			snprintf(r.vm, sizeof(r.vm), "%s", vmp_engine_name(vmp_eng, i));
 			vmp_list(&r, i);
@@ -134,7 +134,7 @@ static void vmp_list_vms(void)
 	for (int k = 0; k < VMP_K_COUNT; k++) {
 		for (unsigned p = 0; p < vmp_ctx.info.npkg; p++) {
 			struct vmp_req r = { .kind = (enum vmp_kind)k, .pkg = (int)p };
-			if (!vmp_events_kind(r.kind)->per_vm && vmp_kind_available(&vmp_ctx, r.kind))
+			if (!vmp_events_kind(r.kind)->per_vm && vmp_events_kind_available(&vmp_ctx, r.kind))
 				vmp_list(&r, -1);
 		}
 	}
