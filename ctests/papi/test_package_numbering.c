@@ -123,6 +123,7 @@ static int scenario(void)
 	int vm_es = PAPI_NULL, rv_es = PAPI_NULL, i, round, code;
 	long long vv[2], rv[3];
 
+	alarm(60); /* a hung read ends this child, and the parent reports it */
 	snprintf(dbg_path, sizeof(dbg_path), "%s/debug.txt", rv_tmp);
 	if (!freopen(dbg_path, "w", stderr))
 		return rv_fail("cannot send stderr to a file");
@@ -180,7 +181,6 @@ int main(void)
 	setenv("PAPI_VIRT_URI", "test:///default", 1);
 	setenv("PAPI_VIRT_IDLE_POWER", "0", 1);
 	setenv("PAPI_VIRT_DEBUG", "1", 1);
-	alarm(60);
 	rc = rv_child("pkg=N is the same physical package in vmpower and rapl_vm", scenario);
 	rv_drop();
 	return rc;
