@@ -25,7 +25,7 @@
 #include "vmp_basis.h"
 #include "vmp_model.h"
 #include "vmp_procstat.h"
-#include "vmp_topo.h"
+#include "pv_topo.h"
 
 #include "fuzz_common.h"
 
@@ -147,7 +147,7 @@ static void one(const char *s, size_t len)
 static void one(const char *s, size_t len)
 {
 	int pkg_of[8] = { 0, 0, 1, 1, -1, 0, 1, 0 };
-	struct vmp_topo t = { 0 };
+	struct pv_topo t = { 0 };
 	struct vmp_pkgstat ps;
 	unsigned char bm[256];
 	struct pv_cpustat cs;

@@ -75,7 +75,7 @@ END_TEST
  * write, and a read-only one is not: the two tables agree. */
 START_TEST(patterns_match_discovery)
 {
-	struct rapl_vm_ctl_zone z[2] = { { 0, "class/powercap/intel-rapl:0" }, { 1, "class/powercap/intel-rapl:2" } };
+	struct rapl_vm_ctl_zone z[2] = { { 0, "class/powercap/intel-rapl:0", 0 }, { 1, "class/powercap/intel-rapl:2", 1 } };
 	struct rapl_vm_ctl_set set;
 	char abs[PATH_MAX], msg[PATH_MAX + 256];
 	int i, seen[PV_CTL_NKINDS] = { 0 };

@@ -1,9 +1,13 @@
 /* Unit tests of the shared RAPL energy reader (pv_rapl) on fixture trees:
  * zones identified by name (psys does not shift packages), 64-bit
  * accumulation across energy_uj wraparound, the perf power PMU's sysfs
- * description, and the reasons given when nothing can be read. */
+ * description, the reasons given when nothing can be read, and the dense
+ * package numbering of pv_topo for both sources (pkgnum-gap: physical
+ * packages 3 and 0, zones "package-3" then "package-0"). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,8 +381,147 @@ START_TEST(advance_tool_matches_reader)
 }
 END_TEST
 
+/* Physical package 3 is pkg=1 although its zone is intel-rapl:0 and its
+ * CPUs come first; energy of pkg=N comes from that package's zone. */
+START_TEST(gap_powercap_dense_numbering)
+{
+	struct pv_rapl *r = NULL;
+	struct pv_rapl_info in;
+	char reason[PV_RAPL_REASON_MAX], num[128];
+	uint64_t a0, a1, b0, b1;
+
+	copy_fixture("pkgnum-gap");
+	ck_assert_int_eq(pv_rapl_open(PV_RAPL_NO_PERF, &r, reason, sizeof(reason)), 0);
+	ck_assert_str_eq(reason, "");
+	ck_assert_int_eq(pv_rapl_npackages(r), 2);
+	ck_assert_int_eq(pv_rapl_info(r, pv_rapl_find(r, 1, PV_RAPL_PACKAGE), &in), 0);
+	ck_assert_str_eq(in.zone, "class/powercap/intel-rapl:0");
+	ck_assert_int_eq(in.pkg, 1);
+	ck_assert_int_eq(in.pkg_id, 3);
+	ck_assert_int_eq(pv_rapl_info(r, pv_rapl_find(r, 0, PV_RAPL_PACKAGE), &in), 0);
+	ck_assert_str_eq(in.zone, "class/powercap/intel-rapl:1");
+	ck_assert_int_eq(in.pkg_id, 0);
+	/* a subzone takes its parent's package */
+	ck_assert_int_eq(pv_rapl_info(r, pv_rapl_find(r, 1, PV_RAPL_DRAM), &in), 0);
+	ck_assert_str_eq(in.zone, "class/powercap/intel-rapl:0:0");
+	ck_assert_int_eq(in.pkg_id, 3);
+	ck_assert_int_eq(pv_rapl_find(r, 3, PV_RAPL_PACKAGE), -ENOENT);
+	ck_assert_int_eq(pv_rapl_numbering(r, num, sizeof(num)), 1);
+	ck_assert_str_eq(num, "pkg=1 is physical package 3");
+
+	ck_assert_int_eq(pv_rapl_read_package(r, 0, &a0), 0);
+	ck_assert_int_eq(pv_rapl_read_package(r, 1, &a1), 0);
+	put("class/powercap/intel-rapl:0/energy_uj", "10000000\n"); /* physical 3: +7 J */
+	put("class/powercap/intel-rapl:1/energy_uj", "3000000\n");  /* physical 0: +2 J */
+	ck_assert_int_eq(pv_rapl_read_package(r, 0, &b0), 0);
+	ck_assert_int_eq(pv_rapl_read_package(r, 1, &b1), 0);
+	ck_assert_uint_eq(b1 - a1, 7000000);
+	ck_assert_uint_eq(b0 - a0, 2000000);
+	pv_rapl_close(r);
+	pv_check_tmp_drop();
+}
+END_TEST
+
+static void add_zone(const char *zone, const char *name)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "%s/sys/class/powercap/%s/name", pv_check_tmp, zone);
+	pv_check_write(rel, name);
+	snprintf(rel, sizeof(rel), "%s/sys/class/powercap/%s/energy_uj", pv_check_tmp, zone);
+	pv_check_write(rel, "1\n");
+	snprintf(rel, sizeof(rel), "%s/sys/class/powercap/%s/max_energy_range_uj", pv_check_tmp, zone);
+	pv_check_write(rel, "262143328850\n");
+}
+
+static void expect_pkg(struct pv_rapl *r, const char *zone, int pkg)
+{
+	struct pv_rapl_info in;
+
+	ck_assert_int_eq(pv_rapl_info(r, pv_rapl_find(r, pkg, PV_RAPL_PACKAGE), &in), 0);
+	ck_assert_str_eq(in.zone, zone);
+}
+
+/* A zone whose physical id no online CPU has is numbered after the
+ * topology's packages; without topology, by rank of the zones' ids. */
+START_TEST(zone_without_online_cpu)
+{
+	struct pv_rapl *r = NULL;
+	char path[PATH_MAX];
+
+	copy_fixture("pkgnum-gap");
+	add_zone("intel-rapl:2", "package-1\n");
+	ck_assert_int_eq(pv_rapl_open(PV_RAPL_NO_PERF, &r, NULL, 0), 0);
+	ck_assert_int_eq(pv_rapl_npackages(r), 3);
+	expect_pkg(r, "class/powercap/intel-rapl:1", 0);
+	expect_pkg(r, "class/powercap/intel-rapl:0", 1);
+	expect_pkg(r, "class/powercap/intel-rapl:2", 2);
+	pv_rapl_close(r);
+	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", pv_check_tmp);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(pv_rapl_open(PV_RAPL_NO_PERF, &r, NULL, 0), 0);
+	expect_pkg(r, "class/powercap/intel-rapl:1", 0);
+	expect_pkg(r, "class/powercap/intel-rapl:2", 1);
+	expect_pkg(r, "class/powercap/intel-rapl:0", 2);
+	pv_rapl_close(r);
+	pv_check_tmp_drop();
+}
+END_TEST
+
+/* A stand-in for perf_event_open: a file holding the 64-bit count the PMU
+ * would give, 2^32 x (cpu + 1) for energy-pkg (scale 2^-32 J: 1 J per CPU
+ * position), 2^16 for energy-ram (scale 2^-16 J: 1 J). */
+static int fake_perf_open(const struct pv_rapl_perf_desc *d, const struct pv_rapl_perf_ev *e, int cpu)
+{
+	char path[PATH_MAX];
+	uint64_t count = e->dom == PV_RAPL_PACKAGE ? (uint64_t)(cpu + 1) << 32 : 1u << 16;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/perf-%d-%d", pv_check_tmp, cpu, (int)e->dom);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || pwrite(fd, &count, sizeof(count), 0) != (ssize_t)sizeof(count))
+		return -EIO;
+	return fd;
+}
+
+/* perf: cpumask "0,2", CPU 0 in physical package 3, CPU 2 in 0. */
+START_TEST(perf_gap_dense_numbering)
+{
+	struct pv_rapl_perf_desc d;
+	struct pv_rapl_info in;
+	struct pv_rapl *r = calloc(1, sizeof(*r));
+	char reason[PV_RAPL_REASON_MAX] = "";
+	uint64_t uj;
+
+	ck_assert_ptr_nonnull(r);
+	pthread_mutex_init(&r->lock, NULL);
+	copy_fixture("pkgnum-gap");
+	ck_assert_int_eq(pv_rapl_perf_scan(&d, reason, sizeof(reason)), 0);
+	ck_assert_int_eq(d.ncpu, 2);
+	ck_assert_int_eq(d.cpu[0], 0);
+	ck_assert_int_eq(d.pkg[0], 3); /* physical, as read */
+	ck_assert_int_eq(d.pkg[1], 0);
+	ck_assert_int_eq(pv_rapl_perf_add(r, &d, fake_perf_open, reason, sizeof(reason)), 0);
+	pv_rapl_finish(r);
+	ck_assert_int_eq(pv_rapl_npackages(r), 2);
+	ck_assert_int_eq(pv_rapl_info(r, pv_rapl_find(r, 1, PV_RAPL_PACKAGE), &in), 0);
+	ck_assert_int_eq(in.pkg_id, 3);
+	ck_assert_int_eq(in.src, PV_RAPL_SRC_PERF);
+	/* pkg=1 counts on CPU 0 (1 J), pkg=0 on CPU 2 (3 J) */
+	ck_assert_int_eq(pv_rapl_read_package(r, 1, &uj), 0);
+	ck_assert_uint_eq(uj, 1000000);
+	ck_assert_int_eq(pv_rapl_read_package(r, 0, &uj), 0);
+	ck_assert_uint_eq(uj, 3000000);
+	ck_assert_int_eq(pv_rapl_info(r, pv_rapl_find(r, 1, PV_RAPL_DRAM), &in), 0);
+	ck_assert_int_eq(in.pkg_id, 3);
+	pv_rapl_close(r);
+	pv_check_tmp_drop();
+}
+END_TEST
+
 PV_CHECK_MAIN_WITH("pv_rapl", 20, NULL, NULL,
 	delta_wraps_modulo_range_plus_one, zone_names, intel_zones_by_name, accumulates_across_wraparound,
 	amd_host, vm_without_rapl_says_why, real_sys_of_this_machine, perf_pmu_description, perf_parsers,
 	perf_fallback_reports_open_failure, unknown_and_broken_zones_are_skipped, too_many_zones_are_said,
-	non_root_gets_precise_reason, advance_tool_matches_reader)
+	non_root_gets_precise_reason, advance_tool_matches_reader, gap_powercap_dense_numbering, zone_without_online_cpu,
+	perf_gap_dense_numbering)

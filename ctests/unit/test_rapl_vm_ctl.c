@@ -24,7 +24,7 @@ static struct rapl_vm_ctl_set set;
 
 static void setup_copy(const char *scenario)
 {
-	struct rapl_vm_ctl_zone z[2] = { { 0, "class/powercap/intel-rapl:0" }, { 1, "class/powercap/intel-rapl:2" } };
+	struct rapl_vm_ctl_zone z[2] = { { 0, "class/powercap/intel-rapl:0", 0 }, { 1, "class/powercap/intel-rapl:2", 1 } };
 
 	snprintf(scen, sizeof(scen), "%s", scenario);
 	pv_check_tmp_root();

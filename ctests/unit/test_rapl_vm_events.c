@@ -19,22 +19,13 @@ static struct rapl_vm_ctl_set set;
 static void build(const char *scenario)
 {
 	struct rapl_vm_ctl_zone z[8];
-	int i, nz = 0;
+	int nz;
 
 	pv_check_use_fixture(scenario, PV_CHECK_SYS);
 	rapl = NULL;
 	if (pv_rapl_open(0, &rapl, NULL, 0) < 0)
 		rapl = NULL;
-	for (i = 0; rapl && i < pv_rapl_count(rapl); i++) {
-		struct pv_rapl_info in;
-
-		pv_rapl_info(rapl, i, &in);
-		if (in.dom == PV_RAPL_PACKAGE) {
-			z[nz].pkg = in.pkg;
-			snprintf(z[nz].dir, sizeof(z[nz].dir), "%s", in.zone);
-			nz++;
-		}
-	}
+	nz = rapl_vm_ctl_zones(rapl, z, 8);
 	ck_assert_int_eq(rapl_vm_ctl_discover(&set, z, nz), 0);
 	ck_assert_int_eq(pv_evtab_init(&tab), 0);
 	ck_assert_int_eq(rapl_vm_events_build(&tab, rapl, &set), 0);

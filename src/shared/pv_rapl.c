@@ -3,6 +3,7 @@
 #include "pv_rapl_priv.h"
 #include "pv_fs.h"
 #include "pv_msg.h"
+#include "pv_topo.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -78,6 +79,52 @@ void pv_rapl_sort(struct pv_rapl *r)
 	for (i = 0; i < r->n; i++)
 		if (r->d[i].info.pkg + 1 > r->npkg)
 			r->npkg = r->d[i].info.pkg + 1;
+}
+
+/* The sources found physical package ids: number them densely, as pv_topo
+ * does for vmpower (see "Package numbers" in pv_rapl.h). */
+static void pv_rapl_number(struct pv_rapl *r)
+{
+	int ids[PV_RAPL_MAX_DOMS], n = 0, i;
+	struct pv_topo t;
+	int have_topo = pv_topo_read(&t, NULL, 0) == 0;
+
+	for (i = 0; i < r->n; i++)
+		if (r->d[i].info.dom != PV_RAPL_PSYS)
+			ids[n++] = r->d[i].info.pkg;
+	for (i = 0; i < r->n; i++) {
+		struct pv_rapl_info *in = &r->d[i].info;
+
+		in->pkg_id = in->dom == PV_RAPL_PSYS ? -1 : in->pkg;
+		if (in->dom != PV_RAPL_PSYS)
+			in->pkg = pv_topo_number(have_topo ? &t : NULL, in->pkg_id, ids, n);
+	}
+	if (have_topo)
+		pv_topo_free(&t);
+}
+
+void pv_rapl_finish(struct pv_rapl *r)
+{
+	pv_rapl_number(r);
+	pv_rapl_sort(r);
+}
+
+int pv_rapl_numbering(const struct pv_rapl *r, char *buf, size_t len)
+{
+	int i, n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < r->n; i++) {
+		const struct pv_rapl_info *in = &r->d[i].info;
+		size_t used = strnlen(buf, len);
+
+		if (in->dom != PV_RAPL_PACKAGE || in->pkg == in->pkg_id)
+			continue;
+		snprintf(buf + used, len - used, "%spkg=%d is physical package %d", n ? ", " : "", in->pkg, in->pkg_id);
+		n++;
+	}
+	return n;
 }
 
 int pv_rapl_feed(struct pv_rapl_dstate *d, uint64_t raw)
@@ -195,7 +242,7 @@ int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reas
 found:
 	/* reason now lists only what this source could not use (a zone with a
 	 * malformed file, zones past the limit): empty when all was used. */
-	pv_rapl_sort(r);
+	pv_rapl_finish(r);
 	*ret = r;
 	return 0;
 }

@@ -14,6 +14,18 @@
  *      cpumask.  Used only when no powercap zone can be read.
  * All sysfs access goes through pv_fs (PAPI_VIRT_SYSFS moves the root).
  *
+ * Package numbers: both sources find PHYSICAL package ids (the kernel writes
+ * topology_physical_package_id into "package-N"; perf gives a CPU whose
+ * physical_package_id is read).  pv_rapl reports packages in the one dense
+ * numbering of pv_topo.h instead (index 0..n-1 in order of physical id, the
+ * ":pkg=N" of vmpower and rapl_vm), and keeps the physical id in
+ * pv_rapl_info.pkg_id.  A physical id that no online CPU has (a fixture
+ * without CPU topology, a zone left from a package whose CPUs are all
+ * offline) is numbered after the topology's packages, in order of physical
+ * id (pv_topo_number): the domain stays readable and the packages with CPUs
+ * keep their numbers.  When the topology cannot be read at all, the
+ * numbering is the rank of the source's own ids, so 0..n-1 stay 0..n-1.
+ *
  * Counters: a domain's energy is reported as a 64-bit, never-decreasing
  * count of microjoules.  For powercap it is the zone's energy_uj extended
  * to 64 bits: equal to energy_uj until the first wraparound, then
@@ -64,7 +76,9 @@ struct pv_rapl;
 
 /* One energy domain found on this host. */
 struct pv_rapl_info {
-	int pkg;                  /* package number from the zone name; -1 for psys */
+	int pkg;                  /* dense package index (pv_topo.h); -1 for psys */
+	int pkg_id;               /* its physical package id (from "package-N" or
+	                           * the perf CPU's topology); -1 for psys */
 	enum pv_rapl_dom dom;
 	enum pv_rapl_source src;
 	/* powercap: the zone directory relative to the sysfs root,
@@ -90,7 +104,7 @@ void pv_rapl_close(struct pv_rapl *r);
 
 enum pv_rapl_source pv_rapl_source(const struct pv_rapl *r);
 
-/* Number of packages (highest package number + 1) and of domains. */
+/* Number of packages (highest dense package index + 1) and of domains. */
 int pv_rapl_npackages(const struct pv_rapl *r);
 int pv_rapl_count(const struct pv_rapl *r);
 
@@ -98,8 +112,9 @@ int pv_rapl_count(const struct pv_rapl *r);
  * range. */
 int pv_rapl_info(const struct pv_rapl *r, int i, struct pv_rapl_info *ret);
 
-/* Index of the domain (pkg, dom), pkg ignored for PV_RAPL_PSYS; -ENOENT when
- * this host has no such domain. */
+/* Index of the domain (pkg, dom), pkg the dense package index (see "Package
+ * numbers"), ignored for PV_RAPL_PSYS; -ENOENT when this host has no such
+ * domain. */
 int pv_rapl_find(const struct pv_rapl *r, int pkg, enum pv_rapl_dom dom);
 
 /* Reads domain i now and returns its 64-bit accumulated energy in uJ
@@ -115,7 +130,12 @@ int pv_rapl_read_many(struct pv_rapl *r, const int *idx, int n, uint64_t *ret_uj
  * file, the value and the range.  0 otherwise. */
 int pv_rapl_range_note(struct pv_rapl *r, char *msg, size_t len);
 
-/* Convenience: the package domain of package pkg. */
+/* "pkg=1 is physical package 3, ..." for the package domains whose dense
+ * index differs from their physical id, "" when none does (for debug output
+ * and descriptions).  Returns the number of such packages. */
+int pv_rapl_numbering(const struct pv_rapl *r, char *buf, size_t len);
+
+/* Convenience: the package domain of package pkg (dense index). */
 int pv_rapl_read_package(struct pv_rapl *r, int pkg, uint64_t *ret_uj);
 
 /* Seconds between two reads of domain i above which a wrap can be missed,

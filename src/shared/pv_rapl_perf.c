@@ -5,6 +5,7 @@
 #include "pv_cpus.h"
 #include "pv_fs.h"
 #include "pv_perf.h"
+#include "pv_topo.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -86,7 +87,7 @@ int pv_rapl_perf_parse_cpumask(const char *s, struct pv_rapl_perf_desc *d)
 
 static int perf_scan_cpus(struct pv_rapl_perf_desc *d, char *reason, size_t rlen)
 {
-	char buf[1024], rel[128];
+	char buf[1024];
 	int rc, i;
 
 	rc = pv_fs_read(PV_SYS, PMU_DIR "/cpumask", buf, sizeof(buf), NULL);
@@ -94,14 +95,11 @@ static int perf_scan_cpus(struct pv_rapl_perf_desc *d, char *reason, size_t rlen
 		rc = pv_rapl_perf_parse_cpumask(buf, d);
 	if (rc < 0)
 		return perf_bad(reason, rlen, PMU_DIR "/cpumask", rc);
-	for (i = 0; i < d->ncpu; i++) {
-		int64_t id;
-
-		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/topology/physical_package_id", d->cpu[i]);
-		rc = pv_fs_read_s64(PV_SYS, rel, &id);
-		/* Without topology the cpumask order is the package order. */
-		d->pkg[i] = (rc == 0 && id >= 0 && id < INT_MAX) ? (int)id : i;
-	}
+	/* Physical ids here; pv_rapl_open numbers them densely (pv_topo).
+	 * Without topology the cpumask order is the package order. */
+	for (i = 0; i < d->ncpu; i++)
+		if (pv_topo_cpu_phys(d->cpu[i], &d->pkg[i]) < 0)
+			d->pkg[i] = i;
 	return 0;
 }
 
@@ -172,37 +170,42 @@ static int perf_open_one(const struct pv_rapl_perf_desc *d, const struct pv_rapl
 	return pv_perf_open(&attr, -1, cpu, 0);
 }
 
-int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t rlen)
+int pv_rapl_perf_add(struct pv_rapl *r, const struct pv_rapl_perf_desc *d, pv_rapl_perf_open_fn open_fn,
+		     char *reason, size_t rlen)
 {
-	struct pv_rapl_perf_desc d;
-	int rc, i, k;
+	int i, k;
 
-	rc = pv_rapl_perf_scan(&d, reason, rlen);
-	if (rc < 0)
-		return rc;
-	for (k = 0; k < d.nev; k++) {
-		for (i = 0; i < d.ncpu && r->n < PV_RAPL_MAX_DOMS; i++) {
+	for (k = 0; k < d->nev; k++) {
+		for (i = 0; i < d->ncpu && r->n < PV_RAPL_MAX_DOMS; i++) {
 			struct pv_rapl_dstate *s = &r->d[r->n];
 			int fd;
 
-			if (d.ev[k].dom == PV_RAPL_PSYS && i > 0)
+			if (d->ev[k].dom == PV_RAPL_PSYS && i > 0)
 				break; /* platform-wide: one counter */
-			fd = perf_open_one(&d, &d.ev[k], d.cpu[i]);
+			fd = open_fn(d, &d->ev[k], d->cpu[i]);
 			if (fd < 0) {
 				pv_rapl_reason_add(reason, rlen,
 						   "perf power PMU: perf_event_open(type %d, config 0x%llx, cpu %d): %s%s",
-						   d.type, (unsigned long long)d.ev[k].config, d.cpu[i], strerror(-fd),
+						   d->type, (unsigned long long)d->ev[k].config, d->cpu[i], strerror(-fd),
 						   pv_perf_hint(fd));
 				return fd;
 			}
 			memset(s, 0, sizeof(*s));
 			s->fd = fd;
 			s->info.src = PV_RAPL_SRC_PERF;
-			s->info.dom = d.ev[k].dom;
-			s->info.pkg = d.ev[k].dom == PV_RAPL_PSYS ? -1 : d.pkg[i];
-			s->uj_per_cnt = d.ev[k].scale * 1e6;
+			s->info.dom = d->ev[k].dom;
+			s->info.pkg = d->ev[k].dom == PV_RAPL_PSYS ? -1 : d->pkg[i]; /* physical */
+			s->uj_per_cnt = d->ev[k].scale * 1e6;
 			r->n++;
 		}
 	}
 	return r->n > 0 ? 0 : -ENODEV;
+}
+
+int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t rlen)
+{
+	struct pv_rapl_perf_desc d;
+	int rc = pv_rapl_perf_scan(&d, reason, rlen);
+
+	return rc < 0 ? rc : pv_rapl_perf_add(r, &d, perf_open_one, reason, rlen);
 }

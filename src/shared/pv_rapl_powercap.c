@@ -1,4 +1,6 @@
-/* pv_rapl back-end: powercap "intel-rapl" zones, identified by name. */
+/* pv_rapl back-end: powercap "intel-rapl" zones, identified by name.  A
+ * package zone is "package-<physical package id>" (the kernel writes
+ * topology_physical_package_id); pv_rapl_finish renumbers densely. */
 #include "pv_rapl_priv.h"
 #include "pv_fs.h"
 

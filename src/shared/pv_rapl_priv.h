@@ -36,7 +36,9 @@ struct pv_rapl {
 void pv_rapl_reason_add(char *reason, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Sorts r->d by (package, domain), psys last, and sets r->npkg. */
+/* Sorts r->d by (package, domain), psys last, and sets r->npkg.  The
+ * back-ends fill info.pkg with PHYSICAL ids; pv_rapl_open renumbers them
+ * (pv_topo_number) before sorting. */
 void pv_rapl_sort(struct pv_rapl *r);
 
 /*
@@ -47,7 +49,8 @@ void pv_rapl_sort(struct pv_rapl *r);
  */
 int pv_rapl_powercap_open(struct pv_rapl *r, char *reason, size_t reason_len);
 
-/* Parses a powercap zone name: "package-N" -> (PACKAGE, N), "core",
+/* Parses a powercap zone name: "package-N" -> (PACKAGE, N: the physical
+ * package id, renumbered by pv_rapl_finish), "core",
  * "uncore", "dram" -> that domain (pkg from the parent), "psys" -> PSYS.
  * -EINVAL for other names (e.g. "package-0-die-1", handled as unknown). */
 int pv_rapl_zone_name(const char *name, enum pv_rapl_dom *ret_dom, int *ret_pkg);
@@ -67,7 +70,7 @@ struct pv_rapl_perf_desc {
 	struct pv_rapl_perf_ev ev[PV_RAPL_NDOMS];
 	int ncpu;
 	int cpu[PV_RAPL_PERF_MAX_CPUS]; /* one CPU per package, from cpumask */
-	int pkg[PV_RAPL_PERF_MAX_CPUS]; /* its physical_package_id */
+	int pkg[PV_RAPL_PERF_MAX_CPUS]; /* its physical_package_id (cpumask position without one) */
 };
 
 /* Reads <sysfs>/bus/event_source/devices/power/.  -ENODEV when the PMU is
@@ -83,9 +86,22 @@ int pv_rapl_perf_parse_config(const char *s, uint64_t *ret);
  * >= PV_CPUS_MAX, -E2BIG when more than PV_RAPL_PERF_MAX_CPUS. */
 int pv_rapl_perf_parse_cpumask(const char *s, struct pv_rapl_perf_desc *d);
 
-/* perf: scan, then perf_event_open every (package, event).  Same return
- * convention as pv_rapl_powercap_open. */
+/* Opens one counter: a file descriptor whose read() gives the 64-bit count,
+ * or -errno.  perf_event_open in the library; tests pass their own. */
+typedef int (*pv_rapl_perf_open_fn)(const struct pv_rapl_perf_desc *d, const struct pv_rapl_perf_ev *e, int cpu);
+
+/* Adds one domain per (cpumask CPU, event) of d to r, counters opened with
+ * open_fn, package = the CPU's physical id (pv_rapl_finish renumbers).
+ * Same return convention as pv_rapl_powercap_open. */
+int pv_rapl_perf_add(struct pv_rapl *r, const struct pv_rapl_perf_desc *d, pv_rapl_perf_open_fn open_fn,
+		     char *reason, size_t reason_len);
+
+/* perf: scan, then perf_event_open every (package, event). */
 int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t reason_len);
+
+/* After a source filled r->d[] with physical package ids: numbers them
+ * densely (see "Package numbers" in pv_rapl.h) and sorts (pv_rapl_sort). */
+void pv_rapl_finish(struct pv_rapl *r);
 
 /* Reads one domain's raw value and updates its accumulator (lock held). */
 int pv_rapl_update(struct pv_rapl_dstate *d);

@@ -83,6 +83,23 @@ _Static_assert(sizeof(rules) / sizeof(rules[0]) == PV_CTL_NKINDS, "one constrain
 
 /* ---- discovery ------------------------------------------------------------- */
 
+int rapl_vm_ctl_zones(const struct pv_rapl *r, struct rapl_vm_ctl_zone *z, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; r && i < pv_rapl_count(r) && n < max; i++) {
+		struct pv_rapl_info in;
+
+		if (pv_rapl_info(r, i, &in) < 0 || in.dom != PV_RAPL_PACKAGE || in.src != PV_RAPL_SRC_POWERCAP)
+			continue;
+		z[n].pkg = in.pkg;
+		z[n].pkg_id = in.pkg_id;
+		snprintf(z[n].dir, sizeof(z[n].dir), "%s", in.zone);
+		n++;
+	}
+	return n;
+}
+
 static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
 	       ...) __attribute__((format(printf, 6, 7)));
 static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu, int constraint, const char *fmt,
@@ -105,6 +122,7 @@ static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu
 	memset(c, 0, sizeof(*c));
 	c->kind = k;
 	c->pkg = pkg;
+	c->pkg_id = pkg; /* discover_zone sets the physical id */
 	c->cpu = cpu;
 	c->constraint = constraint;
 	va_start(ap, fmt);
@@ -123,7 +141,7 @@ static int add(struct rapl_vm_ctl_set *set, enum pv_ctl_kind k, int pkg, int cpu
 static int discover_zone(struct rapl_vm_ctl_set *set, const struct rapl_vm_ctl_zone *z)
 {
 	char rel[160], name[sizeof(set->c[0].cname)];
-	int k, rc;
+	int k, rc, first = set->n;
 	enum pv_ctl_kind kind;
 
 	for (k = 0; k < 16; k++) {
@@ -147,6 +165,8 @@ static int discover_zone(struct rapl_vm_ctl_set *set, const struct rapl_vm_ctl_z
 		if (rc < 0)
 			return rc;
 	}
+	for (k = first; k < set->n; k++)
+		set->c[k].pkg_id = z->pkg_id;
 	return 0;
 }
 

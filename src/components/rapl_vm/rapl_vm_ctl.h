@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "pv_ctl.h"
+#include "pv_rapl.h"
 
 struct pv_ctlstate;
 
@@ -27,7 +28,8 @@ struct pv_ctlstate;
 
 struct rapl_vm_ctl {
 	enum pv_ctl_kind kind;
-	int pkg;        /* RAPL controls, else -1 */
+	int pkg;        /* RAPL controls: dense package index (pv_topo.h), else -1 */
+	int pkg_id;     /* RAPL controls: physical package id, else -1 */
 	int cpu;        /* cpufreq controls, else -1 */
 	int constraint; /* K of constraint_K_*, else -1 */
 	char cname[24]; /* constraint_K_name: long_term, short_term, ... */
@@ -43,9 +45,14 @@ struct rapl_vm_ctl_set {
 
 /* A powercap package zone whose limits are controls. */
 struct rapl_vm_ctl_zone {
-	int pkg;
+	int pkg;      /* dense package index (pv_rapl_info.pkg) */
 	char dir[64]; /* "class/powercap/intel-rapl:0" */
+	int pkg_id;   /* physical package id (pv_rapl_info.pkg_id) */
 };
+
+/* The powercap package zones of r (NULL: none) into z[0..max-1]; returns
+ * how many. */
+int rapl_vm_ctl_zones(const struct pv_rapl *r, struct rapl_vm_ctl_zone *z, int max);
 
 /* Finds every control present: RAPL limits of the given zones, cpufreq of
  * every cpuN with a cpufreq directory, intel_pstate's global knobs.  0 (an

@@ -118,6 +118,16 @@ static int add_base(struct pv_evtab *t, const struct base *b, int kind, int arg,
 	return pv_evtab_add(t, &e, ret_code);
 }
 
+/* "package 1", plus the physical id where the dense index (pv_topo.h) is
+ * not it, so the package can be found in /sys. */
+static void pkg_words(char *buf, size_t len, int pkg, int pkg_id)
+{
+	if (pkg == pkg_id)
+		snprintf(buf, len, "package %d", pkg);
+	else
+		snprintf(buf, len, "package %d, physical package %d", pkg, pkg_id);
+}
+
 static int add_energy(struct pv_evtab *t, const struct base *b, struct pv_rapl *r)
 {
 	unsigned base_code = 0, code;
@@ -126,6 +136,7 @@ static int add_energy(struct pv_evtab *t, const struct base *b, struct pv_rapl *
 	for (i = 0; r && i < pv_rapl_count(r); i++) {
 		struct pv_rapl_info in;
 		struct pv_event e;
+		char pkg[64];
 
 		if (pv_rapl_info(r, i, &in) < 0 || in.dom != b->dom)
 			continue;
@@ -139,10 +150,11 @@ static int add_energy(struct pv_evtab *t, const struct base *b, struct pv_rapl *
 		}
 		fill(&e, b, (int)base_code);
 		snprintf(e.name, sizeof(e.name), "%s:pkg=%d", b->name, in.pkg);
+		pkg_words(pkg, sizeof(pkg), in.pkg, in.pkg_id);
 		if (in.src == PV_RAPL_SRC_POWERCAP)
-			snprintf(e.desc, sizeof(e.desc), "package %d (%s/%s/energy_uj)", in.pkg, pv_fs_root(PV_SYS), in.zone);
+			snprintf(e.desc, sizeof(e.desc), "%s (%s/%s/energy_uj)", pkg, pv_fs_root(PV_SYS), in.zone);
 		else
-			snprintf(e.desc, sizeof(e.desc), "package %d (perf power PMU)", in.pkg);
+			snprintf(e.desc, sizeof(e.desc), "%s (perf power PMU)", pkg);
 		e.kind = RAPL_EV_ENERGY;
 		e.arg[0] = i;
 		rc = pv_evtab_add(t, &e, &code);
@@ -154,17 +166,19 @@ static int add_energy(struct pv_evtab *t, const struct base *b, struct pv_rapl *
 
 static void ctl_desc(const struct rapl_vm_ctl *c, char *buf, size_t len)
 {
+	char pkg[64];
 	size_t o;
 	int i;
 
+	pkg_words(pkg, sizeof(pkg), c->pkg, c->pkg_id);
 	switch (c->kind) {
 	case PV_CTL_POWER_LIMIT:
 	case PV_CTL_TIME_WINDOW:
-		snprintf(buf, len, "package %d, %s (constraint_%d; %s/%s)", c->pkg, c->cname, c->constraint,
-			 pv_fs_root(PV_SYS), c->file);
+		snprintf(buf, len, "%s, %s (constraint_%d; %s/%s)", pkg, c->cname, c->constraint, pv_fs_root(PV_SYS),
+			 c->file);
 		return;
 	case PV_CTL_LIMIT_ENABLED:
-		snprintf(buf, len, "package %d (%s/%s)", c->pkg, pv_fs_root(PV_SYS), c->file);
+		snprintf(buf, len, "%s (%s/%s)", pkg, pv_fs_root(PV_SYS), c->file);
 		return;
 	case PV_CTL_GOVERNOR:
 		snprintf(buf, len, "cpu%d:", c->cpu);

@@ -82,22 +82,6 @@ __attribute__((destructor)) static void rv_at_exit(void)
 	rv_release();
 }
 
-static int rv_zones(struct rapl_vm_ctl_zone *z, int max)
-{
-	int i, n = 0;
-
-	for (i = 0; rv_rapl && i < pv_rapl_count(rv_rapl) && n < max; i++) {
-		struct pv_rapl_info in;
-
-		if (pv_rapl_info(rv_rapl, i, &in) < 0 || in.dom != PV_RAPL_PACKAGE || in.src != PV_RAPL_SRC_POWERCAP)
-			continue;
-		z[n].pkg = in.pkg;
-		snprintf(z[n].dir, sizeof(z[n].dir), "%s", in.zone);
-		n++;
-	}
-	return n;
-}
-
 static int rv_resolve(struct pv_papi_events *ev, const char *name, unsigned *ret_code);
 
 static int rv_init(int cidx)
@@ -116,13 +100,17 @@ static int rv_init(int cidx)
 	 * package zone and its limits): say which and why, once. */
 	if (rc == 0 && why[0])
 		pv_papi_error(&_rapl_vm_vector, "some RAPL zones are not used: %s", why);
-	if (rc == 0)
+	if (rc == 0) {
+		char num[256];
+
 		pv_dbg("rapl_vm", "energy source: RAPL via %s, %d domains%s%s",
 		       pv_rapl_source(rv_rapl) == PV_RAPL_SRC_PERF ? "perf (power PMU)" : "powercap",
 		       pv_rapl_count(rv_rapl), why[0] ? "; not used: " : "", why);
-	else
+		if (pv_rapl_numbering(rv_rapl, num, sizeof(num)))
+			pv_dbg("rapl_vm", "package numbering (dense, by physical id): %s", num);
+	} else
 		pv_dbg("rapl_vm", "energy source: none: %s", why);
-	nz = rv_zones(z, 64);
+	nz = rapl_vm_ctl_zones(rv_rapl, z, 64);
 	rc = rapl_vm_ctl_discover(&rv_set, z, nz);
 	if (rc < 0)
 		return pv_papi_disable(&_rapl_vm_vector, "cannot list host controls: %s", strerror(-rc));

@@ -26,7 +26,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMP_MAX_PKGS 64
+#include "pv_topo.h"
+
+/* One slot per package of the shared numbering (pv_topo). */
+#define VMP_MAX_PKGS PV_TOPO_MAX_PKGS
 
 struct vmp_attr_pkg {
 	uint64_t energy;   /* everything the package consumed (uJ) */

@@ -45,7 +45,7 @@ static void free_counters(struct vmp_basis *b)
 	b->n = 0;
 }
 
-static int open_cgroup(struct vmp_basis *b, const struct vmp_topo *t, const char *dir)
+static int open_cgroup(struct vmp_basis *b, const struct pv_topo *t, const char *dir)
 {
 	int cg = pv_fs_open(PV_SYS, dir, O_RDONLY | O_DIRECTORY);
 	int err;
@@ -115,14 +115,14 @@ static int open_cpustat(struct vmp_basis *b, const char *dir)
 	return 0;
 }
 
-int vmp_basis_weights(const char *cpulist, const struct vmp_topo *t, uint32_t *ret_weight)
+int vmp_basis_weights(const char *cpulist, const struct pv_topo *t, uint32_t *ret_weight)
 {
-	unsigned char *bm = calloc(VMP_MAX_CPUS, 1);
+	unsigned char *bm = calloc(PV_CPUS_MAX, 1);
 	int err;
 
 	if (!bm)
 		return -ENOMEM;
-	err = pv_cpus_parse_bitmap(cpulist, bm, VMP_MAX_CPUS);
+	err = pv_cpus_parse_bitmap(cpulist, bm, PV_CPUS_MAX);
 	if (err >= 0) {
 		uint32_t w[VMP_MAX_PKGS] = { 0 };
 		uint32_t sum = 0;
@@ -144,7 +144,7 @@ int vmp_basis_weights(const char *cpulist, const struct vmp_topo *t, uint32_t *r
 
 /* Weights from /proc/<pid>/status Cpus_allowed_list; every online CPU when
  * unknown. */
-static void read_weights(struct vmp_basis *b, const struct vmp_topo *t, pid_t pid)
+static void read_weights(struct vmp_basis *b, const struct pv_topo *t, pid_t pid)
 {
 	char rel[64], buf[8192];
 
@@ -170,7 +170,7 @@ static void read_weights(struct vmp_basis *b, const struct vmp_topo *t, pid_t pi
 	vmp_basis_weights(list, t, b->weight);
 }
 
-int vmp_basis_open(struct vmp_basis *b, enum vmp_unit unit, const struct vmp_topo *t,
+int vmp_basis_open(struct vmp_basis *b, enum vmp_unit unit, const struct pv_topo *t,
 		   const struct vmp_basis_target *tg)
 {
 	int err = -ENOENT;

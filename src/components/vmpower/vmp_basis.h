@@ -32,7 +32,7 @@
 
 #include "vmp_attr.h"
 #include "vmp_perf.h"
-#include "vmp_topo.h"
+#include "pv_topo.h"
 
 enum vmp_bmode { VMP_B_NONE = 0, VMP_B_CGROUP_PERF, VMP_B_THREAD_PERF, VMP_B_CPUSTAT };
 
@@ -63,7 +63,7 @@ struct vmp_basis_target {
 
 /* Opens the best mode for unit.  0 (b->mode says which), or -errno when no
  * mode works (b->mode = VMP_B_NONE, b usable and reading 0). */
-int vmp_basis_open(struct vmp_basis *b, enum vmp_unit unit, const struct vmp_topo *t,
+int vmp_basis_open(struct vmp_basis *b, enum vmp_unit unit, const struct pv_topo *t,
 		   const struct vmp_basis_target *target);
 
 /* Reads the counters and grows cum/total.  0 or the first error (the
@@ -79,6 +79,6 @@ const char *vmp_basis_mode_name(enum vmp_bmode m);
 void vmp_basis_split(struct vmp_basis *b, uint64_t delta);
 
 /* Per-package weights from a Cpus_allowed_list line. */
-int vmp_basis_weights(const char *cpulist, const struct vmp_topo *t, uint32_t *ret_weight);
+int vmp_basis_weights(const char *cpulist, const struct pv_topo *t, uint32_t *ret_weight);
 
 #endif

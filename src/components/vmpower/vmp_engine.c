@@ -39,10 +39,9 @@ static int setup_energy(struct vmp_engine *e)
 		e->rapl_idx[p] = -1;
 	if (!err) {
 		int found = 0;
-		/* The kernel names RAPL package zones by logical package id
-		 * ("package-N", N = 0..n-1 in order), which is our dense index
-		 * (packages in order of physical_package_id), not the
-		 * physical id itself (it can have gaps). */
+		/* pv_rapl numbers packages as pv_topo does (dense, in order
+		 * of physical id), whatever its source: p is the same
+		 * package on both sides. */
 		for (unsigned p = 0; p < e->topo.npkg; p++) {
 			e->rapl_idx[p] = pv_rapl_find(e->rapl, (int)p, PV_RAPL_PACKAGE);
 			found += e->rapl_idx[p] >= 0;
@@ -115,6 +114,21 @@ fallback:
 
 /* ---- open / close ------------------------------------------------------------ */
 
+/* Debug: the package numbering, so a user can match pkg=N with /sys. */
+static void say_packages(const struct pv_topo *t)
+{
+	char buf[2048] = "";
+
+	if (!pv_dbg_on())
+		return;
+	for (unsigned p = 0; p < t->npkg; p++) {
+		size_t l = strlen(buf);
+
+		snprintf(buf + l, sizeof(buf) - l, "%spkg=%u is physical package %d", p ? ", " : "", p, t->pkg_id[p]);
+	}
+	pv_dbg("vmpower", "packages (dense, by physical id): %s; %d online CPUs", buf, t->nonline);
+}
+
 /* The configuration: environment and topology only (cheap local facts,
  * no libvirt, no thread, no counter).  A bad value disables the component
  * at PAPI_library_init with its reason. */
@@ -133,11 +147,11 @@ int vmp_engine_open(const struct pv_config *cfg, struct vmp_engine **ret, char *
 	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
 		e->min_uw[p] = UINT64_MAX;
 
-	if ((err = vmp_topo_read(&e->topo))) {
-		snprintf(reason, len, "%s", pv_fs_describe(PV_SYS, "devices/system/cpu/online", err, err_s, sizeof(err_s)));
+	if ((err = pv_topo_read(&e->topo, reason, len)))
 		goto fail;
-	}
 	e->info.npkg = e->topo.npkg;
+	memcpy(e->info.pkg_id, e->topo.pkg_id, sizeof(e->info.pkg_id));
+	say_packages(&e->topo);
 	if ((err = vmp_model_idle_parse(cfg->idle_power, &e->idle, reason, len)))
 		goto fail;
 	if (!e->idle.measured && e->idle.n > 1 && e->idle.n != e->topo.npkg) {
@@ -241,7 +255,7 @@ void vmp_engine_close(struct vmp_engine *e)
 	if (e->rapl)
 		pv_rapl_close(e->rapl);
 	vmp_attr_fini(&e->attr);
-	vmp_topo_free(&e->topo);
+	pv_topo_free(&e->topo);
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
 	free(e);

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pv_topo.h"
 #include "vmp_perf.h"
 
 enum vmp_energy_src { VMP_E_NONE = 0, VMP_E_RAPL, VMP_E_MODEL };
@@ -58,7 +59,8 @@ struct vmp_engine_info {
 	enum vmp_energy_src energy;
 	char energy_why[512];          /* why there is no RAPL / no energy at all */
 	int idle_measured;             /* idle baseline measured (1) or configured (0) */
-	unsigned npkg;
+	unsigned npkg;                 /* packages: the dense ":pkg=N" of pv_topo.h */
+	int pkg_id[PV_TOPO_MAX_PKGS];  /* physical package id of each pkg=N */
 	char uri[256];
 };
 

@@ -15,7 +15,7 @@
 #include "vmp_export.h"
 #include "vmp_model.h"
 #include "vmp_procstat.h"
-#include "vmp_topo.h"
+#include "pv_topo.h"
 
 /* A VM name: the unit in which values are reported. */
 struct vmp_name {
@@ -48,7 +48,7 @@ struct vmp_engine {
 	pthread_mutex_t lock;      /* everything below but virt */
 	char read_err[512];        /* why the last update failed ("" if it did not) */
 	struct vmp_engine_info info;
-	struct vmp_topo topo;
+	struct pv_topo topo;
 	struct pv_virt *virt;      /* the registry's (pv_virt_reg.h), only
 	                              used with the registry locked; NULL
 	                              until the first sync */

@@ -242,7 +242,13 @@ int vmp_events_add(const struct vmp_events_ctx *c, struct pv_evtab *t, const str
 		 r->has_vm && r->pkg >= 0 ? ", " : "", r->pkg >= 0 ? "package " : "");
 	if (r->pkg >= 0) {
 		size_t l = strlen(e.desc);
-		snprintf(e.desc + l, sizeof(e.desc) - l, "%d", r->pkg);
+		int id = c->info.pkg_id[r->pkg];
+
+		/* The physical id where the dense index is not it (pv_topo.h). */
+		if (id == r->pkg)
+			snprintf(e.desc + l, sizeof(e.desc) - l, "%d", r->pkg);
+		else
+			snprintf(e.desc + l, sizeof(e.desc) - l, "%d (physical package %d)", r->pkg, id);
 	}
 	e.base = (int)base;
 	e.listed = listed;

@@ -11,7 +11,7 @@
 #include "pv_fs.h"
 #include "pv_procstat.h"
 
-int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_hz,
+int vmp_procstat_parse(const char *content, const struct pv_topo *t, long tick_hz,
 		       struct vmp_pkgstat *ret)
 {
 	struct vmp_pkgstat s;
@@ -43,7 +43,7 @@ int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_
 	return 0;
 }
 
-int vmp_procstat_read(const struct vmp_topo *t, struct vmp_pkgstat *ret)
+int vmp_procstat_read(const struct pv_topo *t, struct vmp_pkgstat *ret)
 {
 	/* The "intr" line grows with the number of IRQs: start generous. */
 	struct pv_procstat_file f;

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "vmp_attr.h"
-#include "vmp_topo.h"
+#include "pv_topo.h"
 
 struct vmp_pkgstat {
 	uint64_t busy_ns[VMP_MAX_PKGS];
@@ -26,10 +26,10 @@ struct vmp_pkgstat {
 
 /* Parses content; tick_hz is USER_HZ (pv_procstat_user_hz()).  0, or
  * -EINVAL when no cpuN line of an online CPU could be parsed. */
-int vmp_procstat_parse(const char *content, const struct vmp_topo *t, long tick_hz,
+int vmp_procstat_parse(const char *content, const struct pv_topo *t, long tick_hz,
 		       struct vmp_pkgstat *ret);
 
 /* Reads <procfs>/stat and parses it. */
-int vmp_procstat_read(const struct vmp_topo *t, struct vmp_pkgstat *ret);
+int vmp_procstat_read(const struct pv_topo *t, struct vmp_pkgstat *ret);
 
 #endif
