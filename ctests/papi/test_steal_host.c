@@ -12,8 +12,10 @@
  *       lines and "wall_ns W" (start to stop).  Fails on a value that
  *       decreases between reads.
  *   poll SECONDS PERIOD_MS EVENT...
- *       reads every PERIOD_MS and prints "t_ms value..." lines; fails on a
- *       decrease or a failed PAPI_read.
+ *       reads every PERIOD_MS and prints "t_ms value..." lines, for SECONDS
+ *       or until SIGUSR1 (the caller ends it once it has seen what it
+ *       waited for, however long that took); fails on a decrease or a
+ *       failed PAPI_read.
  *   late NAME KNOWN
  *       resolves KNOWN's event, prints "ready", then polls up to 90 s for
  *       VCPU_RUN_NS:vm=NAME (a VM started after PAPI_library_init, possibly
@@ -21,6 +23,7 @@
  *       Also checks unknown VM / vCPU names give PAPI_ENOEVNT.
  */
 #include <papi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +147,14 @@ static int measure(int argc, char **argv)
 	return 0;
 }
 
+static volatile sig_atomic_t poll_stop;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	poll_stop = 1;
+}
+
 static int poll_mode(int argc, char **argv)
 {
 	long secs = atol(argv[0]), period = atol(argv[1]);
@@ -158,7 +169,7 @@ static int poll_mode(int argc, char **argv)
 	}
 	memset(prev, 0, sizeof(prev));
 	t0 = now_ns();
-	while (now_ns() - t0 < secs * 1000000000LL) {
+	while (!poll_stop && now_ns() - t0 < secs * 1000000000LL) {
 		sleep_ms(period);
 		rc = PAPI_read(es, cur);
 		if (rc != PAPI_OK) {
@@ -270,6 +281,10 @@ static int no_daemon(void)
 
 int main(int argc, char **argv)
 {
+	/* First: the caller may signal a poll as soon as it has started it. */
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	if (argc >= 5 && strcmp(argv[1], "measure") == 0)
 		return measure(argc - 2, argv + 2);
 	if (argc >= 5 && strcmp(argv[1], "poll") == 0)
