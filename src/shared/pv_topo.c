@@ -18,14 +18,20 @@ void pv_topo_free(struct pv_topo *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* CPU cpu's physical_package_id file, relative to the sysfs root. */
+static const char *phys_rel(int cpu, char *rel, size_t len)
+{
+	snprintf(rel, len, "devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+	return rel;
+}
+
 int pv_topo_cpu_phys(int cpu, int *ret_id)
 {
 	char rel[96];
 	int64_t id;
 	int rc;
 
-	snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
-	rc = pv_fs_read_s64(PV_SYS, rel, &id);
+	rc = pv_fs_read_s64(PV_SYS, phys_rel(cpu, rel, sizeof(rel)), &id);
 	if (rc)
 		return rc;
 	if (id < 0)
@@ -98,8 +104,7 @@ static int read_cpu(struct pv_topo *t, int c, char *why, size_t len)
 		if (why) {
 			char rel[96];
 
-			snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/topology/physical_package_id", c);
-			pv_fs_describe(PV_SYS, rel, err, why, len);
+			pv_fs_describe(PV_SYS, phys_rel(c, rel, sizeof(rel)), err, why, len);
 		}
 		return err;
 	}
