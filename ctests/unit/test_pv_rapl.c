@@ -502,7 +502,7 @@ START_TEST(perf_gap_dense_numbering)
 	ck_assert_int_eq(d.pkg[0], 3); /* physical, as read */
 	ck_assert_int_eq(d.pkg[1], 0);
 	ck_assert_int_eq(pv_rapl_perf_add(r, &d, fake_perf_open, reason, sizeof(reason)), 0);
-	pv_rapl_finish(r);
+	pv_rapl_finish(r, NULL);
 	ck_assert_int_eq(pv_rapl_npackages(r), 2);
 	ck_assert_int_eq(pv_rapl_info(r, pv_rapl_find(r, 1, PV_RAPL_PACKAGE), &in), 0);
 	ck_assert_int_eq(in.pkg_id, 3);

@@ -81,13 +81,16 @@ void pv_rapl_sort(struct pv_rapl *r)
 			r->npkg = r->d[i].info.pkg + 1;
 }
 
-/* The sources found physical package ids: number them densely, as pv_topo
- * does for vmpower (see "Package numbers" in pv_rapl.h). */
-static void pv_rapl_number(struct pv_rapl *r)
+/* The sources found physical package ids: number them densely with topo
+ * (see "Package numbers" in pv_rapl.h); NULL: read the topology here. */
+static void pv_rapl_number(struct pv_rapl *r, const struct pv_topo *topo)
 {
 	int ids[PV_RAPL_MAX_DOMS], n = 0, i;
-	struct pv_topo t;
-	int have_topo = pv_topo_read(&t, NULL, 0) == 0;
+	struct pv_topo own;
+	int read_own = !topo && pv_topo_read(&own, NULL, 0) == 0;
+
+	if (read_own)
+		topo = &own;
 
 	for (i = 0; i < r->n; i++)
 		if (r->d[i].info.dom != PV_RAPL_PSYS)
@@ -97,15 +100,15 @@ static void pv_rapl_number(struct pv_rapl *r)
 
 		in->pkg_id = in->dom == PV_RAPL_PSYS ? -1 : in->pkg;
 		if (in->dom != PV_RAPL_PSYS)
-			in->pkg = pv_topo_number(have_topo ? &t : NULL, in->pkg_id, ids, n);
+			in->pkg = pv_topo_number(topo, in->pkg_id, ids, n);
 	}
-	if (have_topo)
-		pv_topo_free(&t);
+	if (read_own)
+		pv_topo_free(&own);
 }
 
-void pv_rapl_finish(struct pv_rapl *r)
+void pv_rapl_finish(struct pv_rapl *r, const struct pv_topo *topo)
 {
-	pv_rapl_number(r);
+	pv_rapl_number(r, topo);
 	pv_rapl_sort(r);
 }
 
@@ -205,6 +208,12 @@ static void pv_rapl_close_fds(struct pv_rapl *r)
 
 int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reason_len)
 {
+	return pv_rapl_open_topo(flags, NULL, ret, reason, reason_len);
+}
+
+int pv_rapl_open_topo(unsigned flags, const struct pv_topo *topo, struct pv_rapl **ret, char *reason,
+		      size_t reason_len)
+{
 	struct pv_rapl *r;
 	int rc = -ENODEV, rc_pc = -ENODEV, rc_perf = -ENODEV;
 
@@ -242,7 +251,7 @@ int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reas
 found:
 	/* reason now lists only what this source could not use (a zone with a
 	 * malformed file, zones past the limit): empty when all was used. */
-	pv_rapl_finish(r);
+	pv_rapl_finish(r, topo);
 	*ret = r;
 	return 0;
 }

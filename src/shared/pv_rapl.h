@@ -100,6 +100,13 @@ const char *pv_rapl_dom_name(enum pv_rapl_dom dom);
  * malformed or unreadable file, zones past the limit), "" when nothing.
  * reason may be NULL. */
 int pv_rapl_open(unsigned flags, struct pv_rapl **ret, char *reason, size_t reason_len);
+
+/* The same, numbering packages with a topology the caller has already read
+ * (vmpower: its ":pkg=N" and pv_rapl's N then come from one read; a CPU
+ * hot-plugged in between cannot make them differ).  topo NULL: read here. */
+struct pv_topo;
+int pv_rapl_open_topo(unsigned flags, const struct pv_topo *topo, struct pv_rapl **ret, char *reason,
+		      size_t reason_len);
 void pv_rapl_close(struct pv_rapl *r);
 
 enum pv_rapl_source pv_rapl_source(const struct pv_rapl *r);

@@ -100,8 +100,9 @@ int pv_rapl_perf_add(struct pv_rapl *r, const struct pv_rapl_perf_desc *d, pv_ra
 int pv_rapl_perf_open(struct pv_rapl *r, char *reason, size_t reason_len);
 
 /* After a source filled r->d[] with physical package ids: numbers them
- * densely (see "Package numbers" in pv_rapl.h) and sorts (pv_rapl_sort). */
-void pv_rapl_finish(struct pv_rapl *r);
+ * densely with topo (NULL: read here; see "Package numbers" in pv_rapl.h)
+ * and sorts (pv_rapl_sort). */
+void pv_rapl_finish(struct pv_rapl *r, const struct pv_topo *topo);
 
 /* Reads one domain's raw value and updates its accumulator (lock held). */
 int pv_rapl_update(struct pv_rapl_dstate *d);

@@ -33,15 +33,14 @@ static int setup_energy(struct vmp_engine *e)
 {
 	char why[PV_RAPL_REASON_MAX] = "";
 	const char *model = e->power_model;
-	int err = pv_rapl_open(0, &e->rapl, why, sizeof(why));
+	int err = pv_rapl_open_topo(0, &e->topo, &e->rapl, why, sizeof(why));
 
 	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
 		e->rapl_idx[p] = -1;
 	if (!err) {
 		int found = 0;
-		/* pv_rapl numbers packages as pv_topo does (dense, in order
-		 * of physical id), whatever its source: p is the same
-		 * package on both sides. */
+		/* pv_rapl numbered packages with e->topo, whatever its
+		 * source: p is the same package on both sides. */
 		for (unsigned p = 0; p < e->topo.npkg; p++) {
 			e->rapl_idx[p] = pv_rapl_find(e->rapl, (int)p, PV_RAPL_PACKAGE);
 			found += e->rapl_idx[p] >= 0;
