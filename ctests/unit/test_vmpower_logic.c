@@ -231,7 +231,9 @@ START_TEST(topology_and_procstat)
 	ck_assert_int_eq(pv_topo_read(&t, NULL, 0), 0);
 
 	struct vmp_pkgstat ps;
-	ck_assert_int_eq(vmp_procstat_read(&t, &ps), 0);
+	struct pv_procstat_file f = { .fd = -1 };
+	ck_assert_int_eq(vmp_procstat_read(&f, &t, &ps), 0);
+	pv_procstat_close(&f);
 	/* USER_HZ of this machine converts ticks; the fixture is in ticks */
 	uint64_t tick = 1000000000u / (uint64_t)sysconf(_SC_CLK_TCK);
 	ck_assert_uint_eq(ps.busy_ns[0], 300 * tick);

@@ -141,6 +141,7 @@ int vmp_engine_open(const struct pv_config *cfg, struct vmp_engine **ret, char *
 		return -ENOMEM;
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
+	e->procstat.fd = -1; /* opened on the first sample that needs it */
 	e->period_ms = cfg->vmpower_period_ms;
 	e->refresh_ms = cfg->vmpower_refresh_ms;
 	for (unsigned p = 0; p < VMP_MAX_PKGS; p++)
@@ -176,7 +177,10 @@ int vmp_engine_open(const struct pv_config *cfg, struct vmp_engine **ret, char *
 		 * it every energy would stay 0, so no energy at all.  A local
 		 * file read, cheap enough for PAPI_library_init. */
 		struct vmp_pkgstat ps;
-		if ((err = vmp_procstat_read(&e->topo, &ps)) < 0) {
+		struct pv_procstat_file f = { .fd = -1 };
+		err = vmp_procstat_read(&f, &e->topo, &ps);
+		pv_procstat_close(&f);
+		if (err < 0) {
 			snprintf(reason, len, "PAPI_VIRT_POWER_MODEL needs the cpuN lines of %s",
 				 pv_fs_describe(PV_PROC, "stat", err, err_s, sizeof(err_s)));
 			goto fail;
@@ -255,6 +259,7 @@ void vmp_engine_close(struct vmp_engine *e)
 		pv_rapl_close(e->rapl);
 	vmp_attr_fini(&e->attr);
 	pv_topo_free(&e->topo);
+	pv_procstat_close(&e->procstat);
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
 	free(e);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "pv_procstat.h"
 #include "pv_rapl.h"
 #include "pv_virt.h"
 #include "pv_virt_reg.h"
@@ -49,6 +50,7 @@ struct vmp_engine {
 	char read_err[512];        /* why the last update failed ("" if it did not) */
 	struct vmp_engine_info info;
 	struct pv_topo topo;
+	struct pv_procstat_file procstat; /* kept open for the CPU-time basis and the power model */
 	struct pv_virt *virt;      /* the registry's (pv_virt_reg.h), only
 	                              used with the registry locked; NULL
 	                              until the first sync */

@@ -81,7 +81,7 @@ int vmp_engine_update_locked(struct vmp_engine *e)
 	uint64_t now = vmp_engine_now(e);
 	struct vmp_pkgstat ps;
 	int need_ps = e->info.unit == VMP_NS || e->info.energy == VMP_E_MODEL;
-	int ps_err = need_ps ? vmp_procstat_read(&e->topo, &ps) : 0;
+	int ps_err = need_ps ? vmp_procstat_read(&e->procstat, &e->topo, &ps) : 0;
 	int have_ps = need_ps && ps_err == 0;
 	uint64_t dt = e->have_prev && now > e->t_prev ? now - e->t_prev : 0;
 	int err;

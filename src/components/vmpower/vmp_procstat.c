@@ -43,17 +43,17 @@ int vmp_procstat_parse(const char *content, const struct pv_topo *t, long tick_h
 	return 0;
 }
 
-int vmp_procstat_read(const struct pv_topo *t, struct vmp_pkgstat *ret)
+int vmp_procstat_read(struct pv_procstat_file *f, const struct pv_topo *t, struct vmp_pkgstat *ret)
 {
-	/* The "intr" line grows with the number of IRQs: start generous. */
-	struct pv_procstat_file f;
 	const char *text;
-	int err = pv_procstat_open(&f, 65536 + (size_t)t->ncpu * 256);
+	int err = 0;
 
+	/* The "intr" line grows with the number of IRQs: start generous. */
+	if (f->fd < 0)
+		err = pv_procstat_open(f, 65536 + (size_t)t->ncpu * 256);
 	if (!err)
-		err = pv_procstat_read(&f, &text);
+		err = pv_procstat_read(f, &text);
 	if (!err)
 		err = vmp_procstat_parse(text, t, pv_procstat_user_hz(), ret);
-	pv_procstat_close(&f);
 	return err;
 }

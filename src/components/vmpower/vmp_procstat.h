@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "vmp_attr.h"
+#include "pv_procstat.h"
 #include "pv_topo.h"
 
 struct vmp_pkgstat {
@@ -29,7 +30,9 @@ struct vmp_pkgstat {
 int vmp_procstat_parse(const char *content, const struct pv_topo *t, long tick_hz,
 		       struct vmp_pkgstat *ret);
 
-/* Reads <procfs>/stat and parses it. */
-int vmp_procstat_read(const struct pv_topo *t, struct vmp_pkgstat *ret);
+/* Reads <procfs>/stat through f and parses it.  f stays open for the next
+ * read (PAPI_read samples it: one pread instead of open, read, close);
+ * f->fd < 0 opens it first.  The caller closes it (pv_procstat_close). */
+int vmp_procstat_read(struct pv_procstat_file *f, const struct pv_topo *t, struct vmp_pkgstat *ret);
 
 #endif
