@@ -112,9 +112,12 @@ static inline void appio_after_open(int64_t r, int new_fd, uint64_t ticks)
 	errno = e;
 }
 
-#define APPIO_TIMED(name, RT, ARGS, AFTER)                                   \
+/* BEFORE: a statement run just before the real call (not for excluded
+ * callers); AFTER may use what it declares. */
+#define APPIO_TIMED(name, RT, ARGS, BEFORE, AFTER)                           \
 	if (appio_excluded_caller(__builtin_return_address(0)))              \
 		return appio_real_##name ARGS;                               \
+	BEFORE;                                                              \
 	uint64_t t0 = appio_ticks();                                         \
 	RT r = appio_real_##name ARGS;                                       \
 	uint64_t ticks = appio_ticks_since(t0, appio_ticks());               \
@@ -143,7 +146,7 @@ static inline int appio_needs_mode(int flags)
 		APPIO_RESOLVE(name);                                            \
 		if (APPIO_UNLIKELY(!appio_real_##name))                         \
 			return (int)(FALLBACK);                                 \
-		APPIO_TIMED(name, int, (APPIO_STRIP(ARGS_PRE), flags, mode), appio_after_open(r, 1, ticks)) \
+		APPIO_TIMED(name, int, (APPIO_STRIP(ARGS_PRE), flags, mode), (void)0, appio_after_open(r, 1, ticks)) \
 	}
 
 APPIO_OPEN_VARIADIC(open, (const char *p), (p), syscall(SYS_openat, AT_FDCWD, p, flags, mode))
@@ -151,15 +154,17 @@ APPIO_OPEN_VARIADIC(open64, (const char *p), (p), syscall(SYS_openat, AT_FDCWD, 
 APPIO_OPEN_VARIADIC(openat, (int d, const char *p), (d, p), syscall(SYS_openat, d, p, flags, mode))
 APPIO_OPEN_VARIADIC(openat64, (int d, const char *p), (d, p), syscall(SYS_openat, d, p, flags, mode))
 
-#define APPIO_FIXED(RT, name, PARAMS, ARGS, FALLBACK, AFTER)                    \
+#define APPIO_FIXED_BEFORE(RT, name, PARAMS, ARGS, FALLBACK, BEFORE, AFTER)    \
 	APPIO_REAL_DECL(name);                                                  \
 	APPIO_EXPORT RT name PARAMS                                             \
 	{                                                                       \
 		APPIO_RESOLVE(name);                                            \
 		if (APPIO_UNLIKELY(!appio_real_##name))                         \
 			return (RT)(FALLBACK);                                  \
-		APPIO_TIMED(name, RT, ARGS, AFTER)                              \
+		APPIO_TIMED(name, RT, ARGS, BEFORE, AFTER)                      \
 	}
+#define APPIO_FIXED(RT, name, PARAMS, ARGS, FALLBACK, AFTER) \
+	APPIO_FIXED_BEFORE(RT, name, PARAMS, ARGS, FALLBACK, (void)0, AFTER)
 
 APPIO_FIXED(int, __open_2, (const char *p, int fl), (p, fl), syscall(SYS_openat, AT_FDCWD, p, fl, 0),
 	    appio_after_open(r, 1, ticks))
@@ -239,21 +244,8 @@ static inline void appio_after_close(int fd, int was, int failed, uint64_t ticks
 	errno = e;
 }
 
-APPIO_REAL_DECL(close);
-APPIO_EXPORT int close(int fd)
-{
-	APPIO_RESOLVE(close);
-	if (APPIO_UNLIKELY(!appio_real_close))
-		return (int)syscall(SYS_close, fd);
-	if (appio_excluded_caller(__builtin_return_address(0)))
-		return appio_real_close(fd);
-	int was = appio_fdclass_take_opened(fd);
-	uint64_t t0 = appio_ticks();
-	int r = appio_real_close(fd);
-	uint64_t ticks = appio_ticks_since(t0, appio_ticks());
-	appio_after_close(fd, was, r != 0, ticks);
-	return r;
-}
+APPIO_FIXED_BEFORE(int, close, (int fd), (fd), syscall(SYS_close, fd), int was = appio_fdclass_take_opened(fd),
+		   appio_after_close(fd, was, r != 0, ticks))
 
 /* fclose releases the descriptor even when flushing fails. */
 APPIO_REAL_DECL(fclose);
