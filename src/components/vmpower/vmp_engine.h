@@ -112,11 +112,8 @@ struct vmp_sample {
 	uint64_t den;
 	uint64_t t_ns;
 };
-/* vm = name index (ignored for host quantities), pkg = package or -1 for
- * all.  -EINVAL for a bad index. */
-int vmp_engine_sample(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg, struct vmp_sample *ret);
 
-/* The same step, keeping the engine locked so that the samples taken until
+/* One attribution step (as vmp_engine_update), keeping the engine locked so that the samples taken until
  * vmp_engine_read_end (with the _locked getters) all come from that one
  * step: conservation then holds exactly between events of one PAPI_read,
  * even when the engine's thread updates concurrently. */
@@ -124,6 +121,8 @@ int vmp_engine_read_begin(struct vmp_engine *e);
 /* Why the step of read_begin failed: a sentence naming the file. */
 const char *vmp_engine_read_error_locked(const struct vmp_engine *e);
 void vmp_engine_read_end(struct vmp_engine *e);
+/* vm = name index (ignored for host quantities), pkg = package or -1 for
+ * all.  -EINVAL for a bad index. */
 int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg,
 			     struct vmp_sample *ret);
 int vmp_engine_name_count_locked(const struct vmp_engine *e);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pv_clock.h"
 #include "pv_fs.h"
 #include "vmp_engine_priv.h"
 
@@ -197,14 +198,6 @@ int vmp_engine_name_count_locked(const struct vmp_engine *e)
 	return e->nnames;
 }
 
-int vmp_engine_sample(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg, struct vmp_sample *ret)
-{
-	pthread_mutex_lock(&e->lock);
-	int err = vmp_engine_sample_locked(e, q, vm, pkg, ret);
-	pthread_mutex_unlock(&e->lock);
-	return err;
-}
-
 int vmp_engine_sample_locked(struct vmp_engine *e, enum vmp_qty q, int vm, int pkg,
 			     struct vmp_sample *ret)
 {
@@ -246,12 +239,7 @@ static void *thread_main(void *arg)
 	while (!e->stop) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += e->period_ms / 1000;
-		ts.tv_nsec += (long)(e->period_ms % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		pv_clock_ts_add_ns(&ts, (uint64_t)e->period_ms * 1000000u);
 		pthread_cond_timedwait(&e->cond, &e->lock, &ts);
 		if (e->stop)
 			break;
