@@ -110,7 +110,7 @@ int steal_sampler_thread(struct steal_sampler *s, struct steal_thread_sample *re
 		return rc;
 	if (clock_gettime(s->clk, &t) < 0)
 		return -errno;
-	ret->cpu_ns = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+	ret->cpu_ns = pv_ts_to_ns(&t);
 	ret->delay_ns = st.delay_ns;
 	ret->cpu = steal_gettid() == s->tid ? sched_getcpu() : -1;
 	ret->wall_ns = pv_now_ns();
