@@ -270,6 +270,11 @@ enum pv_rapl_source pv_rapl_source(const struct pv_rapl *r)
 	return r->src;
 }
 
+const char *pv_rapl_source_name(const struct pv_rapl *r)
+{
+	return pv_rapl_source(r) == PV_RAPL_SRC_PERF ? "perf (power PMU)" : "powercap";
+}
+
 int pv_rapl_npackages(const struct pv_rapl *r)
 {
 	return r->npkg;

@@ -110,6 +110,8 @@ int pv_rapl_open_topo(unsigned flags, const struct pv_topo *topo, struct pv_rapl
 void pv_rapl_close(struct pv_rapl *r);
 
 enum pv_rapl_source pv_rapl_source(const struct pv_rapl *r);
+/* "powercap" or "perf (power PMU)", for messages. */
+const char *pv_rapl_source_name(const struct pv_rapl *r);
 
 /* Number of packages (highest dense package index + 1) and of domains. */
 int pv_rapl_npackages(const struct pv_rapl *r);

@@ -103,10 +103,10 @@ static int rv_init(int cidx)
 	if (rc == 0) {
 		char num[256];
 
-		pv_dbg("rapl_vm", "energy source: RAPL via %s, %d domains%s%s",
-		       pv_rapl_source(rv_rapl) == PV_RAPL_SRC_PERF ? "perf (power PMU)" : "powercap",
+		pv_dbg("rapl_vm", "energy source: RAPL via %s, %d domains%s%s", pv_rapl_source_name(rv_rapl),
 		       pv_rapl_count(rv_rapl), why[0] ? "; not used: " : "", why);
-		if (pv_rapl_numbering(rv_rapl, num, sizeof(num)))
+		/* formatted only for the debug channel: not at every init */
+		if (pv_dbg_on() && pv_rapl_numbering(rv_rapl, num, sizeof(num)))
 			pv_dbg("rapl_vm", "package numbering (dense, by physical id): %s", num);
 	} else
 		pv_dbg("rapl_vm", "energy source: none: %s", why);

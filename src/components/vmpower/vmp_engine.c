@@ -48,7 +48,7 @@ static int setup_energy(struct vmp_engine *e)
 		if (found) {
 			e->info.energy = VMP_E_RAPL;
 			pv_dbg("vmpower", "energy source: RAPL via %s, package domain for %d of %u packages%s%s",
-			       pv_rapl_source(e->rapl) == PV_RAPL_SRC_PERF ? "perf (power PMU)" : "powercap",
+			       pv_rapl_source_name(e->rapl),
 			       found, e->topo.npkg, why[0] ? "; not used: " : "", why);
 			return 0;
 		}

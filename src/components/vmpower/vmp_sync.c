@@ -88,6 +88,8 @@ static void dbg_basis(const struct pv_virt_vm *vm, const struct vmp_basis *b)
 {
 	char where[600];
 
+	if (!pv_dbg_on())
+		return; /* the line is built only for the debug channel */
 	if (vm->cgroup_dir)
 		snprintf(where, sizeof(where), "cgroup %s/%s", pv_fs_root(PV_SYS), vm->cgroup_dir);
 	else
