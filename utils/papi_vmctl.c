@@ -175,7 +175,7 @@ static int cmd_get(char **events, int n)
 	int i, rc;
 
 	if (n > MAXEV)
-		return usage_error("at most %d events", 64);
+		return usage_error("at most %d events", MAXEV);
 	if (init_papi() < 0 || set_build(&s, events, n) < 0)
 		return 1;
 	if ((rc = PAPI_start(s.es)) != PAPI_OK || (rc = PAPI_read(s.es, v)) != PAPI_OK) {
@@ -330,7 +330,7 @@ static int cmd_run(int argc, char **argv, double hold_s)
 			break;
 		}
 		if (n == MAXEV)
-			return usage_error("at most %d controls", 64);
+			return usage_error("at most %d controls", MAXEV);
 		snprintf(specs[n], sizeof(specs[n]), "%s", argv[i]);
 		eq = strrchr(specs[n], '=');
 		if (!eq || eq == specs[n] || !eq[1])
