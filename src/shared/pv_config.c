@@ -201,6 +201,13 @@ static void pv_config_node_free(struct pv_config_node *n)
 	free(n);
 }
 
+/* Variable i of a node's input[]: the table's, then the two outside
+ * variables the URI and state-directory rules read. */
+static const char *pv_config_input_name(size_t i)
+{
+	return i < PV_CFG_COUNT ? pv_config_table[i].name : i == PV_CFG_COUNT ? "LIBVIRT_DEFAULT_URI" : "XDG_RUNTIME_DIR";
+}
+
 /* The environment now, parsed.  NULL only when out of memory. */
 static struct pv_config_node *pv_config_read(void)
 {
@@ -210,9 +217,7 @@ static struct pv_config_node *pv_config_read(void)
 	if (!n)
 		return NULL;
 	for (size_t i = 0; i < PV_CFG_COUNT + 2; i++) {
-		const char *name = i < PV_CFG_COUNT ? pv_config_table[i].name
-				   : i == PV_CFG_COUNT ? "LIBVIRT_DEFAULT_URI" : "XDG_RUNTIME_DIR";
-		const char *v = getenv(name);
+		const char *v = getenv(pv_config_input_name(i));
 
 		if (v && !(n->input[i] = strdup(v))) {
 			pv_config_node_free(n);
@@ -233,10 +238,13 @@ static int same_str(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static int pv_config_same_input(const struct pv_config_node *a, const struct pv_config_node *b)
+/* Whether the environment still holds what node a was read from: checked
+ * before reading, so the usual case (every component's init_component
+ * re-checking an unchanged environment) parses and allocates nothing. */
+static int pv_config_env_unchanged(const struct pv_config_node *a)
 {
 	for (size_t i = 0; i < PV_CFG_COUNT + 2; i++)
-		if (!same_str(a->input[i], b->input[i]))
+		if (!same_str(a->input[i], getenv(pv_config_input_name(i))))
 			return 0;
 	return 1;
 }
@@ -276,9 +284,9 @@ static const struct pv_config *pv_config_publish(int only_if_changed)
 
 	pthread_mutex_lock(&pv_config_lock);
 	cur = __atomic_load_n(&pv_config_cur, __ATOMIC_ACQUIRE);
-	if (cur && only_if_changed < 0) {
+	if (cur && (only_if_changed < 0 || (only_if_changed > 0 && pv_config_env_unchanged(cur)))) {
 		pthread_mutex_unlock(&pv_config_lock);
-		return &cur->cfg; /* pv_config_get: another thread read it */
+		return &cur->cfg; /* pv_config_get: another thread read it; reload: nothing changed */
 	}
 	n = pv_config_read();
 	if (!n && !cur) {
@@ -290,10 +298,7 @@ static const struct pv_config *pv_config_publish(int only_if_changed)
 			.state_dir = "/run/papi-virt" };
 		n = &pv_config_oom;
 	}
-	if (!n || (cur && only_if_changed > 0 && pv_config_same_input(cur, n))) {
-		if (n)
-			pv_config_node_free(n);
-	} else {
+	if (n) {
 		n->older = cur;
 		pv_dbg_set_config(n->cfg.debug);
 		__atomic_store_n(&pv_config_cur, n, __ATOMIC_RELEASE);
